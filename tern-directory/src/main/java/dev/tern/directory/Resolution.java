@@ -1,0 +1,23 @@
+package dev.tern.directory;
+
+import dev.tern.mail.Mailbox;
+import java.util.List;
+
+/** What an address turned out to be. */
+public sealed interface Resolution {
+    /** Delivered here, into these canonical mailboxes (a user: one; an alias or list: its members that are local). */
+    record Local(List<Mailbox> mailboxes, List<Mailbox> remote, Kind kind) implements Resolution {
+        public Local {
+            mailboxes = List.copyOf(mailboxes);
+            remote = List.copyOf(remote);
+        }
+    }
+
+    /** The domain is not ours. */
+    record Remote() implements Resolution {}
+
+    /** The domain is ours, but no such user, alias or list. */
+    record Unknown() implements Resolution {}
+
+    enum Kind { USER, ALIAS, LIST }
+}

@@ -1,0 +1,22 @@
+package dev.tern.store;
+
+import dev.tern.mail.Mailbox;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Where local mail ends up, and where readers (POP3, IMAP, web) will find it.
+ *
+ * <p>Contract: {@link #deliver} returns only when the message is durably in the user's inbox. It is idempotent
+ * per {@code deliveryId}: when {@code checkExisting} is true and a message with that id is already in the
+ * mailbox (new or read), nothing is stored again. Thread-safe. An {@link IOException} is a temporary failure.
+ */
+public interface MailStore {
+    /**
+     * @param user          the canonical mailbox ({@code localpart@domain}, local part lower-cased)
+     * @param deliveryId    unique per (message, recipient); letters and digits
+     * @param content       the message with CRLF line endings; the store may convert them to its own format
+     * @param checkExisting look for an earlier copy first (the spool recovered this message after a crash)
+     */
+    void deliver(Mailbox user, String deliveryId, InputStream content, boolean checkExisting) throws IOException;
+}
