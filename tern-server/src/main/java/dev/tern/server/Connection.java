@@ -1,0 +1,236 @@
+package dev.tern.server;
+
+import dev.tern.mail.QueueId;
+import dev.tern.smtp.DotDecoder;
+import dev.tern.smtp.HeaderScanner;
+import dev.tern.smtp.Next;
+import dev.tern.smtp.RecipientPolicy;
+import dev.tern.smtp.Reply;
+import dev.tern.smtp.SessionSettings;
+import dev.tern.smtp.SmtpSession;
+import dev.tern.smtp.Step;
+import dev.tern.spool.MessageWriter;
+import dev.tern.spool.Spool;
+import dev.tern.spool.SpoolFullException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP connection, top to bottom on its own virtual thread: read, ask the session, write, repeat. The
+ * session decides; this class only moves bytes, watches the clock and stores accepted content in the spool.
+ */
+final class Connection {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    static final Reply LOOP = Reply.of(554, "5.4.6", "Too many Received: headers, mail loop suspected");
+    static final Reply HEADER_TOO_LARGE = Reply.of(552, "5.3.4", "Message header section too large");
+    static final Reply STORAGE_FULL = Reply.of(452, "4.3.1", "Insufficient system storage, try again later");
+    static final Reply STORAGE_FAILED = Reply.of(451, "4.3.0", "Local error in processing, try again later");
+
+    private final String id;
+    private final Socket socket;
+    private final ServerSettings server;
+    private final SessionSettings settings;
+    private final Spool spool;
+    private final SmtpSession session;
+    private final SmtpInput input;
+    private final ReplyWriter output;
+    private final long deadline;
+    private volatile boolean stopping;
+    private int messages;
+
+    Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
+               Spool spool) throws IOException {
+        this.id = id;
+        this.socket = socket;
+        this.server = server;
+        this.settings = settings;
+        this.spool = spool;
+        this.session = new SmtpSession(settings, policy, socket.getInetAddress().getHostAddress());
+        this.output = new ReplyWriter(socket.getOutputStream());
+        this.input = new SmtpInput(socket.getInputStream(), this::flushQuietly);
+        this.deadline = System.nanoTime() + server.sessionTimeout().toNanos();
+    }
+
+    /** Serves the session until it ends; I/O failures end it, and are logged once. */
+    void serve() {
+        long started = System.nanoTime();
+        String end = "quit";
+        try {
+            socket.setTcpNoDelay(true); // replies are already coalesced per batch; Nagle would only add delay
+            Next next = send(session.greeting());
+            while (!(next instanceof Next.Close)) {
+                setReadTimeout();
+                next = send(switch (next) {
+                    case Next.ReadCommand c -> readCommand();
+                    case Next.ReadData d -> readData(d);
+                    case Next.ReadChunk c -> readChunk(c);
+                    case Next.DiscardChunk d -> discardChunk(d);
+                    case Next.Close c -> throw new IllegalStateException("unreachable");
+                });
+                if (next == null) {
+                    end = "client closed";
+                    break;
+                }
+            }
+            output.flush();
+        } catch (SocketTimeoutException e) {
+            end = "timeout";
+            sendQuietly(session.timeout());
+        } catch (IOException e) {
+            end = "i/o error: " + e.getMessage();
+        } catch (RuntimeException e) {
+            end = "internal error";
+            log.error("conn={} internal error", id, e);
+            sendQuietly(Step.reply(Reply.of(421, "4.3.0", "Internal error, closing connection"), Next.CLOSE));
+        } finally {
+            closeQuietly();
+            log.info("conn={} disconnect reason=\"{}\" messages={} ms={}", id, end, messages,
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /**
+     * Asks the session to end at its next command: input is shut so the blocked read returns, and the session
+     * answers 421 4.3.2 (RFC 5321 §3.8). A message being received is not acknowledged, so nothing is lost.
+     */
+    void stop() {
+        stopping = true;
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            // Already closed: the session is ending anyway.
+        }
+    }
+
+    /** Sends the step's reply (queued until the next blocking read) and says what comes next; null at EOF. */
+    private Next send(Step step) {
+        if (step == null) return null;
+        step.reply().ifPresent(output::add);
+        return step.next();
+    }
+
+    private Step readCommand() throws IOException {
+        return switch (input.readLine(server.maxCommandLine())) {
+            case SmtpInput.Line.Text t -> session.command(t.text());
+            case SmtpInput.Line.TooLong t -> session.lineTooLong();
+            case SmtpInput.Line.Eof e -> stopping ? session.shuttingDown() : null;
+        };
+    }
+
+    private Step readData(Next.ReadData data) throws IOException {
+        output.flush(); // the 354 must reach the client before it sends content (RFC 2920 §3.1)
+        try (MessageWriter writer = spool.begin()) {
+            byte[] received = session.receivedHeader(writer.id(), ZonedDateTime.now()).getBytes(StandardCharsets.UTF_8);
+            writer.write(received, 0, received.length);
+            DotDecoder decoder = new DotDecoder(data.maxOctets(), server.maxTextLine() - 2);
+            HeaderScanner headers = new HeaderScanner(server.maxHeaderSize());
+            input.readData(decoder, (b, off, len) -> {
+                headers.scan(b, off, len);
+                writer.write(b, off, len);
+            });
+            if (decoder.failure().isPresent()) return session.messageRejected(decoder.failure().get());
+            return store(writer, headers);
+        }
+    }
+
+    private MessageWriter chunkWriter;
+    private HeaderScanner chunkHeaders;
+
+    private Step readChunk(Next.ReadChunk chunk) throws IOException {
+        if (chunkWriter == null) {
+            chunkWriter = spool.begin();
+            chunkHeaders = new HeaderScanner(server.maxHeaderSize());
+            byte[] received = session.receivedHeader(chunkWriter.id(), ZonedDateTime.now()).getBytes(StandardCharsets.UTF_8);
+            chunkWriter.write(received, 0, received.length);
+        }
+        MessageWriter writer = chunkWriter;
+        HeaderScanner headers = chunkHeaders;
+        boolean tooBig = chunk.octets() > chunk.maxOctets();
+        input.readExactly(chunk.octets(), (b, off, len) -> {
+            if (tooBig) return;
+            headers.scan(b, off, len);
+            writer.write(b, off, len);
+        });
+        if (tooBig) {
+            abortChunks();
+            return session.messageRejected(Reply.of(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+        }
+        if (!chunk.last()) return session.chunkReceived(chunk.octets());
+        try {
+            return store(writer, headers);
+        } finally {
+            abortChunks();
+        }
+    }
+
+    private Step discardChunk(Next.DiscardChunk discard) throws IOException {
+        abortChunks();
+        input.readExactly(discard.octets(), (b, off, len) -> { });
+        return Step.reply(discard.reply(), Next.COMMAND);
+    }
+
+    private void abortChunks() {
+        if (chunkWriter != null) chunkWriter.close();
+        chunkWriter = null;
+        chunkHeaders = null;
+    }
+
+    private Step store(MessageWriter writer, HeaderScanner headers) {
+        // RFC 5321 §6.3: a message that has passed too many hops is looping.
+        if (headers.receivedCount() >= settings.maxReceivedHeaders()) return session.messageRejected(LOOP);
+        if (headers.headerTooLarge()) return session.messageRejected(HEADER_TOO_LARGE);
+        var envelope = session.envelope();
+        try {
+            writer.commit(envelope);
+        } catch (SpoolFullException e) {
+            log.warn("conn={} spool full: {}", id, e.getMessage());
+            return session.messageRejected(STORAGE_FULL);
+        } catch (IOException e) {
+            log.error("conn={} spool write failed: {}", id, e.toString());
+            return session.messageRejected(STORAGE_FAILED);
+        }
+        QueueId queueId = writer.id();
+        messages++;
+        log.info("conn={} queued id={} from={} rcpts={} size={}", id, queueId, envelope.reversePath(),
+                envelope.recipients().size(), writer.size());
+        return session.messageReceived(queueId);
+    }
+
+    private void setReadTimeout() throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new SocketTimeoutException("session time limit");
+        long millis = Math.min(server.idleTimeout().toMillis(), Math.max(1, left / 1_000_000));
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
+    }
+
+    private void flushQuietly() {
+        try {
+            output.flush();
+        } catch (IOException e) {
+            // The next read fails too and ends the session; nothing more to do here.
+        }
+    }
+
+    private void sendQuietly(Step step) {
+        try {
+            send(step);
+            output.flush();
+        } catch (IOException e) {
+            // The peer is gone; the session ends either way.
+        }
+    }
+
+    private void closeQuietly() {
+        abortChunks();
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing a broken socket can fail; the descriptor is released regardless.
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tern.server;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The SMTP listener's settings. Immutable; {@link #defaults()} serve {@code ./tern run} without a config file.
+ *
+ * @param smtpListeners       addresses to accept SMTP on (default 127.0.0.1:2525)
+ * @param listenBacklog       the accept queue length (large, so bursts of connecting clients are not refused)
+ * @param maxConnections      concurrent sessions in total; beyond it new clients get 421 4.7.0 and a close
+ * @param maxConnectionsPerIp concurrent sessions per client address, except {@code exemptNetworks}
+ * @param exemptNetworks      CIDR blocks free of the per-address limit (default: loopback, like Postfix's
+ *                            mynetworks exemption for anvil limits)
+ * @param idleTimeout         time to wait for a command or data (RFC 5321 §4.5.3.2.7: at least 5 minutes)
+ * @param sessionTimeout      the longest a whole session may last
+ * @param maxCommandLine      octets in a command line including CRLF (RFC 5321 §4.5.3.1.4: 512)
+ * @param maxTextLine         octets in a line of message content including CRLF (RFC 5321 §4.5.3.1.6: 1000)
+ * @param maxHeaderSize       octets in the message's header section
+ */
+public record ServerSettings(List<InetSocketAddress> smtpListeners, int listenBacklog, int maxConnections,
+                             int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
+                             Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize) {
+    public ServerSettings {
+        smtpListeners = List.copyOf(smtpListeners);
+        exemptNetworks = List.copyOf(exemptNetworks);
+        if (listenBacklog < 1 || maxConnections < 1 || maxConnectionsPerIp < 1) {
+            throw new IllegalArgumentException("connection limits must be positive");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero() || sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+        if (maxCommandLine < 512) throw new IllegalArgumentException("maxCommandLine must be at least 512 (RFC 5321 §4.5.3.1.4)");
+        if (maxTextLine < 1000) throw new IllegalArgumentException("maxTextLine must be at least 1000 (RFC 5321 §4.5.3.1.6)");
+        if (maxHeaderSize < 1024) throw new IllegalArgumentException("maxHeaderSize must be at least 1024");
+    }
+
+    public static ServerSettings defaults() {
+        return new ServerSettings(List.of(new InetSocketAddress("127.0.0.1", 2525)), 4096, 20_000, 50,
+                List.of("127.0.0.0/8", "::1/128"), Duration.ofMinutes(5), Duration.ofMinutes(30), 512, 1000, 256 * 1024);
+    }
+
+    public ServerSettings withListeners(List<InetSocketAddress> listeners) {
+        return new ServerSettings(listeners, listenBacklog, maxConnections, maxConnectionsPerIp, exemptNetworks,
+                idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize);
+    }
+}
