@@ -2,12 +2,19 @@ package dev.tern.directory;
 
 import dev.tern.mail.Domain;
 import dev.tern.mail.Mailbox;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The directory's configuration. STUB: contract only.
+ * The directory's configuration.
+ *
+ * <p>Keys may be written in any case: the directory compares local parts case-insensitively. Every user,
+ * alias and list must be at one of {@code domains}, and no address may be more than one of user, alias and
+ * list; a settings record that breaks these rules is a configuration error and is refused here.
  *
  * @param domains           local domains
  * @param anyLocalPart      every local part at a local domain is a user (the no-config default)
@@ -19,7 +26,44 @@ import java.util.Set;
 public record DirectorySettings(Set<Domain> domains, boolean anyLocalPart, Set<Mailbox> users,
                                 Map<Mailbox, List<Mailbox>> aliases, Map<Mailbox, List<Mailbox>> lists,
                                 String subaddressSeparator) {
+    public DirectorySettings {
+        if (domains == null || users == null || aliases == null || lists == null || subaddressSeparator == null) {
+            throw new IllegalArgumentException("null in directory settings");
+        }
+        if (subaddressSeparator.contains("@")) throw new IllegalArgumentException("'@' as sub-address separator");
+        domains = Set.copyOf(domains);
+        users = Set.copyOf(users);
+        aliases = deepCopy(aliases);
+        lists = deepCopy(lists);
+        Set<String> seen = new HashSet<>();
+        for (Mailbox address : concat(users, aliases.keySet(), lists.keySet())) {
+            if (!domains.contains(address.domain())) {
+                throw new IllegalArgumentException("not at a local domain: " + address);
+            }
+            if (!seen.add(canonical(address))) {
+                throw new IllegalArgumentException("configured more than once: " + address);
+            }
+        }
+    }
+
     public static DirectorySettings defaults() {
         return new DirectorySettings(Set.of(Domain.parse("localhost")), true, Set.of(), Map.of(), Map.of(), "+");
+    }
+
+    private static Map<Mailbox, List<Mailbox>> deepCopy(Map<Mailbox, List<Mailbox>> map) {
+        Map<Mailbox, List<Mailbox>> copy = new HashMap<>();
+        map.forEach((address, targets) -> copy.put(address, List.copyOf(targets)));
+        return Map.copyOf(copy);
+    }
+
+    private static List<Mailbox> concat(Set<Mailbox> users, Set<Mailbox> aliases, Set<Mailbox> lists) {
+        List<Mailbox> all = new ArrayList<>(users);
+        all.addAll(aliases);
+        all.addAll(lists);
+        return all;
+    }
+
+    private static String canonical(Mailbox address) {
+        return address.canonicalLocalPart() + "@" + address.domain().name();
     }
 }

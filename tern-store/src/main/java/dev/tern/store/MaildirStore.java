@@ -1,0 +1,157 @@
+package dev.tern.store;
+
+import dev.tern.mail.Mailbox;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The Maildir {@link MailStore} (https://cr.yp.to/proto/maildir.html; layout in {@code docs/maildir.md}).
+ *
+ * <p>A delivery writes {@code tmp/<unique>}, forces it to disk, renames it into {@code new/<unique>} and forces
+ * {@code new/}, so the message is durable when {@link #deliver} returns and a reader never sees it half
+ * written. {@code <unique>} is {@code <epochSeconds>.<deliveryId>.<hostname>}: the delivery id in the name is
+ * what makes a repeated delivery recognizable. Thread-safe without locks: concurrent deliveries have distinct
+ * delivery ids (the {@link MailStore} contract), hence distinct files.
+ */
+public final class MaildirStore implements MailStore {
+    private static final List<String> SUBDIRECTORIES = List.of("tmp", "new", "cur");
+
+    private final MaildirSettings settings;
+    private final Clock clock;
+
+    public MaildirStore(MaildirSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** With a given clock, which only dates file names. */
+    public MaildirStore(MaildirSettings settings, Clock clock) {
+        if (settings == null || clock == null) throw new IllegalArgumentException("no settings or clock");
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Opens (creating it if need be) a store at {@code root}, named after this machine. */
+    public static MaildirStore open(Path root) throws IOException {
+        MaildirSettings settings = MaildirSettings.of(root);
+        Files.createDirectories(settings.root());
+        return new MaildirStore(settings);
+    }
+
+    public Path root() {
+        return settings.root();
+    }
+
+    /** The mailbox directory of {@code user}, which may not exist yet. */
+    public Path directory(Mailbox user) {
+        return MaildirNames.directory(settings.root(), user);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Creates the mailbox (and syncs its parents) on first delivery. Converts CRLF to LF. When
+     * {@code checkExisting} is true, looks in {@code new/} and {@code cur/} for a file with this delivery id
+     * and stores nothing if one is there.
+     *
+     * @throws IllegalArgumentException when {@code deliveryId} is not 1 to 64 letters and digits (a bug)
+     */
+    @Override
+    public void deliver(Mailbox user, String deliveryId, InputStream content, boolean checkExisting)
+            throws IOException {
+        MaildirNames.requireDeliveryId(deliveryId);
+        Path maildir = prepare(user);
+        if (checkExisting && contains(maildir, deliveryId)) return;
+        String unique = MaildirNames.uniqueName(clock.instant().getEpochSecond(), deliveryId, settings.hostname());
+        Path tmp = maildir.resolve("tmp").resolve(unique);
+        Path fresh = maildir.resolve("new");
+        try {
+            // CREATE_NEW: a leftover or concurrent file of the same name is an error, never overwritten.
+            try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                CrlfToLf.copy(content, file, new byte[CrlfToLf.BUFFER_SIZE]);
+                file.force(true);
+            }
+            Files.move(tmp, fresh.resolve(unique), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        syncDirectory(fresh); // the rename is durable only once new/ itself is on disk
+    }
+
+    /**
+     * The messages in {@code user}'s mailbox, {@code new/} and {@code cur/}, in name order (which is delivery
+     * order to the second). Empty when the mailbox does not exist.
+     */
+    public List<StoredMessage> list(Mailbox user) throws IOException {
+        Path maildir = directory(user);
+        List<StoredMessage> messages = new ArrayList<>();
+        for (String folder : List.of("new", "cur")) {
+            for (Path path : entries(maildir.resolve(folder))) {
+                String name = path.getFileName().toString();
+                int info = name.indexOf(':');
+                String unique = info < 0 ? name : name.substring(0, info);
+                String flags = info >= 0 && name.startsWith(":2,", info) ? name.substring(info + 3) : "";
+                messages.add(new StoredMessage(path, unique, flags));
+            }
+        }
+        messages.sort(Comparator.comparing(StoredMessage::uniqueName));
+        return List.copyOf(messages);
+    }
+
+    private Path prepare(Mailbox user) throws IOException {
+        Path maildir = directory(user);
+        if (SUBDIRECTORIES.stream().allMatch(sub -> Files.isDirectory(maildir.resolve(sub)))) return maildir;
+        for (String sub : SUBDIRECTORIES) Files.createDirectories(maildir.resolve(sub));
+        // New directory entries must survive a crash as surely as the message renamed into them.
+        syncDirectory(maildir);
+        syncDirectory(maildir.getParent());
+        syncDirectory(settings.root());
+        return maildir;
+    }
+
+    private static boolean contains(Path maildir, String deliveryId) throws IOException {
+        for (String folder : List.of("new", "cur")) {
+            for (Path path : entries(maildir.resolve(folder))) {
+                if (MaildirNames.deliveryId(path.getFileName().toString()).filter(deliveryId::equals).isPresent()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The files in a directory, skipping dot files (maildir.txt: readers ignore them); none if it is absent. */
+    private static List<Path> entries(Path directory) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+            for (Path path : stream) {
+                if (!path.getFileName().toString().startsWith(".")) entries.add(path);
+            }
+        } catch (NoSuchFileException e) {
+            return List.of(); // no mailbox yet: nothing delivered
+        }
+        return entries;
+    }
+
+    /** Forces a directory's entries to disk (Linux allows fsync on a directory opened for reading). */
+    private static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}
