@@ -1,0 +1,83 @@
+package dev.tern.app;
+
+import dev.tern.delivery.QueueRunner;
+import dev.tern.directory.Directory;
+import dev.tern.server.InboundPolicy;
+import dev.tern.server.SmtpServer;
+import dev.tern.spool.Spool;
+import dev.tern.store.MaildirStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole server, wired with plain constructors: spool and mailbox store first, then delivery, then the
+ * listeners; closed in the reverse order, so no connection is accepted without a spool behind it and the spool
+ * is closed only after everything that writes to it.
+ */
+public final class Tern implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Tern.class);
+
+    private final TernConfig config;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Spool spool;
+    private QueueRunner runner;
+    private SmtpServer server;
+
+    public Tern(TernConfig config) {
+        this.config = config;
+    }
+
+    /** Opens the data directory, resumes the queue and starts listening. */
+    public void start() throws IOException {
+        Files.createDirectories(config.dataDirectory());
+        spool = Spool.open(config.dataDirectory().resolve("spool"), config.spool());
+        var store = MaildirStore.open(config.dataDirectory().resolve("mail"));
+        var directory = new Directory(config.directory());
+        runner = new QueueRunner(config.delivery(), spool, directory, store, Clock.systemUTC());
+        runner.start();
+        server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory), spool);
+        server.start();
+        log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
+                config.dataDirectory().toAbsolutePath(), config.directory().domains());
+    }
+
+    /** Starts, then blocks until the JVM is asked to stop (SIGTERM, Ctrl-C), and shuts down cleanly. */
+    public void run() throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tern-shutdown"));
+        start();
+        stopped.await();
+    }
+
+    /** The SMTP listeners' bound addresses. */
+    public List<InetSocketAddress> smtpAddresses() {
+        return server.addresses();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (stopped.getCount() == 0) return;
+        try {
+            if (server != null) server.close();
+            if (runner != null) runner.close();
+            if (spool != null) spool.close();
+            log.info("tern stopped");
+        } catch (IOException e) {
+            log.error("closing the spool failed: {}", e.toString());
+        } finally {
+            stopped.countDown();
+        }
+    }
+}
