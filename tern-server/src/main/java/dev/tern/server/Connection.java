@@ -52,7 +52,7 @@ final class Connection {
         this.spool = spool;
         this.session = new SmtpSession(settings, policy, socket.getInetAddress().getHostAddress());
         this.output = new ReplyWriter(socket.getOutputStream());
-        this.input = new SmtpInput(socket.getInputStream(), this::flushQuietly);
+        this.input = new SmtpInput(socket.getInputStream(), this::beforeRead);
         this.deadline = System.nanoTime() + server.sessionTimeout().toNanos();
     }
 
@@ -64,7 +64,6 @@ final class Connection {
             socket.setTcpNoDelay(true); // replies are already coalesced per batch; Nagle would only add delay
             Next next = send(session.greeting());
             while (!(next instanceof Next.Close)) {
-                setReadTimeout();
                 next = send(switch (next) {
                     case Next.ReadCommand c -> readCommand();
                     case Next.ReadData d -> readData(d);
@@ -201,19 +200,17 @@ final class Connection {
         return session.messageReceived(queueId);
     }
 
-    private void setReadTimeout() throws IOException {
+    /**
+     * Before each read that may block: send the replies collected so far (one write per pipelined batch), then
+     * arm the read timeout with the idle limit or what is left of the session's time, whichever is less
+     * (RFC 5321 §4.5.3.2), so a client trickling one byte at a time cannot hold the session forever.
+     */
+    private void beforeRead() throws IOException {
+        output.flush();
         long left = deadline - System.nanoTime();
         if (left <= 0) throw new SocketTimeoutException("session time limit");
         long millis = Math.min(server.idleTimeout().toMillis(), Math.max(1, left / 1_000_000));
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
-    }
-
-    private void flushQuietly() {
-        try {
-            output.flush();
-        } catch (IOException e) {
-            // The next read fails too and ends the session; nothing more to do here.
-        }
     }
 
     private void sendQuietly(Step step) {

@@ -1,11 +1,16 @@
 package dev.tern.server;
 
 import dev.tern.directory.Directory;
+import dev.tern.directory.Expansion;
 import dev.tern.directory.Resolution;
+import dev.tern.directory.Verification;
+import dev.tern.mail.EnhancedStatus;
 import dev.tern.mail.Mailbox;
 import dev.tern.smtp.RecipientPolicy;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.Verdict;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Who may receive mail through an unauthenticated SMTP session: local recipients only (no relay, RFC 5321
@@ -33,13 +38,39 @@ public final class InboundPolicy implements RecipientPolicy {
         };
     }
 
+    // RFC 5321 §3.5.1 and §3.5.3: 250 known, 251 forwarded, 252 cannot say, 550 unknown, 553 ambiguous.
+    // Only asked when VRFY is turned on in the config; otherwise the session answers 252 itself.
     @Override
     public Reply verify(String argument) {
-        return CANNOT_VERIFY;
+        return switch (directory.verify(argument)) {
+            case Verification.Verified v -> Reply.of(250, "2.1.5", "<" + v.mailbox() + ">");
+            case Verification.Forwarded f -> Reply.of(251, "2.1.5", "User not local; will forward to <" + f.to() + ">");
+            case Verification.Ambiguous a -> ambiguous(a.candidates());
+            case Verification.NotFound n -> Reply.of(550, "5.1.1", "No such user here");
+            case Verification.NotLocal n -> CANNOT_VERIFY;
+            case Verification.Invalid i -> Reply.of(501, "5.5.4", "Syntax: VRFY <address>");
+        };
     }
 
+    // RFC 5321 §3.5.2: EXPN answers a list's members, one per line.
     @Override
     public Reply expand(String argument) {
-        return Reply.of(502, "5.5.1", "EXPN not available");
+        return switch (directory.expand(argument)) {
+            case Expansion.Members m -> new Reply(250, EnhancedStatus.of(2, 1, 5),
+                    m.members().isEmpty() ? List.of("<" + m.list() + "> has no members")
+                            : m.members().stream().map(member -> "<" + member + ">").toList());
+            case Expansion.NotAList n -> Reply.of(550, "5.1.1", "Not a mailing list");
+            case Expansion.Ambiguous a -> ambiguous(a.candidates());
+            case Expansion.NotFound n -> Reply.of(550, "5.1.1", "No such list here");
+            case Expansion.NotLocal n -> Reply.of(550, "5.1.2", "Not a local list");
+            case Expansion.Invalid i -> Reply.of(501, "5.5.4", "Syntax: EXPN <list>");
+        };
+    }
+
+    private static Reply ambiguous(List<Mailbox> candidates) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Ambiguous; possibilities are");
+        candidates.forEach(c -> lines.add("<" + c + ">"));
+        return new Reply(553, EnhancedStatus.of(5, 1, 4), lines);
     }
 }

@@ -21,7 +21,7 @@ final class SmtpInput {
     private static final int LARGE = 64 * 1024;
 
     private final InputStream in;
-    private final Runnable beforeBlocking;
+    private final BeforeRead beforeBlocking;
     private byte[] buffer = new byte[SMALL];
     private int start;
     private int end;
@@ -35,7 +35,13 @@ final class SmtpInput {
         record Eof() implements Line {}
     }
 
-    SmtpInput(InputStream in, Runnable beforeBlocking) {
+    /** Runs before every read that may block: flush replies, arm the read timeout, or give up. */
+    @FunctionalInterface
+    interface BeforeRead {
+        void prepare() throws IOException;
+    }
+
+    SmtpInput(InputStream in, BeforeRead beforeBlocking) {
         this.in = in;
         this.beforeBlocking = beforeBlocking;
     }
@@ -115,7 +121,7 @@ final class SmtpInput {
             System.arraycopy(buffer, 0, bigger, 0, end);
             buffer = bigger;
         }
-        beforeBlocking.run();
+        beforeBlocking.prepare();
         int n = in.read(buffer, end, buffer.length - end);
         if (n < 0) return false;
         end += n;

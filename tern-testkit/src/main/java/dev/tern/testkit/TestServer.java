@@ -1,0 +1,88 @@
+package dev.tern.testkit;
+
+import dev.tern.app.Tern;
+import dev.tern.app.TernConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/** The whole server on 127.0.0.1 with an ephemeral port and its data in {@code dataDirectory}. */
+public final class TestServer implements AutoCloseable {
+    private final Tern tern;
+    private final TernConfig config;
+
+    private TestServer(TernConfig config) {
+        this.config = config;
+        this.tern = new Tern(config);
+    }
+
+    /** Starts with the built-in defaults (domain localhost, any local part is a user), adjusted by {@code change}. */
+    public static TestServer start(Path dataDirectory, UnaryOperator<TernConfig> change) {
+        TernConfig defaults = TernConfig.defaults();
+        TernConfig base = new TernConfig(dataDirectory,
+                defaults.server().withListeners(List.of(new InetSocketAddress("127.0.0.1", 0))),
+                defaults.session(), defaults.directory(), defaults.spool(), defaults.delivery());
+        TestServer server = new TestServer(change.apply(base));
+        try {
+            server.tern.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return server;
+    }
+
+    public static TestServer start(Path dataDirectory) {
+        return start(dataDirectory, c -> c);
+    }
+
+    public int port() {
+        return tern.smtpAddresses().getFirst().getPort();
+    }
+
+    public TernConfig config() {
+        return config;
+    }
+
+    /** The Maildir of {@code localPart@domain} as the default layout places it. */
+    public Path maildir(String localPart, String domain) {
+        return config.dataDirectory().resolve("mail").resolve(domain).resolve(localPart);
+    }
+
+    /** Files in a mailbox's new/ directory (empty when the mailbox does not exist yet). */
+    public List<Path> newMessages(String localPart, String domain) {
+        Path dir = maildir(localPart, domain).resolve("new");
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits (polling, bounded) until the mailbox holds {@code count} messages, and returns them. */
+    public List<Path> awaitMessages(String localPart, String domain, int count, Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        List<Path> found = newMessages(localPart, domain);
+        while (found.size() < count && System.nanoTime() < until) {
+            try {
+                Thread.sleep(10); // polling a directory with a deadline; there is no event to await
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            found = newMessages(localPart, domain);
+        }
+        return found;
+    }
+
+    @Override
+    public void close() {
+        tern.close();
+    }
+}
