@@ -2,6 +2,8 @@ package dev.tern.app;
 
 import dev.tern.delivery.QueueRunner;
 import dev.tern.directory.Directory;
+import dev.tern.directory.DirectorySettings;
+import dev.tern.mail.Domain;
 import dev.tern.server.InboundPolicy;
 import dev.tern.server.SmtpServer;
 import dev.tern.spool.Spool;
@@ -10,7 +12,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +42,32 @@ public final class Tern implements AutoCloseable {
         Files.createDirectories(config.dataDirectory());
         spool = Spool.open(config.dataDirectory().resolve("spool"), config.spool());
         var store = MaildirStore.open(config.dataDirectory().resolve("mail"));
-        var directory = new Directory(config.directory());
+        var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
         runner = new QueueRunner(config.delivery(), spool, directory, store, Clock.systemUTC());
         runner.start();
         server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory), spool);
         server.start();
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
+    }
+
+    /**
+     * The server's own name is a local domain too, as Postfix's mydestination includes $myhostname: so
+     * {@code RCPT TO:<postmaster>} (RFC 5321 §4.1.1.3), which the session reads as postmaster@hostname, is
+     * always accepted. With a config file only postmaster exists there, unless users are listed for it.
+     */
+    static DirectorySettings withOwnHostname(DirectorySettings directory, String hostname) {
+        Domain own;
+        try {
+            own = Domain.parse(hostname);
+        } catch (IllegalArgumentException e) {
+            return directory; // an address literal or odd name: nothing can be addressed there anyway
+        }
+        if (directory.domains().contains(own)) return directory;
+        Set<Domain> domains = new HashSet<>(directory.domains());
+        domains.add(own);
+        return new DirectorySettings(domains, directory.anyLocalPart(), directory.users(), directory.aliases(),
+                directory.lists(), directory.subaddressSeparator());
     }
 
     /** Starts, then blocks until the JVM is asked to stop (SIGTERM, Ctrl-C), and shuts down cleanly. */
