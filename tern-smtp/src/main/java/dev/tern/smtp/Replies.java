@@ -1,0 +1,67 @@
+package dev.tern.smtp;
+
+import java.util.List;
+
+/**
+ * The fixed replies of the SMTP core, named for what they mean. Text is generic on purpose: no internals, and
+ * never the client's own words (STYLE: reply text is generic).
+ */
+public final class Replies {
+    private Replies() {}
+
+    // RFC 5321 §4.2.2 and RFC 3463 §3.6: 2yz, success.
+    public static final Reply OK = Reply.of(250, "2.0.0", "Ok");
+    public static final Reply SENDER_OK = Reply.of(250, "2.1.0", "Ok");
+    public static final Reply RECIPIENT_OK = Reply.of(250, "2.1.5", "Ok");
+    public static final Reply BYE = Reply.of(221, "2.0.0", "Bye");
+    public static final Reply HELP = Reply.of(214, "2.0.0",
+            "Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY EXPN HELP");
+    // RFC 5321 §3.5.3: 252 when the server will not verify but will try delivery.
+    public static final Reply CANNOT_VRFY = Reply.of(252, "2.5.0",
+            "Cannot VRFY user, but will accept message and attempt delivery");
+    // RFC 5321 §4.1.1.4; RFC 2034 §3 gives 354 no enhanced code (classes are 2, 4 and 5 only, RFC 3463 §2).
+    public static final Reply START_DATA = Reply.plain(354, List.of("End data with <CR><LF>.<CR><LF>"));
+
+    // RFC 5321 §4.2.2 500/501/502/503/504 and RFC 3463 §3.6 X.5.y protocol status.
+    public static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.2", "Command not recognized");
+    public static final Reply BAD_CHARACTERS = Reply.of(500, "5.5.2", "Invalid character in command");
+    public static final Reply LINE_TOO_LONG = Reply.of(500, "5.5.2", "Line too long");
+    public static final Reply BAD_ARGUMENTS = Reply.of(501, "5.5.4", "Syntax error in parameters or arguments");
+    public static final Reply NOT_IMPLEMENTED = Reply.of(502, "5.5.1", "Command not implemented");
+    public static final Reply HELO_FIRST = Reply.of(503, "5.5.1", "Send HELO/EHLO first");
+    public static final Reply NESTED_MAIL = Reply.of(503, "5.5.1", "Nested MAIL command");
+    public static final Reply NEED_MAIL = Reply.of(503, "5.5.1", "Need MAIL command");
+    public static final Reply NEED_RCPT = Reply.of(503, "5.5.1", "Need RCPT command");
+    public static final Reply DATA_AFTER_BDAT = Reply.of(503, "5.5.1", "DATA not allowed after BDAT");
+    // RFC 5321 §3.3: DATA when every RCPT was refused.
+    public static final Reply NO_VALID_RECIPIENTS = Reply.of(554, "5.5.1", "No valid recipients");
+
+    // RFC 5321 §4.1.2 path grammar; RFC 3463 §3.2: X.1.3 destination syntax, X.1.7 sender syntax.
+    public static final Reply BAD_RECIPIENT_SYNTAX = Reply.of(501, "5.1.3", "Bad recipient address syntax");
+    public static final Reply BAD_SENDER_SYNTAX = Reply.of(501, "5.1.7", "Bad sender address syntax");
+    // RFC 5321 §4.5.3.1.10: "501 Path too long".
+    public static final Reply RECIPIENT_PATH_TOO_LONG = Reply.of(501, "5.1.3", "Path too long");
+    public static final Reply SENDER_PATH_TOO_LONG = Reply.of(501, "5.1.7", "Path too long");
+    // RFC 5321 §4.5.3.1.1/§4.5.3.1.2 limits; §4.2.2 553: mailbox name not allowed.
+    public static final Reply RECIPIENT_PART_TOO_LONG = Reply.of(553, "5.1.3", "Local part or domain too long");
+    public static final Reply SENDER_PART_TOO_LONG = Reply.of(553, "5.1.7", "Local part or domain too long");
+    // RFC 6531 §3.4: non-ASCII address without SMTPUTF8.
+    public static final Reply UTF8_NOT_ALLOWED = Reply.of(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+    public static final Reply BAD_HELO = Reply.of(501, "5.5.4", "Invalid domain name");
+
+    // RFC 5321 §4.1.1.11 / §4.2.2: 555 for unrecognized or unimplemented MAIL/RCPT parameters.
+    public static final Reply UNKNOWN_PARAMETER = Reply.of(555, "5.5.4", "Unsupported parameter");
+    public static final Reply BAD_PARAMETER = Reply.of(501, "5.5.4", "Invalid parameter value");
+    public static final Reply DUPLICATE_PARAMETER = Reply.of(501, "5.5.4", "Duplicate parameter");
+
+    // RFC 1870 §6.1 and RFC 5321 §4.5.3.1.10: 552, X.3.4 message too big for system.
+    public static final Reply TOO_BIG = Reply.of(552, "5.3.4", "Message size exceeds fixed maximum message size");
+    // RFC 5321 §4.5.3.1.10: 452 too many recipients; RFC 3463 X.5.3.
+    public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Too many recipients");
+    // Tern policy on bare CR / bare LF (RFC 5321 §2.3.8, §4.1.1.4); see DotDecoder.
+    public static final Reply BARE_LINE_ENDING = Reply.of(550, "5.6.0", "Message contains bare CR or LF");
+
+    // RFC 5321 §3.8: 421 closes the connection.
+    public static final Reply TOO_MANY_ERRORS = Reply.of(421, "4.7.0", "Too many errors");
+    public static final Reply TOO_MANY_MESSAGES = Reply.of(421, "4.7.0", "Too many messages in this session");
+}

@@ -1,0 +1,51 @@
+package dev.tern.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HeaderScannerTest {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '¤', textBlock = """
+        # content (Java escapes)                                            | max | Received | too large
+        # RFC 5321 §6.3: count Received: fields (RFC 5322 §3.6.7) to find loops; field names are case-insensitive.
+        Received: from a\\r\\nreceived: from b\\r\\nRECEIVED: x\\r\\n\\r\\nbody\\r\\n | 100 | 3 | false
+        Received : obsolete space before the colon\\r\\n\\r\\n                | 100 | 1 | false
+        Received\\t: obsolete tab\\r\\n\\r\\n                                 | 100 | 1 | false
+        # Only at line starts, only in the header section (RFC 5322 §2.1: up to the first empty line).
+        Subject: Received: no\\r\\n X-Received: no\\r\\n\\r\\n                | 100 | 0 | false
+        Subject: x\\r\\n\\tReceived: folded continuation\\r\\n\\r\\n           | 100 | 0 | false
+        X-Received: no\\r\\nReceivedX: no\\r\\nReceive: no\\r\\n\\r\\n         | 100 | 0 | false
+        Subject: x\\r\\n\\r\\nReceived: in the body\\r\\n                     | 100 | 0 | false
+        \\r\\nReceived: after an empty header section\\r\\n                   | 100 | 0 | false
+        Received: no body at all\\r\\n                                       | 100 | 1 | false
+        # The header section size counts header lines with their CRLF, not the empty line.
+        1234567\\r\\n\\r\\n                                                   | 9   | 0 | false
+        12345678\\r\\n\\r\\n                                                  | 9   | 0 | true
+        12345678                                                              | 7   | 0 | true
+        1234567\\r\\n\\r\\nbody longer than the limit\\r\\n                   | 9   | 0 | false
+        """)
+    void countsReceivedFieldsInTheHeaderSection(String content, int max, int received, boolean tooLarge) {
+        byte[] bytes = content.translateEscapes().getBytes(StandardCharsets.ISO_8859_1);
+        for (int chunk = 1; chunk <= bytes.length; chunk++) {
+            HeaderScanner scanner = new HeaderScanner(max);
+            for (int at = 0; at < bytes.length; at += chunk) scanner.scan(bytes, at, Math.min(chunk, bytes.length - at));
+            assertThat(scanner.receivedCount()).as("Received: fields, chunks of %d", chunk).isEqualTo(received);
+            assertThat(scanner.headerTooLarge()).as("too large, chunks of %d", chunk).isEqualTo(tooLarge);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void stopsAtTheEndOfTheHeaderSection() {
+        HeaderScanner scanner = new HeaderScanner(1000);
+        byte[] head = "Received: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        scanner.scan(head, 0, head.length);
+        assertThat(scanner.headerEnded()).isTrue();
+        byte[] body = "Received: b\r\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+        scanner.scan(body, 0, body.length);
+        assertThat(scanner.receivedCount()).isEqualTo(1);
+        assertThat(scanner.headerTooLarge()).isFalse();
+    }
+}
