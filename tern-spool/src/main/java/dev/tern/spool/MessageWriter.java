@@ -3,26 +3,130 @@ package dev.tern.spool;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * One message being received. Write the content, then {@link #commit}; {@link #close} without commit discards
- * it and leaves nothing visible. Used by one thread. STUB: contract only.
+ * it and leaves nothing visible. Used by one thread.
+ *
+ * <p>Content is held in memory up to {@link SpoolSettings#memoryBytes()}; beyond that it goes to a spill file
+ * under the spool's {@code tmp/} directory, deleted on {@link #close} (and at open, after a crash). Either way
+ * the CRC32C of the content is computed as it arrives, and {@link #commit} appends content and envelope to
+ * the spool's log as one record. Always close a writer, committed or not: try-with-resources.
  */
 public final class MessageWriter implements AutoCloseable {
-    public QueueId id() { throw new UnsupportedOperationException(); }
+    private static final int INITIAL_BYTES = 16 * 1024;
 
-    public void write(byte[] buffer, int offset, int length) throws IOException { throw new UnsupportedOperationException(); }
+    private enum State { OPEN, COMMITTED, FAILED, CLOSED }
 
-    public long size() { throw new UnsupportedOperationException(); }
+    private final Spool spool;
+    private final QueueId id;
+    private final Path spillPath;
+    private final int memoryBytes;
+    private final CRC32C crc = new CRC32C();
+    private byte[] buffer = new byte[INITIAL_BYTES];
+    private FileChannel spill;
+    private long size;
+    private State state = State.OPEN;
+
+    MessageWriter(Spool spool, QueueId id, Path spillPath, int memoryBytes) {
+        this.spool = spool;
+        this.id = id;
+        this.spillPath = spillPath;
+        this.memoryBytes = memoryBytes;
+    }
+
+    /** The queue id this message will have once committed. */
+    public QueueId id() {
+        return id;
+    }
 
     /**
-     * Makes the message durable: on return content and envelope are fsynced and recoverable.
+     * Appends content bytes, as they will be delivered (CRLF line endings, dot-unstuffed).
+     *
+     * @throws SpoolFullException when the spill file cannot grow; the writer is then unusable
+     */
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (state != State.OPEN) throw new IllegalStateException("message writer is " + state);
+        crc.update(bytes, offset, length);
+        try {
+            if (spill == null && size + length <= memoryBytes) {
+                if (size + length > buffer.length) {
+                    long grown = Math.max(size + length, 2L * buffer.length);
+                    buffer = Arrays.copyOf(buffer, (int) Math.min(memoryBytes, grown));
+                }
+                System.arraycopy(bytes, offset, buffer, (int) size, length);
+            } else {
+                if (spill == null) startSpill();
+                writeFully(ByteBuffer.wrap(bytes, offset, length));
+            }
+        } catch (IOException e) {
+            state = State.FAILED;
+            throw SpoolFullException.ifNoSpace(e);
+        }
+        size += length;
+    }
+
+    /** Content bytes written so far. */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * Makes the message durable: on return content and envelope are fsynced and recoverable, and
+     * {@link Spool#pending()} lists it. May be called once. If it throws, the message is not in the spool
+     * (unless the process dies inside this call, when it may or may not be: the client was not told 250 and
+     * may send it again, so a duplicate is possible, never a loss).
      *
      * @throws SpoolFullException when the disk is full (the caller answers 452 4.3.1)
      * @throws IOException        on any other failure (the caller answers 451 4.3.0)
      */
-    public void commit(Envelope envelope) throws IOException { throw new UnsupportedOperationException(); }
+    public void commit(Envelope envelope) throws IOException {
+        if (state != State.OPEN) throw new IllegalStateException("message writer is " + state);
+        state = State.FAILED;
+        Content content = spill == null ? new Content.Bytes(buffer, (int) size) : new Content.Region(spill, 0, size);
+        spool.commit(id, envelope, content, (int) crc.getValue());
+        state = State.COMMITTED;
+        release();
+    }
 
+    /** Discards the message unless committed; frees its memory and spill file. Idempotent. */
     @Override
-    public void close() { throw new UnsupportedOperationException(); }
+    public void close() {
+        if (state == State.CLOSED) return;
+        state = State.CLOSED;
+        release();
+    }
+
+    private void startSpill() throws IOException {
+        spill = FileChannel.open(spillPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        writeFully(ByteBuffer.wrap(buffer, 0, (int) size));
+        buffer = null;
+    }
+
+    private void writeFully(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) spill.write(bytes);
+    }
+
+    private void release() {
+        buffer = null;
+        if (spill == null) return;
+        try {
+            spill.close();
+            Files.deleteIfExists(spillPath);
+        } catch (IOException e) {
+            // Not fatal: Spool.open empties tmp/ after a restart. Said here so the leak is not silent.
+            System.getLogger(MessageWriter.class.getName())
+                    .log(System.Logger.Level.WARNING, "queue id " + id + ": cannot delete spill file", e);
+        }
+        spill = null;
+    }
 }

@@ -1,53 +1,317 @@
 package dev.tern.spool;
 
+import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The durable queue: the only hand-off between receiving and delivering (see docs/spool.md).
- * STUB: the public contract; implementation under way.
  *
  * <p>Thread-safe. {@link MessageWriter#commit} returns only when content and envelope are on disk (fsynced)
  * and will be found again by {@link #open} after a crash; before that nothing of the message is visible.
+ * {@link #complete} and {@link #defer} are durable on return too. Every change is a record appended to a
+ * segment log by one committer thread that shares one fsync among all concurrent callers (group commit).
+ *
+ * <p>A message whose recipients are all final is forgotten at once; its disk space comes back when every
+ * message of its segment, and of all older segments, is finished (docs/spool.md, "Reclaiming").
+ * Only one process may open a spool directory at a time; {@link #open} fails otherwise.
  */
 public final class Spool implements AutoCloseable {
-    /** Opens (creating if needed) the spool under {@code directory} and recovers what a crash left. */
+    private static final System.Logger LOG = System.getLogger(Spool.class.getName());
+
+    private final Path tmp;
+    private final SpoolSettings settings;
+    private final FileChannel lockFile;
+    private final Segments segments;
+    private final SegmentLog log;
+    private final QueueIdSource ids;
+    private final List<Consumer<QueueId>> listeners = new CopyOnWriteArrayList<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The live messages, oldest first. Guarded by lock, which is also held while appending a state change, so
+     * that the log holds changes in the order they were made here. */
+    private final Map<QueueId, QueuedMessage> messages = new LinkedHashMap<>();
+
+    private Spool(Path directory, SpoolSettings settings, FileChannel lockFile, Segments segments, SegmentLog log,
+                  Recovery recovery) {
+        this.tmp = directory.resolve("tmp");
+        this.settings = settings;
+        this.lockFile = lockFile;
+        this.segments = segments;
+        this.log = log;
+        this.ids = new QueueIdSource(recovery.newestAccepted().toEpochMilli() + 1);
+        for (QueuedMessage message : recovery.live()) messages.put(message.id(), message);
+    }
+
+    /**
+     * Opens (creating if needed) the spool under {@code directory} and recovers what a crash left: every
+     * committed message with a recipient still pending comes back with {@link SpooledMessage#recovered()}
+     * true; an unacknowledged torn tail of the log is cut off; spill files are deleted.
+     *
+     * @throws IOException when another process has the spool open, or a segment is of an unknown format
+     */
     public static Spool open(Path directory, SpoolSettings settings) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        return open(directory, settings, UnaryOperator.identity());
+    }
+
+    /** {@link #open} with {@code wrapper} applied to the channels the log appends to: for fault tests. */
+    static Spool open(Path directory, SpoolSettings settings, UnaryOperator<FileChannel> wrapper) throws IOException {
+        boolean created = !Files.isDirectory(directory);
+        Files.createDirectories(directory.resolve("tmp"));
+        if (created && settings.fsync()) Segments.syncDirectory(directory.toAbsolutePath().getParent());
+        FileChannel lockFile = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            FileLock held;
+            try {
+                held = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                held = null;
+            }
+            if (held == null) throw new IOException("spool directory is in use: " + directory);
+            emptyTmp(directory.resolve("tmp"));
+            var segments = new Segments(directory, settings.fsync(), wrapper);
+            Recovery recovery = Recovery.run(directory, segments, settings.fsync());
+            segments.reclaim();
+            var log = new SegmentLog(segments, recovery.nextSegment(), settings.fsync(), settings.segmentBytes());
+            var spool = new Spool(directory, settings, lockFile, segments, log, recovery);
+            LOG.log(Level.INFO, "spool opened with {0} pending messages", recovery.live().size());
+            new Compaction(spool, segments).atOpen();
+            return spool;
+        } catch (IOException | RuntimeException e) {
+            lockFile.close();
+            throw e;
+        }
     }
 
     /** Starts a new message with a fresh queue id. */
-    public MessageWriter begin() throws IOException { throw new UnsupportedOperationException(); }
+    public MessageWriter begin() throws IOException {
+        QueueId id = ids.next();
+        return new MessageWriter(this, id, tmp.resolve(id.value() + ".spill"), settings.memoryBytes());
+    }
 
-    /** Calls {@code listener} with the id of every message committed from now on, after it is durable. */
-    public void addListener(Consumer<QueueId> listener) { throw new UnsupportedOperationException(); }
+    /**
+     * Calls {@code listener} with the id of every message committed from now on, after it is durable, on the
+     * committing thread. A listener must be quick and must not block (signal a queue runner, no more); what
+     * it throws is logged and otherwise ignored.
+     */
+    public void addListener(Consumer<QueueId> listener) {
+        listeners.add(listener);
+    }
 
-    /** Committed messages that still have recipients to deliver, oldest first. */
-    public List<QueueId> pending() { throw new UnsupportedOperationException(); }
+    /** Committed messages that still have recipients to deliver, oldest first, due or not. */
+    public List<QueueId> pending() {
+        lock.lock();
+        try {
+            return List.copyOf(messages.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
 
-    /** A committed message's envelope and per-recipient state. */
-    public SpooledMessage read(QueueId id) throws IOException { throw new UnsupportedOperationException(); }
+    /**
+     * A committed message's envelope and per-recipient state.
+     *
+     * @throws NoSuchElementException when no message with a pending recipient has this id
+     */
+    public SpooledMessage read(QueueId id) throws IOException {
+        lock.lock();
+        try {
+            return require(id).snapshot();
+        } finally {
+            lock.unlock();
+        }
+    }
 
-    /** The message content as received (CRLF line endings, starting with Tern's Received: header). */
-    public InputStream openContent(QueueId id) throws IOException { throw new UnsupportedOperationException(); }
+    /**
+     * The message content as received (CRLF line endings, starting with Tern's Received: header): exactly
+     * {@link SpooledMessage#size()} bytes. Close it. It stays readable even if the message is completed
+     * meanwhile.
+     *
+     * @throws NoSuchElementException when no message with a pending recipient has this id
+     */
+    public InputStream openContent(QueueId id) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            SegmentLog.Location location;
+            long size;
+            lock.lock();
+            try {
+                QueuedMessage message = require(id);
+                location = message.location();
+                size = message.size();
+            } finally {
+                lock.unlock();
+            }
+            try {
+                var channel = FileChannel.open(segments.path(location.segment()), StandardOpenOption.READ);
+                return new ContentStream(channel, location.contentPosition(), size);
+            } catch (NoSuchFileException e) {
+                if (attempt > 0) throw e; // once more: compaction may have moved it to a newer segment
+            }
+        }
+    }
 
-    /** Recipient {@code index} reached its final state; durable on return. A message whose recipients are all
-     * final is removed. */
+    /**
+     * Recipient {@code index} (of the envelope's recipients) reached its final state; durable on return. A
+     * message whose recipients are all final is removed. Completing a recipient already final changes
+     * nothing (the first final status stays).
+     *
+     * @throws NoSuchElementException   when no message with a pending recipient has this id
+     * @throws IllegalArgumentException when {@code status} is PENDING or {@code index} is out of range
+     */
     public void complete(QueueId id, int index, RecipientState.Status status, String diagnostic) throws IOException {
-        throw new UnsupportedOperationException();
+        if (status == RecipientState.Status.PENDING) throw new IllegalArgumentException("PENDING is not final");
+        CompletableFuture<SegmentLog.Location> durable;
+        long finishedIn = -1;
+        lock.lock();
+        try {
+            QueuedMessage message = require(id);
+            if (index < 0 || index >= message.recipientCount()) {
+                throw new IllegalArgumentException("no recipient " + index + " in " + id);
+            }
+            durable = log.append(new LogRecord.Complete(id, index, status, diagnostic), Content.NONE);
+            message.complete(index, status, diagnostic);
+            if (message.isFinished()) {
+                messages.remove(id);
+                finishedIn = message.location().segment();
+            }
+        } finally {
+            lock.unlock();
+        }
+        SegmentLog.await(durable);
+        // Released only once the completion is durable: the segment holding the message may go now.
+        if (finishedIn >= 0) segments.release(finishedIn);
     }
 
-    /** Another attempt failed temporarily; durable on return. */
+    /**
+     * Another attempt failed temporarily: counts it, sets the next attempt and gives the pending recipients
+     * {@code diagnostic}; durable on return.
+     *
+     * @throws NoSuchElementException when no message with a pending recipient has this id
+     */
     public void defer(QueueId id, Instant nextAttempt, String diagnostic) throws IOException {
-        throw new UnsupportedOperationException();
+        CompletableFuture<SegmentLog.Location> durable;
+        lock.lock();
+        try {
+            QueuedMessage message = require(id);
+            durable = log.append(new LogRecord.Defer(id, nextAttempt, diagnostic), Content.NONE);
+            message.defer(nextAttempt, diagnostic);
+        } finally {
+            lock.unlock();
+        }
+        SegmentLog.await(durable);
     }
 
+    /** Finishes writing what is queued and releases the directory. Writers not yet committed fail. */
     @Override
-    public void close() throws IOException { throw new UnsupportedOperationException(); }
+    public void close() throws IOException {
+        try {
+            log.close();
+        } finally {
+            lockFile.close();
+        }
+    }
 
+    /** Called by {@link MessageWriter#commit}: appends the message and waits until it is durable. */
+    void commit(QueueId id, Envelope envelope, Content content, int contentCrc) throws IOException {
+        Instant now = Instant.now();
+        List<RecipientState> states = envelope.recipients().stream()
+                .map(r -> new RecipientState(r, RecipientState.Status.PENDING, "")).toList();
+        var record = new LogRecord.Message(id, now, envelope, states, 0, now, content.length(), contentCrc);
+        SegmentLog.Location location = SegmentLog.await(log.append(record, content));
+        lock.lock();
+        try {
+            messages.put(id, new QueuedMessage(record, location, false));
+        } finally {
+            lock.unlock();
+        }
+        for (Consumer<QueueId> listener : listeners) {
+            try {
+                listener.accept(id);
+            } catch (RuntimeException e) {
+                // The message is durable and will be found by pending(); a listener's bug must not undo the 250.
+                LOG.log(Level.ERROR, "queue id " + id + ": spool listener failed", e);
+            }
+        }
+    }
+
+    /** Live messages of segment {@code number} with their sizes; for compaction. */
+    Map<QueueId, Long> liveIn(long number) {
+        lock.lock();
+        try {
+            Map<QueueId, Long> live = new LinkedHashMap<>();
+            for (QueuedMessage m : messages.values()) {
+                if (m.location().segment() == number) live.put(m.id(), m.size());
+            }
+            return live;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes messages {@code ids} of one segment again at the log's end, with their current state, reading
+     * their content through {@code source} (a channel on that segment); then releases the old copies. The
+     * snapshots are taken and appended under the lock, so every state change lies either before a copy (and is
+     * in it) or after it. All copies share the log's flushes.
+     */
+    void relocate(List<QueueId> ids, FileChannel source) throws IOException {
+        Map<QueuedMessage, CompletableFuture<SegmentLog.Location>> moving = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            for (QueueId id : ids) {
+                QueuedMessage message = messages.get(id);
+                if (message == null) continue;
+                var content = new Content.Region(source, message.location().contentPosition(), message.size());
+                moving.put(message, log.append(message.toRecord(), content));
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (var entry : moving.entrySet()) {
+            SegmentLog.Location moved = SegmentLog.await(entry.getValue());
+            QueuedMessage message = entry.getKey();
+            long release;
+            lock.lock();
+            try {
+                boolean stillLive = messages.get(message.id()) == message;
+                release = stillLive ? message.location().segment() : moved.segment();
+                if (stillLive) message.moveTo(moved);
+            } finally {
+                lock.unlock();
+            }
+            segments.release(release);
+        }
+    }
+
+    private QueuedMessage require(QueueId id) {
+        QueuedMessage message = messages.get(id);
+        if (message == null) throw new NoSuchElementException("no pending message " + id);
+        return message;
+    }
+
+    private static void emptyTmp(Path tmp) throws IOException {
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path file : (Iterable<Path>) files::iterator) Files.deleteIfExists(file);
+        }
+    }
 }

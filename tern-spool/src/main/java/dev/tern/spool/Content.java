@@ -1,0 +1,26 @@
+package dev.tern.spool;
+
+import java.nio.channels.FileChannel;
+
+/** Where the bytes of a message's content are while it is being appended to the log. */
+sealed interface Content {
+    long length();
+
+    /** No content: state records. */
+    Content NONE = new Bytes(new byte[0], 0);
+
+    /** Content held in memory: the first {@code used} bytes of {@code array}. */
+    record Bytes(byte[] array, int used) implements Content {
+        public Bytes {
+            if (used < 0 || used > array.length) throw new IllegalArgumentException("bad length");
+        }
+
+        @Override
+        public long length() {
+            return used;
+        }
+    }
+
+    /** Content in a file: a spill file, or an older segment when compaction moves a message. */
+    record Region(FileChannel channel, long position, long length) implements Content {}
+}

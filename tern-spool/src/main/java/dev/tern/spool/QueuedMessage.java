@@ -1,0 +1,105 @@
+package dev.tern.spool;
+
+import dev.tern.mail.Envelope;
+import dev.tern.mail.QueueId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The spool's in-memory view of one live message: its state and where its content lies. Not thread-safe:
+ * the spool guards every instance with its lock.
+ */
+final class QueuedMessage {
+    private final QueueId id;
+    private final Envelope envelope;
+    private final Instant accepted;
+    private final List<RecipientState> recipients;
+    private final long size;
+    private final int contentCrc;
+    private final boolean recovered;
+    private int attempts;
+    private Instant nextAttempt;
+    private SegmentLog.Location location;
+
+    QueuedMessage(LogRecord.Message record, SegmentLog.Location location, boolean recovered) {
+        this.id = record.id();
+        this.envelope = record.envelope();
+        this.accepted = record.accepted();
+        this.recipients = new ArrayList<>(record.recipients());
+        this.size = record.contentLength();
+        this.contentCrc = record.contentCrc();
+        this.recovered = recovered;
+        this.attempts = record.attempts();
+        this.nextAttempt = record.nextAttempt();
+        this.location = location;
+    }
+
+    QueueId id() {
+        return id;
+    }
+
+    Instant accepted() {
+        return accepted;
+    }
+
+    int recipientCount() {
+        return recipients.size();
+    }
+
+    long size() {
+        return size;
+    }
+
+    SegmentLog.Location location() {
+        return location;
+    }
+
+    void moveTo(SegmentLog.Location newLocation) {
+        this.location = newLocation;
+    }
+
+    /**
+     * Applies a final status. Idempotent: a recipient already final keeps its first status, since a status
+     * never goes back (that is what keeps a crash from resurrecting a delivered recipient).
+     *
+     * @return false when {@code index} is not a recipient of this message
+     */
+    boolean complete(int index, RecipientState.Status status, String diagnostic) {
+        if (index < 0 || index >= recipients.size()) return false;
+        RecipientState state = recipients.get(index);
+        if (state.status() == RecipientState.Status.PENDING) {
+            recipients.set(index, new RecipientState(state.recipient(), status, diagnostic));
+        }
+        return true;
+    }
+
+    /** Counts a failed attempt; the diagnostic goes to every recipient still pending. */
+    void defer(Instant next, String diagnostic) {
+        attempts++;
+        nextAttempt = next;
+        recipients.replaceAll(s -> s.status() == RecipientState.Status.PENDING
+                ? new RecipientState(s.recipient(), s.status(), diagnostic) : s);
+    }
+
+    /** Keeps the final statuses an older copy of this message had (after compaction wrote it again). */
+    void keepFinalStatuses(QueuedMessage older) {
+        for (int i = 0; i < recipients.size() && i < older.recipients.size(); i++) {
+            RecipientState old = older.recipients.get(i);
+            if (old.status() != RecipientState.Status.PENDING) complete(i, old.status(), old.diagnostic());
+        }
+    }
+
+    boolean isFinished() {
+        return recipients.stream().noneMatch(s -> s.status() == RecipientState.Status.PENDING);
+    }
+
+    SpooledMessage snapshot() {
+        return new SpooledMessage(id, envelope, recipients, accepted, attempts, nextAttempt, size, recovered);
+    }
+
+    /** This message as a record carrying all its current state, for compaction to write again. */
+    LogRecord.Message toRecord() {
+        return new LogRecord.Message(id, accepted, envelope, recipients, attempts, nextAttempt, size, contentCrc);
+    }
+}
