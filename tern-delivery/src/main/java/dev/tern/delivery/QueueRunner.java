@@ -109,7 +109,7 @@ public final class QueueRunner implements AutoCloseable {
             local.expire(message, reason);
             return;
         }
-        Duration delay = backoff(message.attempts() + 1);
+        Duration delay = backoff(settings, message.attempts() + 1);
         try {
             spool.defer(message.id(), now.plus(delay), reason);
             log.info("id={} deferred attempts={} retry_in={}s reason=\"{}\"", message.id(), message.attempts() + 1,
@@ -121,11 +121,11 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     private void retryLater(QueueId id, int attempts) {
-        due.add(new Due(id, System.nanoTime() + backoff(attempts).toNanos()));
+        due.add(new Due(id, System.nanoTime() + backoff(settings, attempts).toNanos()));
     }
 
     /** firstRetry, doubling per attempt, capped at maxRetry (like Postfix's minimal/maximal backoff). */
-    Duration backoff(int attempts) {
+    static Duration backoff(DeliverySettings settings, int attempts) {
         Duration delay = settings.firstRetry();
         for (int i = 1; i < attempts && delay.compareTo(settings.maxRetry()) < 0; i++) delay = delay.multipliedBy(2);
         return delay.compareTo(settings.maxRetry()) > 0 ? settings.maxRetry() : delay;
