@@ -1,6 +1,7 @@
 package dev.tern.mail;
 
 import java.net.IDN;
+import java.net.InetAddress;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,6 @@ public record Domain(String name) {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern IPV4 = Pattern.compile(
             "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern IPV6 = Pattern.compile("(?i)IPv6:[0-9a-f:.]{2,45}");
 
     public Domain {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("empty domain");
@@ -39,7 +39,7 @@ public record Domain(String name) {
     public static Domain parse(String text) {
         if (text == null || text.isEmpty()) throw new IllegalArgumentException("empty domain");
         if (text.startsWith("[")) {
-            return new Domain(text.startsWith("[IPv6:") || text.startsWith("[ipv6:")
+            return new Domain(text.regionMatches(true, 0, "[IPv6:", 0, 6)
                     ? "[IPv6:" + text.substring(6).toLowerCase(Locale.ROOT) : text);
         }
         String t = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
@@ -64,7 +64,18 @@ public record Domain(String name) {
     private static boolean isValidLiteral(String text) {
         if (!text.endsWith("]") || text.length() < 3) return false;
         String inner = text.substring(1, text.length() - 1);
-        return IPV4.matcher(inner).matches() || IPV6.matcher(inner).matches();
+        if (IPV4.matcher(inner).matches()) return true;
+        // RFC 5321 §4.1.3 IPv6-address-literal: "IPv6:" followed by a valid IPv6 address (full, compressed, or
+        // with an IPv4 tail); the JDK's literal parser checks it without any name lookup.
+        if (!inner.startsWith("IPv6:")) return false;
+        String address = inner.substring(5);
+        if (address.indexOf(':') < 0 || address.indexOf('%') >= 0) return false;
+        try {
+            InetAddress.ofLiteral(address); // an IPv4-mapped address parses as IPv4; the ':' above made it IPv6 text
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     @Override

@@ -22,7 +22,8 @@ public record Mailbox(String localPart, Domain domain) {
         }
         for (int i = 0; i < localPart.length(); i++) {
             char c = localPart.charAt(i);
-            if (c < 0x20 || c == 0x7f) throw new IllegalArgumentException("control character in local part");
+            // C0 and C1 controls and DEL never belong in an address (RFC 5321 §4.1.2; RFC 6531 §3.3 for UTF-8).
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) throw new IllegalArgumentException("control character in local part");
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Set;
  * One accepted RCPT TO: the forward-path and its DSN parameters (RFC 3461 §4).
  *
  * @param mailbox the forward-path as the client gave it
- * @param notifyOnthe NOTIFY keywords; empty when the client gave none (then the default applies:
+ * @param notifyOn the NOTIFY keywords; empty when the client gave none (then the default applies:
  *                FAILURE, and DELAY at the server's discretion, RFC 3461 §4.1)
  * @param orcpt   the ORCPT value as {@code addr-type;xtext-decoded-address}, or empty when absent
  */
