@@ -21,7 +21,8 @@ import java.util.List;
  * </pre>
  * {@code C:} lines are sent with CRLF (several consecutive C: lines go in one write, as a pipelining client
  * does); each {@code S:} line must match the next reply line, where {@code *} matches any text. A reply line
- * {@code S: <closed>} expects the server to close the connection.
+ * {@code S: <closed>} expects the server to close the connection, and {@code S: <250 reply>} reads a whole
+ * (multi-line) reply with that code, such as the answer to EHLO.
  */
 public final class Transcript {
     private Transcript() {}
@@ -47,7 +48,11 @@ public final class Transcript {
                 if (!line.startsWith("S:")) throw new IllegalArgumentException("transcript lines start with C: or S:");
                 String expected = line.substring(2).strip();
                 String actual = readLine(in);
-                if (expected.equals("<closed>")) {
+                if (expected.matches("<\\d{3} reply>")) {
+                    List<String> reply = readReply(in);
+                    assertThat(reply).as("reply").isNotEmpty();
+                    assertThat(reply).allSatisfy(l -> assertThat(l).startsWith(expected.substring(1, 4)));
+                } else if (expected.equals("<closed>")) {
                     assertThat(actual).as("expected the server to close").isNull();
                 } else {
                     assertThat(actual).as("reply line").isNotNull();
