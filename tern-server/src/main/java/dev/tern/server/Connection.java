@@ -2,7 +2,6 @@ package dev.tern.server;
 
 import dev.tern.mail.QueueId;
 import dev.tern.smtp.DotDecoder;
-import dev.tern.smtp.HeaderScanner;
 import dev.tern.smtp.Next;
 import dev.tern.smtp.RecipientPolicy;
 import dev.tern.smtp.Reply;
@@ -15,7 +14,6 @@ import dev.tern.spool.SpoolFullException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,45 +121,23 @@ final class Connection {
 
     private Step readData(Next.ReadData data) throws IOException {
         output.flush(); // the 354 must reach the client before it sends content (RFC 2920 §3.1)
-        try (MessageWriter writer = spool.begin()) {
-            byte[] received = session.receivedHeader(writer.id(), ZonedDateTime.now()).getBytes(StandardCharsets.UTF_8);
-            writer.write(received, 0, received.length);
+        try (Incoming message = begin()) {
             DotDecoder decoder = new DotDecoder(data.maxOctets(), server.maxTextLine() - 2);
-            HeaderScanner headers = new HeaderScanner(server.maxHeaderSize());
-            input.readData(decoder, (b, off, len) -> {
-                headers.scan(b, off, len);
-                writer.write(b, off, len);
-            });
+            input.readData(decoder, message);
             if (decoder.failure().isPresent()) return session.messageRejected(decoder.failure().get());
-            return store(writer, headers);
+            return store(message);
         }
     }
 
-    private MessageWriter chunkWriter;
-    private HeaderScanner chunkHeaders;
+    /** The BDAT message being received (RFC 3030): it spans several commands. */
+    private Incoming chunked;
 
     private Step readChunk(Next.ReadChunk chunk) throws IOException {
-        if (chunkWriter == null) {
-            chunkWriter = spool.begin();
-            chunkHeaders = new HeaderScanner(server.maxHeaderSize());
-            byte[] received = session.receivedHeader(chunkWriter.id(), ZonedDateTime.now()).getBytes(StandardCharsets.UTF_8);
-            chunkWriter.write(received, 0, received.length);
-        }
-        MessageWriter writer = chunkWriter;
-        HeaderScanner headers = chunkHeaders;
-        boolean tooBig = chunk.octets() > chunk.maxOctets();
-        input.readExactly(chunk.octets(), (b, off, len) -> {
-            if (tooBig) return;
-            headers.scan(b, off, len);
-            writer.write(b, off, len);
-        });
-        if (tooBig) {
-            abortChunks();
-            return session.messageRejected(Reply.of(552, "5.3.4", "Message size exceeds fixed maximum message size"));
-        }
+        if (chunked == null) chunked = begin();
+        input.readExactly(chunk.octets(), chunked);
         if (!chunk.last()) return session.chunkReceived(chunk.octets());
         try {
-            return store(writer, headers);
+            return store(chunked);
         } finally {
             abortChunks();
         }
@@ -173,31 +149,43 @@ final class Connection {
         return Step.reply(discard.reply(), Next.COMMAND);
     }
 
-    private void abortChunks() {
-        if (chunkWriter != null) chunkWriter.close();
-        chunkWriter = null;
-        chunkHeaders = null;
+    private Incoming begin() throws IOException {
+        MessageWriter writer = spool.begin();
+        return new Incoming(writer, server.maxHeaderSize(), session.receivedHeader(writer.id(), ZonedDateTime.now()));
     }
 
-    private Step store(MessageWriter writer, HeaderScanner headers) {
+    private void abortChunks() {
+        if (chunked != null) chunked.close();
+        chunked = null;
+    }
+
+    private Step store(Incoming message) {
+        if (message.failure().isPresent()) return storageFailed(message.failure().get());
         // RFC 5321 §6.3: a message that has passed too many hops is looping.
-        if (headers.receivedCount() >= settings.maxReceivedHeaders()) return session.messageRejected(LOOP);
-        if (headers.headerTooLarge()) return session.messageRejected(HEADER_TOO_LARGE);
+        if (message.headers().receivedCount() >= settings.maxReceivedHeaders()) return session.messageRejected(LOOP);
+        if (message.headers().headerTooLarge()) return session.messageRejected(HEADER_TOO_LARGE);
         var envelope = session.envelope();
+        MessageWriter writer = message.writer();
         try {
             writer.commit(envelope);
-        } catch (SpoolFullException e) {
-            log.warn("conn={} spool full: {}", id, e.getMessage());
-            return session.messageRejected(STORAGE_FULL);
         } catch (IOException e) {
-            log.error("conn={} spool write failed: {}", id, e.toString());
-            return session.messageRejected(STORAGE_FAILED);
+            return storageFailed(e);
         }
         QueueId queueId = writer.id();
         messages++;
         log.info("conn={} queued id={} from={} rcpts={} size={}", id, queueId, envelope.reversePath(),
                 envelope.recipients().size(), writer.size());
         return session.messageReceived(queueId);
+    }
+
+    // The client keeps the message and tries again later: 452 4.3.1 for a full disk, else 451 4.3.0 (RFC 3463).
+    private Step storageFailed(IOException e) {
+        if (e instanceof SpoolFullException) {
+            log.warn("conn={} spool full: {}", id, e.getMessage());
+            return session.messageRejected(STORAGE_FULL);
+        }
+        log.error("conn={} spool write failed: {}", id, e.toString());
+        return session.messageRejected(STORAGE_FAILED);
     }
 
     /**
