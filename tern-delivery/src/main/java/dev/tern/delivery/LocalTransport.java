@@ -53,13 +53,19 @@ final class LocalTransport {
             try {
                 switch (directory.resolve(rcpt)) {
                     case Resolution.Local l -> {
-                        if (!l.remote().isEmpty()) {
-                            // TODO(#4 outbound delivery): forward alias members at other domains.
-                            log.warn("id={} to=<{}> remote alias members not delivered yet: {}", message.id(), rcpt, l.remote());
-                        }
                         for (int j = 0; j < l.mailboxes().size(); j++) {
                             Mailbox box = l.mailboxes().get(j);
                             store.deliver(box, deliveryId(message.id(), i, j), content(message, box), checkExisting);
+                        }
+                        if (!l.remote().isEmpty()) {
+                            // TODO(#4 outbound delivery): forward alias members at other domains. Until then the
+                            // recipient stays pending (its local copies are idempotent by delivery id), so the
+                            // remote copies wait in the queue instead of being dropped.
+                            deferred++;
+                            lastError = "4.4.0 remote alias members wait for outbound delivery: " + l.remote();
+                            log.info("id={} delivered to=<{}> mailboxes={} remote_pending={}", message.id(), rcpt,
+                                    l.mailboxes().size(), l.remote().size());
+                            continue;
                         }
                         spool.complete(message.id(), i, RecipientState.Status.DELIVERED, "");
                         log.info("id={} delivered to=<{}> mailboxes={}", message.id(), rcpt, l.mailboxes().size());
