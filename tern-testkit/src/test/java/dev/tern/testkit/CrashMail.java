@@ -28,12 +28,12 @@ final class CrashMail {
 
     /**
      * The content as the client writes it, with LF line endings (the wire form replaces them by CRLF; the
-     * Maildir copy has LF). Mostly a few lines; one in eight about 150 KiB; one in 64 about 2.4 MiB, which is
+     * Maildir copy has LF). Mostly a few lines; one in sixteen about 70 KiB; one in 128 about 2.6 MiB, which is
      * above the spool's in-memory limit, so it goes through a spill file.
      */
     static String text(String marker, List<String> recipients) {
-        int bucket = Math.floorMod(marker.hashCode() * 31 + 7, 64);
-        int lines = bucket == 0 ? 33_000 : bucket < 8 ? 2_000 : 5 + bucket;
+        int bucket = Math.floorMod(marker.hashCode() * 31 + 7, 128);
+        int lines = bucket == 0 ? 33_000 : bucket < 8 ? 900 : 5 + bucket % 20;
         StringBuilder text = new StringBuilder(lines * 76 + 300);
         text.append("From: <load@client.test>\n");
         text.append("To: ").append(String.join(", ", recipients.stream().map(r -> "<" + r + "@" + DOMAIN + ">").toList()))

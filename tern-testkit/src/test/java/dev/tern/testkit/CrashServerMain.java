@@ -30,8 +30,9 @@ public final class CrashServerMain {
     }
 
     /**
-     * Default settings, but a temporary delivery failure is retried within seconds, not a minute, so that the
-     * test's wait for the queue to drain stays short. The spool keeps fsync on: it is what is under test.
+     * Default settings, but a temporary delivery failure is retried within a second or two, not a minute, so that
+     * the test's wait for the queue to drain stays short (a delivery interrupted by a kill can fail once after a
+     * quick restart, see the crash test's report). The spool keeps fsync on: it is what is under test.
      */
     private static TernConfig quickRetries(TernConfig config) {
         DeliverySettings d = config.delivery();

@@ -83,6 +83,10 @@ final class Ledger {
         return sent.size();
     }
 
+    boolean isAcknowledged(String marker) {
+        return acknowledged.contains(marker);
+    }
+
     Set<String> acknowledged() {
         return Set.copyOf(acknowledged);
     }

@@ -114,6 +114,16 @@ class LimitsWireTest {
     }
 
     @Test
+    void oversizedHeaderSectionIsRefused() throws IOException {
+        // The header section is limited (256 KiB by default) apart from the message size.
+        try (Socket socket = transaction("header@localhost")) {
+            String header = ("X-Filler: " + "h".repeat(900) + "\r\n").repeat(300);
+            assertThat(data(socket, header + "\r\nbody\r\n")).startsWith("552 5.3.4");
+        }
+        assertThat(server.awaitMessages("header", "localhost", 1, Duration.ofMillis(300))).isEmpty();
+    }
+
+    @Test
     void recipientsBeyondTheLimitAreDeferred() throws IOException {
         // RFC 5321 §4.5.3.1.10: 452 4.5.3 for too many recipients; the accepted ones stay valid.
         try (Socket socket = new Socket("127.0.0.1", server.port())) {

@@ -52,6 +52,7 @@ final class LoadClient implements Runnable {
             while (!stop.get() && next < maxMessages) {
                 ServerSlot.Target target = slot.await(minGeneration, RETRY_SAME_SERVER).or(slot::current).orElse(null);
                 if (target == null) continue; // no server up right now: wait again
+                minGeneration = target.generation();
                 try {
                     session(target);
                 } catch (IOException e) {

@@ -164,6 +164,42 @@ class SmtpWireTest {
     }
 
     @Test
+    void hostileLocalPartsStayInsideTheMailRoot() throws IOException {
+        // Quoted local parts may hold anything printable (RFC 5321 §4.1.2); none of it may reach a path unescaped.
+        Transcript.run(server.port(), """
+                S: 220 *
+                C: EHLO client.test
+                S: <250 reply>
+                C: MAIL FROM:<a@client.test>
+                S: 250 *
+                C: RCPT TO:<"../../../etc/x"@localhost>
+                S: 250 *
+                C: RCPT TO:<"a;b|c`d$(e)"@localhost>
+                S: 250 *
+                C: DATA
+                S: 354 *
+                C: Subject: paths
+                C:
+                C: x
+                C: .
+                S: 250 2.0.0 *
+                """);
+        Path mailRoot = data.resolve("mail");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<Path> delivered;
+        do {
+            try (var files = Files.walk(data)) {
+                delivered = files.filter(p -> p.getParent().getFileName().toString().equals("new"))
+                        .filter(p -> p.toString().contains("%")).toList();
+            }
+        } while (delivered.size() < 2 && System.nanoTime() < deadline);
+        assertThat(delivered).hasSize(2).allSatisfy(p -> assertThat(p.normalize()).startsWith(mailRoot.resolve("localhost")));
+        try (var files = Files.walk(data)) {
+            assertThat(files.map(Path::toString)).noneMatch(p -> p.contains("etc/x") || p.contains(";") || p.contains("`"));
+        }
+    }
+
+    @Test
     void tooLongCommandLineIsRefusedAndTheSessionGoesOn() {
         // RFC 5321 §4.5.3.1.4: command lines are at most 512 octets with CRLF.
         String longLine = "NOOP " + "x".repeat(600);
