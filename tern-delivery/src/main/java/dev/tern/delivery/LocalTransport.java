@@ -82,7 +82,7 @@ final class LocalTransport {
                 }
             } catch (IOException e) {
                 deferred++;
-                lastError = "4.3.0 " + e.getMessage();
+                lastError = "4.3.0 mailbox temporarily unavailable"; // no paths: this text may reach a bounce
                 log.warn("id={} to=<{}> temporary failure: {}", message.id(), rcpt, e.toString());
             }
         }

@@ -75,6 +75,9 @@ public final class MaildirStore implements MailStore {
         String unique = MaildirNames.uniqueName(clock.instant().getEpochSecond(), deliveryId, settings.hostname());
         Path tmp = maildir.resolve("tmp").resolve(unique);
         Path fresh = maildir.resolve("new");
+        // A retry after a crash may find its own half-written tmp file from the same second: it is ours (one
+        // attempt per delivery id at a time), and never visible as a message, so it goes.
+        if (checkExisting) Files.deleteIfExists(tmp);
         try {
             // CREATE_NEW: a leftover or concurrent file of the same name is an error, never overwritten.
             try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

@@ -68,6 +68,19 @@ class MaildirStoreTest {
     }
 
     @Test
+    void retryAfterACrashReplacesItsOwnHalfWrittenTmpFile() throws IOException {
+        // A kill between write and rename leaves tmp/<sec>.<id>.<host>; a retry in the same second reuses the name.
+        store.deliver(ALICE, "Q2", stream("first\r\n"), false);
+        Path maildir = store.directory(ALICE);
+        Files.writeString(maildir.resolve("tmp/1700000000.Q9.mx.test"), "half wri");
+
+        store.deliver(ALICE, "Q9", stream("whole\r\n"), true);
+
+        assertThat(Files.readString(maildir.resolve("new/1700000000.Q9.mx.test"))).isEqualTo("whole\n");
+        assertThat(files(maildir.resolve("tmp"))).isEmpty();
+    }
+
+    @Test
     void messageAlreadyReadIntoCurCountsAsDelivered() throws IOException {
         MaildirStore earlier = new MaildirStore(new MaildirSettings(root, "old.host"),
                 Clock.offset(CLOCK, Duration.ofHours(-1)));
