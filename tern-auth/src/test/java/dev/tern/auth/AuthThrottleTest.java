@@ -1,0 +1,179 @@
+package dev.tern.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.smtp.Credentials;
+import dev.tern.smtp.Credentials.Check;
+import dev.tern.smtp.ScramCredential;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AuthThrottleTest {
+    private final MutableClock clock = new MutableClock();
+    private final List<Duration> slept = new ArrayList<>();
+    private final AtomicInteger checks = new AtomicInteger();
+    /** Every account's password is "right". */
+    private final Credentials table = new Credentials() {
+        @Override
+        public Check verifyPassword(String username, String password) {
+            checks.incrementAndGet();
+            return password.equals("right") ? Check.ACCEPTED : Check.REJECTED;
+        }
+
+        @Override
+        public Optional<ScramCredential> scramSha256(String username) {
+            return Optional.empty();
+        }
+    };
+    private final AuthThrottle throttle = new AuthThrottle(table, AuthThrottle.Policy.defaults(), clock, slept::add);
+
+    private static InetAddress ip(String literal) {
+        return InetAddress.ofLiteral(literal);
+    }
+
+    /** The outcome and the delay of each attempt, "REJECTED+0", "REJECTED+1", …, "THROTTLED". */
+    private List<String> attempts(Credentials client, String username, String password, int n) {
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int before = slept.size();
+            Check check = client.verifyPassword(username, password);
+            long delay = slept.size() > before ? slept.getLast().toSeconds() : 0;
+            outcomes.add(check == Check.THROTTLED ? "THROTTLED" : check + "+" + delay);
+        }
+        return outcomes;
+    }
+
+    @Test
+    void accountFailuresAreDelayedThenThrottled() {
+        assertThat(attempts(throttle.forClient(ip("192.0.2.1")), "alice@example.com", "wrong", 7)).containsExactly(
+                "REJECTED+0", "REJECTED+0", "REJECTED+0", "REJECTED+1", "REJECTED+2", "THROTTLED", "THROTTLED");
+        assertThat(checks).hasValue(5);
+    }
+
+    @Test
+    void throttledAccountRefusesEvenTheRightPasswordFromAnotherAddress() {
+        attempts(throttle.forClient(ip("192.0.2.1")), "alice@example.com", "wrong", 5);
+
+        assertThat(throttle.forClient(ip("198.51.100.7")).verifyPassword("Alice@Example.com", "right"))
+                .isEqualTo(Check.THROTTLED);
+    }
+
+    @Test
+    void clientFailuresAcrossAccountsAreDelayedThenThrottled() {
+        Credentials client = throttle.forClient(ip("192.0.2.1"));
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) outcomes.addAll(attempts(client, "user" + i + "@example.com", "wrong", 1));
+
+        assertThat(outcomes).containsExactly("REJECTED+0", "REJECTED+0", "REJECTED+0", "REJECTED+1", "REJECTED+2",
+                "REJECTED+4", "REJECTED+8", "REJECTED+8", "REJECTED+8", "REJECTED+8", "THROTTLED", "THROTTLED");
+        assertThat(attempts(throttle.forClient(ip("192.0.2.2")), "other@example.com", "right", 1))
+                .containsExactly("ACCEPTED+0");
+    }
+
+    @Test
+    void successClearsTheAccountButNotTheClient() {
+        Credentials client = throttle.forClient(ip("192.0.2.1"));
+        attempts(client, "alice@example.com", "wrong", 4);
+
+        assertThat(attempts(client, "alice@example.com", "right", 1)).containsExactly("ACCEPTED+2");
+        // The account starts again; the address still carries its 4 failures (delay from the 4th on).
+        assertThat(attempts(throttle.forClient(ip("192.0.2.9")), "alice@example.com", "wrong", 3))
+                .containsExactly("REJECTED+0", "REJECTED+0", "REJECTED+0");
+        assertThat(attempts(client, "bob@example.com", "wrong", 1)).containsExactly("REJECTED+2");
+    }
+
+    @Test
+    void failuresExpireAfterTheWindow() {
+        Credentials client = throttle.forClient(ip("192.0.2.1"));
+        attempts(client, "alice@example.com", "wrong", 5);
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(attempts(client, "alice@example.com", "right", 1)).containsExactly("THROTTLED");
+
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(attempts(client, "alice@example.com", "right", 1)).containsExactly("ACCEPTED+0");
+    }
+
+    @Test
+    void windowSlidesOneFailureAtATime() {
+        Credentials client = throttle.forClient(ip("192.0.2.1"));
+        attempts(client, "alice@example.com", "wrong", 1);
+        clock.advance(Duration.ofMinutes(5));
+        attempts(client, "alice@example.com", "wrong", 4);
+        assertThat(attempts(client, "alice@example.com", "wrong", 1)).containsExactly("THROTTLED");
+
+        clock.advance(Duration.ofMinutes(5)); // the first failure leaves the window, the other four stay
+
+        assertThat(attempts(client, "alice@example.com", "wrong", 2)).containsExactly("REJECTED+2", "THROTTLED");
+    }
+
+    @Test
+    void ipv6ClientsAreCountedByTheirSlash64() {
+        for (int i = 1; i <= 10; i++) attempts(throttle.forClient(ip("2001:db8:1:2::" + i)), "u" + i + "@example.com", "wrong", 1);
+
+        assertThat(attempts(throttle.forClient(ip("2001:db8:1:2:ffff::1")), "x@example.com", "right", 1)).containsExactly("THROTTLED");
+        assertThat(attempts(throttle.forClient(ip("2001:db8:1:3::1")), "x@example.com", "right", 1)).containsExactly("ACCEPTED+0");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+        192.0.2.1            | 192.0.2.1
+        2001:db8:1:2::7      | 2001:db8:1:2::/64
+        2001:db8:0:0:1::1    | 2001:db8:0:0::/64
+        ::1                  | 0:0:0:0::/64
+        """)
+    void clientKey(String address, String key) {
+        assertThat(AuthThrottle.clientKey(ip(address))).isEqualTo(key);
+    }
+
+    @Test
+    void scramOutcomesAreCountedLikePasswords() {
+        Credentials client = throttle.forClient(ip("192.0.2.1"));
+        for (int i = 0; i < 5; i++) assertThat(client.scramOutcome("alice@example.com", false)).isEqualTo(Check.REJECTED);
+
+        assertThat(client.scramOutcome("alice@example.com", true)).isEqualTo(Check.THROTTLED);
+        assertThat(slept).extracting(Duration::toSeconds).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void trackedKeysAreBoundedOldestEvictedFirst() {
+        AuthThrottle.Policy small = new AuthThrottle.Policy(Duration.ofMinutes(10), 3, Duration.ofSeconds(1),
+                Duration.ofSeconds(8), 10, 1, 2);
+        AuthThrottle bounded = new AuthThrottle(table, small, clock, slept::add);
+        Credentials client = bounded.forClient(ip("192.0.2.1"));
+        client.verifyPassword("a@example.com", "wrong");
+        assertThat(client.verifyPassword("a@example.com", "right")).isEqualTo(Check.THROTTLED);
+
+        client.verifyPassword("b@example.com", "wrong");
+        client.verifyPassword("c@example.com", "wrong"); // evicts a@
+
+        assertThat(client.verifyPassword("a@example.com", "right")).isEqualTo(Check.ACCEPTED);
+    }
+
+    @Test
+    void interruptedDelayIsATemporaryFailure() {
+        AuthThrottle interrupting = new AuthThrottle(table, AuthThrottle.Policy.defaults(), clock, d -> {
+            throw new InterruptedException();
+        });
+        Credentials client = interrupting.forClient(ip("192.0.2.1"));
+        attempts(client, "alice@example.com", "wrong", 3);
+
+        assertThat(client.verifyPassword("alice@example.com", "right")).isEqualTo(Check.THROTTLED);
+        assertThat(Thread.interrupted()).isTrue();
+        assertThat(checks).hasValue(3);
+    }
+
+    @Test
+    void delaysDoubleFromTheFreeFailuresAndAreCapped() {
+        AuthThrottle.Policy policy = AuthThrottle.Policy.defaults();
+        assertThat(List.of(0, 1, 2, 3, 4, 5, 6, 7, 100)).extracting(n -> policy.delayAfter(n).toSeconds())
+                .containsExactly(0L, 0L, 0L, 1L, 2L, 4L, 8L, 8L, 8L);
+    }
+}
