@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Certificates for TLS (RFC 3207 STARTTLS, RFC 8314 implicit TLS). STUB: contract under way.
+ * Certificates for TLS (RFC 3207 STARTTLS, RFC 8314 implicit TLS).
  *
  * @param certificates PEM pairs (Let's Encrypt layout: fullchain.pem + privkey.pem), one per name; the server
  *                     picks one by SNI, the first is the default. Empty: a self-signed certificate is made on

@@ -1,0 +1,13 @@
+/**
+ * TLS for the SMTP listeners (RFC 3207 STARTTLS, RFC 8314 implicit TLS): {@link dev.tern.server.tls.TlsContext}
+ * turns an accepted plain socket into a handshaken {@link javax.net.ssl.SSLSocket}.
+ *
+ * <p>JSSE does the protocol; Bouncy Castle (bcpkix) only parses PEM and makes the self-signed certificate, so no
+ * ASN.1 is written by hand and no security provider is installed. Certificates come from PEM files in the Let's
+ * Encrypt layout and are chosen by SNI with an {@link javax.net.ssl.X509ExtendedKeyManager}; when none is
+ * configured, a self-signed one is kept under the data directory. Files are re-checked on the handshake path, so
+ * the package owns no thread.
+ *
+ * <p>Depends on the JDK, Bouncy Castle and SLF4J only; the connection code calls it, never the reverse.
+ */
+package dev.tern.server.tls;
