@@ -5,6 +5,7 @@ import dev.tern.smtp.DotDecoder;
 import dev.tern.smtp.Next;
 import dev.tern.smtp.RecipientPolicy;
 import dev.tern.smtp.Reply;
+import dev.tern.smtp.SecurityProfile;
 import dev.tern.smtp.SessionSettings;
 import dev.tern.smtp.SmtpSession;
 import dev.tern.smtp.Step;
@@ -15,6 +16,8 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.ZonedDateTime;
+import java.util.Optional;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,25 +33,38 @@ final class Connection {
     static final Reply STORAGE_FAILED = Reply.of(451, "4.3.0", "Local error in processing, try again later");
 
     private final String id;
-    private final Socket socket;
+    private final Socket plain;
     private final ServerSettings server;
     private final SessionSettings settings;
     private final Spool spool;
     private final SmtpSession session;
-    private final SmtpInput input;
-    private final ReplyWriter output;
+    private final SecurityProfile security;
+    private final TlsHandshake tls;
+    // Replaced once, when TLS starts: the TLS socket and streams over the plain one.
+    private Socket socket;
+    private SmtpInput input;
+    private ReplyWriter output;
     private final long deadline;
     private volatile boolean stopping;
     private int messages;
 
     Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
                Spool spool) throws IOException {
+        this(id, socket, server, settings, policy, spool, SecurityProfile.PLAIN, TlsHandshake.NONE);
+    }
+
+    /** {@code tls} is used when {@code security} offers STARTTLS or is implicit TLS; nothing TLS exists before. */
+    Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
+               Spool spool, SecurityProfile security, TlsHandshake tls) throws IOException {
         this.id = id;
+        this.plain = socket;
         this.socket = socket;
         this.server = server;
         this.settings = settings;
         this.spool = spool;
-        this.session = new SmtpSession(settings, policy, socket.getInetAddress().getHostAddress());
+        this.security = security;
+        this.tls = tls;
+        this.session = new SmtpSession(settings, policy, socket.getInetAddress().getHostAddress(), security);
         this.output = new ReplyWriter(socket.getOutputStream());
         this.input = new SmtpInput(socket.getInputStream(), this::beforeRead);
         this.deadline = System.nanoTime() + server.sessionTimeout().toNanos();
@@ -60,6 +76,8 @@ final class Connection {
         String end = "quit";
         try {
             socket.setTcpNoDelay(true); // replies are already coalesced per batch; Nagle would only add delay
+            // RFC 8314 §3.3: on an implicit TLS port the handshake comes first, before the greeting.
+            if (security.implicitTls()) startTls();
             Next next = send(session.greeting());
             while (!(next instanceof Next.Close)) {
                 next = send(switch (next) {
@@ -67,6 +85,11 @@ final class Connection {
                     case Next.ReadData d -> readData(d);
                     case Next.ReadChunk c -> readChunk(c);
                     case Next.DiscardChunk d -> discardChunk(d);
+                    case Next.StartTls s -> {
+                        startTls();
+                        yield session.tlsStarted();
+                    }
+                    case Next.ReadAuthResponse r -> readAuthResponse();
                     case Next.Close c -> throw new IllegalStateException("unreachable");
                 });
                 if (next == null) {
@@ -78,8 +101,12 @@ final class Connection {
         } catch (SocketTimeoutException e) {
             end = "timeout";
             sendQuietly(session.timeout());
+        } catch (HandshakeFailed e) {
+            end = "tls handshake failed: " + e.getCause().getMessage();
         } catch (IOException e) {
             end = "i/o error: " + e.getMessage();
+            // Over TLS, stop() ends a blocked read with an error rather than a clean end of input.
+            if (stopping) sendQuietly(session.shuttingDown());
         } catch (RuntimeException e) {
             end = "internal error";
             log.error("conn={} internal error", id, e);
@@ -98,7 +125,7 @@ final class Connection {
     void stop() {
         stopping = true;
         try {
-            socket.shutdownInput();
+            plain.shutdownInput(); // the plain socket: a blocked read returns, TLS or not
         } catch (IOException e) {
             // Already closed: the session is ending anyway.
         }
@@ -117,6 +144,44 @@ final class Connection {
             case SmtpInput.Line.TooLong t -> session.lineTooLong();
             case SmtpInput.Line.Eof e -> stopping ? session.shuttingDown() : null;
         };
+    }
+
+    /** RFC 4954 §4: one line of an AUTH exchange, up to 12,288 octets. Its content is a secret: never logged. */
+    private Step readAuthResponse() throws IOException {
+        return switch (input.readLine(Next.MAX_AUTH_LINE)) {
+            case SmtpInput.Line.Text t -> session.authResponse(t.text());
+            case SmtpInput.Line.TooLong t -> session.authLineTooLong();
+            case SmtpInput.Line.Eof e -> stopping ? session.shuttingDown() : null;
+        };
+    }
+
+    /**
+     * Sends what is pending (the 220 to STARTTLS), throws away every octet the client sent before the handshake
+     * (RFC 3207 §4.2; CVE-2011-0411: a command pipelined after STARTTLS must not run as if it came over TLS),
+     * makes the handshake, and reads and writes through TLS from then on.
+     */
+    private void startTls() throws IOException {
+        beforeRead(); // flush the 220 and arm the read timeout, which bounds the handshake too
+        int discarded = input.buffered();
+        if (discarded > 0) log.info("conn={} discarded {} octets sent before the TLS handshake", id, discarded);
+        SSLSocket secured;
+        try {
+            secured = tls.handshake(plain);
+        } catch (IOException e) {
+            throw new HandshakeFailed(e);
+        }
+        socket = secured;
+        output = new ReplyWriter(secured.getOutputStream());
+        input = new SmtpInput(secured.getInputStream(), this::beforeRead);
+        log.info("conn={} tls protocol={} cipher={}", id, secured.getSession().getProtocol(),
+                secured.getSession().getCipherSuite());
+    }
+
+    /** The handshake failed: the client cannot be answered in plaintext any more, so the connection just closes. */
+    private static final class HandshakeFailed extends IOException {
+        HandshakeFailed(IOException cause) {
+            super(cause);
+        }
     }
 
     private Step readData(Next.ReadData data) throws IOException {
@@ -151,7 +216,11 @@ final class Connection {
 
     private Incoming begin() throws IOException {
         MessageWriter writer = spool.begin();
-        return new Incoming(writer, server.maxHeaderSize(), session.receivedHeader(writer.id(), ZonedDateTime.now()));
+        ZonedDateTime now = ZonedDateTime.now();
+        // RFC 6409 §8.2, §8.3: an authenticated client is submitting, so missing Date:/Message-ID: are added;
+        // relayed mail is never changed.
+        Optional<String> submissionHost = session.authenticatedUser().map(user -> settings.hostname());
+        return new Incoming(writer, server.maxHeaderSize(), session.receivedHeader(writer.id(), now), submissionHost, now);
     }
 
     private void abortChunks() {
@@ -160,6 +229,7 @@ final class Connection {
     }
 
     private Step store(Incoming message) {
+        message.finish();
         if (message.failure().isPresent()) return storageFailed(message.failure().get());
         // RFC 5321 §6.3: a message that has passed too many hops is looping.
         if (message.headers().receivedCount() >= settings.maxReceivedHeaders()) return session.messageRejected(LOOP);
@@ -214,6 +284,7 @@ final class Connection {
         abortChunks();
         try {
             socket.close();
+            if (socket != plain) plain.close();
         } catch (IOException e) {
             // Closing a broken socket can fail; the descriptor is released regardless.
         }

@@ -6,36 +6,95 @@ import dev.tern.directory.Resolution;
 import dev.tern.directory.Verification;
 import dev.tern.mail.EnhancedStatus;
 import dev.tern.mail.Mailbox;
+import dev.tern.mail.ReversePath;
 import dev.tern.smtp.RecipientPolicy;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Who may receive mail through an unauthenticated SMTP session: local recipients only (no relay, RFC 5321
- * §3.6.1). Source routes are already gone and {@code %} or {@code !} in a local part are plain characters,
- * so {@code user%other@local} is a (likely unknown) local user, never a relay.
+ * Who may send and receive mail through an SMTP session.
+ * <ul>
+ * <li>Unauthenticated: local recipients only (no relay, RFC 5321 §3.6.1). Source routes are already gone and
+ *     {@code %} or {@code !} in a local part are plain characters, so {@code user%other@local} is a (likely
+ *     unknown) local user, never a relay. Any sender.
+ * <li>Authenticated (RFC 4954, RFC 6409 §4.3): recipients at any domain (unknown local ones are still refused).
+ *     With the sender check on, MAIL FROM must be the user's own address (user names are addresses), or an
+ *     alias or list at a local domain that resolves to that user; the null path is allowed (RFC 6409 §8.1).
+ * </ul>
  */
 public final class InboundPolicy implements RecipientPolicy {
     static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1", "Recipient address rejected: user unknown");
     static final Reply RELAY_DENIED = Reply.of(550, "5.7.1", "Relay access denied");
+    // RFC 6409 §6.1 lets the MSA refuse a sender the user may not use; RFC 3463 X.7.1: not authorized.
+    static final Reply SENDER_NOT_OWNED = Reply.of(553, "5.7.1", "Sender address not owned by the authenticated user");
     static final Reply CANNOT_VERIFY = Reply.of(252, "2.5.0",
             "Cannot VRFY user, but will accept message and attempt delivery");
 
     private final Directory directory;
+    private final boolean checkSender;
 
+    /** With the sender check of authenticated sessions on. */
     public InboundPolicy(Directory directory) {
+        this(directory, true);
+    }
+
+    /** {@code checkSender}: whether an authenticated user may only send as their own addresses. */
+    public InboundPolicy(Directory directory, boolean checkSender) {
+        if (directory == null) throw new IllegalArgumentException("no directory");
         this.directory = directory;
+        this.checkSender = checkSender;
     }
 
     @Override
     public Verdict recipient(Mailbox forwardPath) {
+        return recipient(forwardPath, Optional.empty());
+    }
+
+    @Override
+    public Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
         return switch (directory.resolve(forwardPath)) {
             case Resolution.Local local -> Verdict.ACCEPT;
-            case Resolution.Remote remote -> new Verdict.Reject(RELAY_DENIED);
+            // RFC 6409 §4.3 / RFC 4954 §5: an authenticated client may relay; anyone else may not.
+            case Resolution.Remote remote -> authenticatedUser.isPresent() ? Verdict.ACCEPT : new Verdict.Reject(RELAY_DENIED);
             case Resolution.Unknown unknown -> new Verdict.Reject(UNKNOWN_USER);
         };
+    }
+
+    @Override
+    public Verdict sender(ReversePath reversePath, Optional<String> authenticatedUser) {
+        if (!checkSender || authenticatedUser.isEmpty()) return Verdict.ACCEPT;
+        return switch (reversePath) {
+            case ReversePath.Null n -> Verdict.ACCEPT; // RFC 6409 §8.1: notifications may use the null path
+            case ReversePath.Sender(Mailbox from) ->
+                    owns(authenticatedUser.get(), from) ? Verdict.ACCEPT : new Verdict.Reject(SENDER_NOT_OWNED);
+        };
+    }
+
+    /** The address is the user's own, or resolves locally (alias, list, sub-address) to the user's mailbox. */
+    private boolean owns(String username, Mailbox from) {
+        Optional<Mailbox> user = mailbox(username);
+        if (user.isEmpty()) return false;
+        if (same(user.get(), from)) return true;
+        return directory.resolve(from) instanceof Resolution.Local local
+                && local.mailboxes().stream().anyMatch(m -> same(m, user.get()));
+    }
+
+    private static boolean same(Mailbox a, Mailbox b) {
+        return a.domain().equals(b.domain()) && a.canonicalLocalPart().equals(b.canonicalLocalPart());
+    }
+
+    /** The user name as an address; a name that is not one owns no address. */
+    private static Optional<Mailbox> mailbox(String username) {
+        int at = username.lastIndexOf('@');
+        if (at <= 0 || at == username.length() - 1) return Optional.empty();
+        try {
+            return Optional.of(Mailbox.of(username.substring(0, at), username.substring(at + 1)));
+        } catch (IllegalArgumentException e) { // not a valid address: it owns nothing
+            return Optional.empty();
+        }
     }
 
     // RFC 5321 §3.5.1 and §3.5.3: 250 known, 251 forwarded, 252 cannot say, 550 unknown, 553 ambiguous.

@@ -3,31 +3,76 @@ package dev.tern.server;
 import dev.tern.smtp.ByteSink;
 import dev.tern.smtp.HeaderScanner;
 import dev.tern.spool.MessageWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
  * The content of one message on its way into the spool: watches its header section and writes it to the spool
  * writer. A write failure (a full disk) is remembered, not thrown, so the connection keeps reading the client's
  * data to its end and can answer with a 4yz reply instead of dropping the connection mid-message.
+ *
+ * <p>For submission (RFC 6409 §8) the header section is held back until it ends, so that a missing
+ * {@code Date:} or {@code Message-ID:} can be added in front of it; the header section is bounded by the header
+ * size limit, so holding it costs at most that much memory.
  */
 final class Incoming implements ByteSink, AutoCloseable {
     private final MessageWriter writer;
     private final HeaderScanner headers;
+    private final Optional<String> submissionHost;
+    private final ZonedDateTime received;
+    private ByteArrayOutputStream held;
     private IOException failure;
 
-    Incoming(MessageWriter writer, int maxHeaderSize, String receivedHeader) {
+    /**
+     * @param submissionHost the server's name when missing Date:/Message-ID: are to be added (submission);
+     *                       empty for relayed mail, which is never changed
+     */
+    Incoming(MessageWriter writer, int maxHeaderSize, String receivedHeader, Optional<String> submissionHost,
+             ZonedDateTime received) {
         this.writer = writer;
         this.headers = new HeaderScanner(maxHeaderSize);
-        byte[] received = receivedHeader.getBytes(StandardCharsets.UTF_8);
-        append(received, 0, received.length);
+        this.submissionHost = submissionHost;
+        this.received = received;
+        byte[] trace = receivedHeader.getBytes(StandardCharsets.UTF_8);
+        append(trace, 0, trace.length);
+        if (submissionHost.isPresent()) held = new ByteArrayOutputStream(1024);
     }
 
     @Override
     public void write(byte[] buffer, int offset, int length) {
         headers.scan(buffer, offset, length);
-        append(buffer, offset, length);
+        if (held == null) {
+            append(buffer, offset, length);
+            return;
+        }
+        held.write(buffer, offset, length);
+        if (headers.headerEnded() || headers.headerTooLarge()) releaseHeld();
+    }
+
+    /** Called when the content is complete: anything still held back goes out now. */
+    void finish() {
+        if (held != null) releaseHeld();
+    }
+
+    // RFC 6409 §8.2 (Date) and §8.3 (Message-ID): added by the submission server when the client left them out.
+    private void releaseHeld() {
+        StringBuilder missing = new StringBuilder();
+        if (headers.count(HeaderScanner.Field.DATE) == 0) {
+            missing.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(received)).append("\r\n");
+        }
+        if (headers.count(HeaderScanner.Field.MESSAGE_ID) == 0) {
+            missing.append("Message-ID: <").append(writer.id()).append('@').append(submissionHost.orElseThrow())
+                    .append(">\r\n");
+        }
+        byte[] fields = missing.toString().getBytes(StandardCharsets.US_ASCII);
+        append(fields, 0, fields.length);
+        byte[] content = held.toByteArray();
+        held = null;
+        append(content, 0, content.length);
     }
 
     private void append(byte[] buffer, int offset, int length) {

@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The SMTP listener's settings. Immutable; {@link #defaults()} serve {@code ./tern run} without a config file.
+ * The SMTP listeners' settings. Immutable; {@link #defaults()} serve {@code ./tern run} without a config file.
  *
- * @param smtpListeners       addresses to accept SMTP on (default 127.0.0.1:2525)
+ * @param smtpListeners       addresses to accept SMTP on (default 127.0.0.1:2525): STARTTLS offered, AUTH
+ *                            offered only over TLS and never required
+ * @param submissionListeners message submission, RFC 6409 (default 127.0.0.1:2587): STARTTLS, AUTH required
+ * @param smtpsListeners      submission over implicit TLS, RFC 8314 §3.3 (default 127.0.0.1:2465): AUTH required
  * @param listenBacklog       the accept queue length (large, so bursts of connecting clients are not refused)
  * @param maxConnections      concurrent sessions in total; beyond it new clients get 421 4.7.0 and a close
  * @param maxConnectionsPerIp concurrent sessions per client address, except {@code exemptNetworks}
@@ -18,12 +21,21 @@ import java.util.List;
  * @param maxCommandLine      octets in a command line including CRLF (RFC 5321 §4.5.3.1.4: 512)
  * @param maxTextLine         octets in a line of message content including CRLF (RFC 5321 §4.5.3.1.6: 1000)
  * @param maxHeaderSize       octets in the message's header section
+ * @param plaintextAuthOnLoopback AUTH offered without TLS to clients on a loopback address (default false:
+ *                            passwords only ever travel encrypted, RFC 8314 §3)
  */
-public record ServerSettings(List<InetSocketAddress> smtpListeners, int listenBacklog, int maxConnections,
+public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSocketAddress> submissionListeners,
+                             List<InetSocketAddress> smtpsListeners, int listenBacklog, int maxConnections,
                              int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
-                             Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize) {
+                             Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize,
+                             boolean plaintextAuthOnLoopback) {
+    public static final List<InetSocketAddress> DEFAULT_SUBMISSION = List.of(new InetSocketAddress("127.0.0.1", 2587));
+    public static final List<InetSocketAddress> DEFAULT_SMTPS = List.of(new InetSocketAddress("127.0.0.1", 2465));
+
     public ServerSettings {
         smtpListeners = List.copyOf(smtpListeners);
+        submissionListeners = List.copyOf(submissionListeners);
+        smtpsListeners = List.copyOf(smtpsListeners);
         exemptNetworks = List.copyOf(exemptNetworks);
         if (listenBacklog < 1 || maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("connection limits must be positive");
@@ -36,13 +48,35 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, int listenBa
         if (maxHeaderSize < 1024) throw new IllegalArgumentException("maxHeaderSize must be at least 1024");
     }
 
+    /** The settings of issue #2: SMTP listeners only given; submission and SMTPS on their defaults, no plaintext AUTH. */
+    public ServerSettings(List<InetSocketAddress> smtpListeners, int listenBacklog, int maxConnections,
+                          int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
+                          Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize) {
+        this(smtpListeners, DEFAULT_SUBMISSION, DEFAULT_SMTPS, listenBacklog, maxConnections, maxConnectionsPerIp,
+                exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize, false);
+    }
+
     public static ServerSettings defaults() {
         return new ServerSettings(List.of(new InetSocketAddress("127.0.0.1", 2525)), 4096, 20_000, 50,
                 List.of("127.0.0.0/8", "::1/128"), Duration.ofMinutes(5), Duration.ofMinutes(30), 512, 1000, 256 * 1024);
     }
 
+    /** The same with other SMTP listeners; submission and SMTPS listeners stay as they are. */
     public ServerSettings withListeners(List<InetSocketAddress> listeners) {
-        return new ServerSettings(listeners, listenBacklog, maxConnections, maxConnectionsPerIp, exemptNetworks,
-                idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize);
+        return withListeners(listeners, submissionListeners, smtpsListeners);
+    }
+
+    /** The same with other listeners of all three kinds (tests: {@code 127.0.0.1:0} each). */
+    public ServerSettings withListeners(List<InetSocketAddress> smtp, List<InetSocketAddress> submission,
+                                        List<InetSocketAddress> smtps) {
+        return new ServerSettings(smtp, submission, smtps, listenBacklog, maxConnections, maxConnectionsPerIp,
+                exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize,
+                plaintextAuthOnLoopback);
+    }
+
+    public ServerSettings withPlaintextAuthOnLoopback(boolean allowed) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, allowed);
     }
 }

@@ -46,6 +46,11 @@ final class SmtpInput {
         this.beforeBlocking = beforeBlocking;
     }
 
+    /** Octets read from the socket but not used yet (pipelined input). */
+    int buffered() {
+        return end - start;
+    }
+
     /** True when input is already buffered (the client pipelined), so the reply may wait for the batch. */
     boolean hasBuffered() {
         return end > start;
@@ -65,6 +70,7 @@ final class SmtpInput {
                     String text = tooLong || length > max ? null
                             : new String(buffer, start, lineEnd - start, StandardCharsets.UTF_8);
                     start = i + 1;
+                    shrink(); // a long AUTH line (RFC 4954 §4) may have grown the buffer
                     return text == null ? new Line.TooLong() : new Line.Text(text);
                 }
             }

@@ -1,10 +1,14 @@
 package dev.tern.server;
 
+import dev.tern.server.tls.TlsContext;
+import dev.tern.smtp.Credentials;
 import dev.tern.smtp.RecipientPolicy;
+import dev.tern.smtp.SecurityProfile;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.SessionSettings;
 import dev.tern.spool.Spool;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,8 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +28,15 @@ import org.slf4j.LoggerFactory;
  * The SMTP listeners. Owns one platform thread per listening socket (the accept loop) and one virtual thread
  * per connection. {@link #start()} binds; {@link #close()} stops accepting, asks open sessions to end with
  * 421 and waits briefly for them.
+ *
+ * <p>Three kinds of listener, each with its {@link SecurityProfile}:
+ * <ul>
+ * <li>SMTP (port 25, RFC 5321): STARTTLS offered (RFC 3207); AUTH offered only over TLS, never required.
+ * <li>Submission (port 587, RFC 6409): STARTTLS offered; AUTH required before MAIL (RFC 6409 §4.3).
+ * <li>SMTPS (port 465, RFC 8314 §3.3): TLS from the first byte; AUTH required as on submission.
+ * </ul>
+ * Without a {@link TlsContext} nothing TLS is offered and no SMTPS listener is bound; AUTH then works only
+ * where {@link ServerSettings#plaintextAuthOnLoopback()} allows it.
  */
 public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
@@ -29,45 +45,118 @@ public final class SmtpServer implements AutoCloseable {
     private static final byte[] BUSY_FROM_ADDRESS = Reply.of(421, "4.7.0",
             "Too many connections from your address, try again later").wire().getBytes(StandardCharsets.US_ASCII);
 
+    private enum Kind { SMTP, SUBMISSION, SMTPS }
+
+    private record Listener(ServerSocket socket, Kind kind) {}
+
     private final ServerSettings server;
     private final SessionSettings session;
     private final RecipientPolicy policy;
     private final Spool spool;
     private final ConnectionLimiter limiter;
-    private final List<ServerSocket> sockets = new ArrayList<>();
+    private final Optional<TlsContext> tls;
+    private final Optional<Function<InetAddress, Credentials>> credentials;
+    private final TlsHandshake handshake;
+    private final List<Listener> listeners = new ArrayList<>();
     private final List<Thread> acceptors = new ArrayList<>();
     private final ConcurrentHashMap<Connection, Thread> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closing;
 
+    /** SMTP listeners only, as in issue #2: no TLS, no AUTH. */
     public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool) {
+        this(server, session, policy, spool, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * All three kinds of listener. {@code credentials} gives each connection what AUTH checks against, given the
+     * client's address (so failures can be limited per address); called once per connection that offers AUTH.
+     */
+    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
+                      TlsContext tls, Function<InetAddress, Credentials> credentials) {
+        this(server, session, policy, spool, Optional.of(tls), Optional.of(credentials));
+    }
+
+    /** SMTP and submission listeners without TLS: AUTH only where plaintext AUTH on loopback is allowed. */
+    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
+                      Function<InetAddress, Credentials> credentials) {
+        this(server, session, policy, spool, Optional.empty(), Optional.of(credentials));
+    }
+
+    private SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
+                       Optional<TlsContext> tls, Optional<Function<InetAddress, Credentials>> credentials) {
+        if (server == null || session == null || policy == null || spool == null) {
+            throw new IllegalArgumentException("settings, policy and spool are required");
+        }
         this.server = server;
         this.session = session;
         this.policy = policy;
         this.spool = spool;
+        this.tls = tls;
+        this.credentials = credentials;
+        this.handshake = tls.<TlsHandshake>map(context -> context::handshake).orElse(TlsHandshake.NONE);
         this.limiter = new ConnectionLimiter(server.maxConnections(), server.maxConnectionsPerIp(), server.exemptNetworks());
     }
 
     /** Binds every listener and starts accepting. */
     public void start() throws IOException {
-        for (InetSocketAddress address : server.smtpListeners()) {
+        bind(server.smtpListeners(), Kind.SMTP);
+        if (credentials.isPresent()) bind(server.submissionListeners(), Kind.SUBMISSION);
+        if (credentials.isPresent() && tls.isPresent()) bind(server.smtpsListeners(), Kind.SMTPS);
+    }
+
+    private void bind(List<InetSocketAddress> addresses, Kind kind) throws IOException {
+        String name = kind.name().toLowerCase(Locale.ROOT);
+        for (InetSocketAddress address : addresses) {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
             socket.bind(address, server.listenBacklog());
-            sockets.add(socket);
-            Thread acceptor = Thread.ofPlatform().name("smtp-accept-" + address).daemon(false)
-                    .start(() -> acceptLoop(socket));
+            listeners.add(new Listener(socket, kind));
+            Thread acceptor = Thread.ofPlatform().name(name + "-accept-" + address).daemon(false)
+                    .start(() -> acceptLoop(socket, kind));
             acceptors.add(acceptor);
-            log.info("listening smtp={}", socket.getLocalSocketAddress());
+            log.info("listening {}={}", name, socket.getLocalSocketAddress());
         }
     }
 
-    /** The bound addresses, in the order of the settings (useful with port 0). */
+    /** The bound SMTP addresses, in the order of the settings (useful with port 0). */
     public List<InetSocketAddress> addresses() {
-        return sockets.stream().map(s -> (InetSocketAddress) s.getLocalSocketAddress()).toList();
+        return addresses(Kind.SMTP);
     }
 
-    private void acceptLoop(ServerSocket listener) {
+    /** The bound submission addresses (RFC 6409); empty when the server was made without credentials. */
+    public List<InetSocketAddress> submissionAddresses() {
+        return addresses(Kind.SUBMISSION);
+    }
+
+    /** The bound SMTPS addresses (RFC 8314); empty without TLS or credentials. */
+    public List<InetSocketAddress> smtpsAddresses() {
+        return addresses(Kind.SMTPS);
+    }
+
+    private List<InetSocketAddress> addresses(Kind kind) {
+        return listeners.stream().filter(l -> l.kind() == kind)
+                .map(l -> (InetSocketAddress) l.socket().getLocalSocketAddress()).toList();
+    }
+
+    /** How a connection on a {@code kind} listener from {@code client} is secured. */
+    private SecurityProfile profile(Kind kind, InetAddress client) {
+        if (credentials.isEmpty()) return tls.isPresent() ? STARTTLS_ONLY : SecurityProfile.PLAIN;
+        boolean startTls = tls.isPresent();
+        // RFC 8314 §3 wants passwords encrypted; plaintext AUTH is a local convenience, off by default.
+        boolean plaintext = server.plaintextAuthOnLoopback() && client.isLoopbackAddress();
+        Credentials check = credentials.get().apply(client);
+        return switch (kind) {
+            case SMTP -> new SecurityProfile(startTls, false, true, plaintext, false, check);
+            case SUBMISSION -> new SecurityProfile(startTls, false, true, plaintext, true, check);
+            case SMTPS -> new SecurityProfile(false, true, true, plaintext, true, check);
+        };
+    }
+
+    private static final SecurityProfile STARTTLS_ONLY = new SecurityProfile(true, false, false, false, false,
+            Credentials.NONE);
+
+    private void acceptLoop(ServerSocket listener, Kind kind) {
         while (!closing) {
             Socket socket;
             try {
@@ -77,19 +166,20 @@ public final class SmtpServer implements AutoCloseable {
                 continue;
             }
             String id = Long.toString(ids.incrementAndGet(), 36);
-            Thread.ofVirtual().name("smtp-", ids.get()).start(() -> handle(id, socket));
+            Thread.ofVirtual().name("smtp-", ids.get()).start(() -> handle(id, socket, kind));
         }
     }
 
-    private void handle(String id, Socket socket) {
+    private void handle(String id, Socket socket, Kind kind) {
         var client = socket.getInetAddress();
-        log.info("conn={} connect client={}", id, client.getHostAddress());
+        log.info("conn={} connect client={} port={}", id, client.getHostAddress(), kind.name().toLowerCase(Locale.ROOT));
         switch (limiter.acquire(client)) {
             case TOO_MANY_TOTAL -> refuse(id, socket, BUSY);
             case TOO_MANY_FROM_ADDRESS -> refuse(id, socket, BUSY_FROM_ADDRESS);
             case ADMITTED -> {
                 try {
-                    Connection connection = new Connection(id, socket, server, session, policy, spool);
+                    Connection connection = new Connection(id, socket, server, session, policy, spool,
+                            profile(kind, client), handshake);
                     open.put(connection, Thread.currentThread());
                     try {
                         if (closing) connection.stop();
@@ -124,9 +214,9 @@ public final class SmtpServer implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        for (ServerSocket socket : sockets) {
+        for (Listener listener : listeners) {
             try {
-                socket.close();
+                listener.socket().close();
             } catch (IOException e) {
                 log.warn("closing listener failed: {}", e.toString());
             }

@@ -1,10 +1,13 @@
 package dev.tern.smtp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Watches the start of message content (decoded, CRLF line endings) as it streams past: counts
- * {@code Received:} header fields for the hop limit (RFC 5321 §6.3) and the size of the header section.
+ * {@code Received:} header fields for the hop limit (RFC 5321 §6.3), notes whether {@code Date:} and
+ * {@code Message-ID:} are present (a submission server adds them when missing, RFC 6409 §8), and measures the
+ * header section.
  *
  * <p>The header section ends at the first empty line (RFC 5322 §2.1); after that {@link #scan} returns at
  * once. A field counts when a line starts with {@code Received}, in any case, followed by optional spaces or
@@ -13,18 +16,28 @@ import java.nio.charset.StandardCharsets;
  * per message.
  */
 public final class HeaderScanner {
-    private static final byte[] NAME = "received".getBytes(StandardCharsets.US_ASCII);
-    // Where the current line stands: matching the name (0..NAME.length), after the name, or elsewhere.
-    private static final int AFTER_NAME = NAME.length;
+    /** The header fields this scanner counts. */
+    public enum Field {
+        RECEIVED("received"), DATE("date"), MESSAGE_ID("message-id");
+
+        private final byte[] name;
+
+        Field(String name) {
+            this.name = name.getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static final Field[] FIELDS = Field.values();
+    // Per field, where the current line stands: matching its name (0..length), just after it, or no match.
     private static final int NO_MATCH = -1;
 
     private final int maxHeaderOctets;
     private long headerOctets;        // complete header lines, CRLF included
     private long lineOctets;          // the current line so far
-    private int receivedCount;
+    private final int[] counts = new int[FIELDS.length];
     private boolean ended;
     private boolean lineEmpty = true; // nothing but (possibly) CR on the current line so far
-    private int match;                // progress through "received", AFTER_NAME, or NO_MATCH
+    private final int[] match = new int[FIELDS.length]; // progress through each name, its length after it, or NO_MATCH
 
     public HeaderScanner(int maxHeaderOctets) {
         if (maxHeaderOctets < 1) throw new IllegalArgumentException("maxHeaderOctets must be positive");
@@ -44,17 +57,22 @@ public final class HeaderScanner {
                 headerOctets += lineOctets + 1;
                 lineOctets = 0;
                 lineEmpty = true;
-                match = 0;
+                Arrays.fill(match, 0);
             } else {
                 lineOctets++;
                 if (b != '\r') lineEmpty = false;
-                advance(b);
+                for (int f = 0; f < FIELDS.length; f++) advance(f, b);
             }
         }
     }
 
     public int receivedCount() {
-        return receivedCount;
+        return counts[Field.RECEIVED.ordinal()];
+    }
+
+    /** How many header fields of this name the header section had so far. */
+    public int count(Field field) {
+        return counts[field.ordinal()];
     }
 
     /** True when the header section (up to the first empty line) exceeded the limit. */
@@ -67,15 +85,17 @@ public final class HeaderScanner {
         return ended;
     }
 
-    private void advance(byte b) {
-        if (match == NO_MATCH) return;
-        if (match < AFTER_NAME) {
-            match = (b | 0x20) == NAME[match] ? match + 1 : NO_MATCH;
+    private void advance(int field, byte b) {
+        int at = match[field];
+        if (at == NO_MATCH) return;
+        byte[] name = FIELDS[field].name;
+        if (at < name.length) {
+            match[field] = (b | 0x20) == name[at] ? at + 1 : NO_MATCH;
         } else if (b == ':') {
-            receivedCount++;
-            match = NO_MATCH;
+            counts[field]++;
+            match[field] = NO_MATCH;
         } else if (b != ' ' && b != '\t') {
-            match = NO_MATCH;
+            match[field] = NO_MATCH;
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.tern.smtp;
 
 import dev.tern.mail.Mailbox;
+import dev.tern.mail.ReversePath;
+import java.util.Optional;
 
 /**
  * The questions the session asks the world about addresses. The server answers them from the directory and
@@ -12,6 +14,22 @@ import dev.tern.mail.Mailbox;
 public interface RecipientPolicy {
     /** RCPT TO (RFC 5321 §3.3): accept the forward-path, or say why not (550 5.1.1, 550 5.7.1, 451 4.3.0 ...). */
     Verdict recipient(Mailbox forwardPath);
+
+    /**
+     * RCPT TO in a session that may be authenticated (RFC 4954, RFC 6409): an authenticated user may be allowed
+     * to relay. The session calls this one; by default it asks {@link #recipient(Mailbox)}.
+     */
+    default Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
+        return recipient(forwardPath);
+    }
+
+    /**
+     * MAIL FROM (RFC 5321 §3.3): accept the reverse-path, or refuse it with a reply that goes back as is (for
+     * example 553 5.7.1 when an authenticated user sends as someone else). By default everything is accepted.
+     */
+    default Verdict sender(ReversePath reversePath, Optional<String> authenticatedUser) {
+        return Verdict.ACCEPT;
+    }
 
     /** VRFY (RFC 5321 §3.5.1): 250/251/252/550/553; the argument is the raw text after {@code VRFY }. */
     Reply verify(String argument);

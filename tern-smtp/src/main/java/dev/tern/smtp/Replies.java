@@ -61,6 +61,25 @@ public final class Replies {
     // Tern policy on bare CR / bare LF (RFC 5321 §2.3.8, §4.1.1.4); see DotDecoder.
     public static final Reply BARE_LINE_ENDING = Reply.of(550, "5.6.0", "Message contains bare CR or LF");
 
+    // RFC 3207 §4: STARTTLS.
+    public static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");
+    public static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "TLS already active");
+    public static final Reply TRANSACTION_OPEN = Reply.of(503, "5.5.1", "Not permitted during a mail transaction");
+
+    // RFC 4954 §4 and §6: AUTH.
+    public static final Reply AUTHENTICATED = Reply.of(235, "2.7.0", "Authentication successful");
+    public static final Reply EHLO_FIRST = Reply.of(503, "5.5.1", "Send EHLO first");
+    public static final Reply ALREADY_AUTHENTICATED = Reply.of(503, "5.5.1", "Already authenticated");
+    public static final Reply UNKNOWN_MECHANISM = Reply.of(504, "5.5.4", "Unrecognized authentication type");
+    public static final Reply ENCRYPTION_REQUIRED = Reply.of(538, "5.7.11",
+            "Encryption required for requested authentication mechanism");
+    public static final Reply AUTH_CANCELLED = Reply.of(501, "5.0.0", "Authentication cancelled");
+    public static final Reply BAD_BASE64 = Reply.of(501, "5.5.2", "Cannot decode base64 response");
+    public static final Reply AUTH_LINE_TOO_LONG = Reply.of(500, "5.5.6", "Authentication exchange line is too long");
+    public static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Authentication credentials invalid");
+    public static final Reply AUTH_UNAVAILABLE = Reply.of(454, "4.7.0", "Temporary authentication failure");
+    public static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Authentication required");
+
     // RFC 5321 §3.8: 421 closes the connection.
     public static final Reply TOO_MANY_ERRORS = Reply.of(421, "4.7.0", "Too many errors");
     public static final Reply TOO_MANY_MESSAGES = Reply.of(421, "4.7.0", "Too many messages in this session");

@@ -26,7 +26,7 @@ public record Reply(int code, EnhancedStatus status, List<String> lines) {
         return new Reply(code, EnhancedStatus.parse(status), List.of(text));
     }
 
-    /** A reply without an enhanced status: only for the 220 greeting and the EHLO reply. */
+    /** A reply without an enhanced status: only for the 220 greeting, the EHLO reply and 334 AUTH challenges. */
     public static Reply plain(int code, List<String> lines) {
         return new Reply(code, null, lines);
     }

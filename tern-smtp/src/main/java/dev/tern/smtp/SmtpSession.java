@@ -21,7 +21,13 @@ import java.util.regex.Pattern;
  * {@link #envelope()} and {@link #receivedHeader}, stores the message, and answers with
  * {@link #messageReceived(QueueId)} or {@link #messageRejected(Reply)}. After a non-last
  * {@link Next.ReadChunk} it calls {@link #chunkReceived(long)} (or {@link #messageRejected(Reply)} to give up
- * the transaction). A call out of this order is a bug in the caller: {@link IllegalStateException}.
+ * the transaction). After {@link Next.StartTls} it makes the TLS handshake and calls {@link #tlsStarted()}; after
+ * {@link Next.ReadAuthResponse} it reads one line and calls {@link #authResponse} (or {@link #authLineTooLong()}).
+ * A call out of this order is a bug in the caller: {@link IllegalStateException}.
+ *
+ * <p>Security, from the {@link SecurityProfile}: STARTTLS (RFC 3207), implicit TLS (RFC 8314), AUTH (RFC 4954)
+ * with the SASL mechanisms of {@code dev.tern.smtp.sasl}, and AUTH before MAIL on submission (RFC 6409).
+ * Credentials never appear in a reply.
  *
  * <p>Limits, all from {@link SessionSettings}:
  * <ul>
@@ -36,7 +42,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class SmtpSession {
-    private enum Phase { COMMAND, DATA, CHUNK, LAST_CHUNK, CLOSED }
+    private enum Phase { COMMAND, DATA, CHUNK, LAST_CHUNK, AUTH, TLS_HANDSHAKE, CLOSED }
 
     // Whatever InetAddress.getHostAddress() gives: IPv4, IPv6, an IPv6 zone.
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:%_-]{1,64}");
@@ -45,6 +51,7 @@ public final class SmtpSession {
     private final RecipientPolicy policy;
     private final String addressLiteral;
     private final CommandParser parser;
+    private final SessionSecurity security;
     private Phase phase = Phase.COMMAND;
     private Domain helo;
     private boolean extended;
@@ -57,7 +64,14 @@ public final class SmtpSession {
      * into the Received: field. {@code settings.hostname()} must be a valid domain name.
      */
     public SmtpSession(SessionSettings settings, RecipientPolicy policy, String clientAddress) {
-        if (settings == null || policy == null) throw new IllegalArgumentException("settings and policy are required");
+        this(settings, policy, clientAddress, SecurityProfile.PLAIN);
+    }
+
+    /** As above, secured as {@code security} says: STARTTLS, implicit TLS, AUTH (RFC 3207, RFC 8314, RFC 4954). */
+    public SmtpSession(SessionSettings settings, RecipientPolicy policy, String clientAddress, SecurityProfile security) {
+        if (settings == null || policy == null || security == null) {
+            throw new IllegalArgumentException("settings, policy and security are required");
+        }
         if (clientAddress == null || !ADDRESS.matcher(clientAddress).matches()) {
             throw new IllegalArgumentException("client address must be a numeric IP address");
         }
@@ -66,6 +80,7 @@ public final class SmtpSession {
         // RFC 5321 §4.1.3: IPv6 address literals carry the "IPv6:" tag.
         this.addressLiteral = clientAddress.indexOf(':') >= 0 ? "[IPv6:" + clientAddress + "]" : "[" + clientAddress + "]";
         this.parser = new CommandParser(Domain.parse(settings.hostname()));
+        this.security = new SessionSecurity(security);
     }
 
     /** The 220 greeting (RFC 5321 §4.2; §3.1); RFC 2034 §3: no enhanced status code. */
@@ -98,9 +113,9 @@ public final class SmtpSession {
             case Command.Expn(String argument) ->
                     respond(settings.expnEnabled() ? policy.expand(argument) : Replies.NOT_IMPLEMENTED);
             case Command.Help _ -> respond(Replies.HELP);
-            // Not offered in EHLO yet, so RFC 5321 §4.2.4: 502 command not implemented.
-            case Command.StartTls() -> respond(Replies.NOT_IMPLEMENTED);
-            case Command.Auth _ -> respond(Replies.NOT_IMPLEMENTED);
+            case Command.StartTls() -> startTls();
+            case Command.Auth(String arguments) ->
+                    authStep(security.auth(arguments, helo != null && extended, transaction != null));
             case Command.Invalid(Reply reply) -> respond(reply);
         };
     }
@@ -158,6 +173,37 @@ public final class SmtpSession {
         return close(Reply.of(421, "4.3.2", settings.hostname() + " Service shutting down, closing connection"));
     }
 
+    /**
+     * The TLS handshake after {@link Next.StartTls} succeeded. RFC 3207 §4.2: everything learnt before it is
+     * forgotten: no HELO/EHLO, no transaction, no authentication. The counters of messages and errors stay.
+     */
+    public Step tlsStarted() {
+        require(phase == Phase.TLS_HANDSHAKE, "TLS started without STARTTLS");
+        phase = Phase.COMMAND;
+        security.tlsStarted();
+        helo = null;
+        extended = false;
+        transaction = null;
+        return Step.silent(Next.COMMAND);
+    }
+
+    /** One line of an AUTH exchange (RFC 4954 §4), after a {@link Next.ReadAuthResponse}; never logged. */
+    public Step authResponse(String line) {
+        require(phase == Phase.AUTH, "an AUTH response without a challenge");
+        return authStep(security.respond(line));
+    }
+
+    /** RFC 4954 §6: a response line over the limit ends the exchange with 500 5.5.6. */
+    public Step authLineTooLong() {
+        require(phase == Phase.AUTH, "an AUTH response without a challenge");
+        return authStep(security.lineTooLong());
+    }
+
+    /** Who the client authenticated as (RFC 4954), if it did in the current TLS state. */
+    public Optional<String> authenticatedUser() {
+        return security.user();
+    }
+
     /** RFC 5321 §4.1.1.1: HELO/EHLO; §4.1.4: it also resets any transaction. */
     private Step hello(Domain client, boolean ehlo) {
         helo = client;
@@ -165,15 +211,35 @@ public final class SmtpSession {
         transaction = null;
         // RFC 2034 §3: replies to HELO and EHLO carry no enhanced status code.
         if (!ehlo) return Step.reply(Reply.plain(250, List.of(settings.hostname())));
-        return Step.reply(Reply.plain(250, List.of(settings.hostname(),
+        List<String> lines = new ArrayList<>(List.of(settings.hostname(),
                 "SIZE " + settings.maxMessageSize(),  // RFC 1870
                 "PIPELINING",                         // RFC 2920
                 "8BITMIME",                           // RFC 6152
                 "ENHANCEDSTATUSCODES",                // RFC 2034
                 "SMTPUTF8",                           // RFC 6531
                 "CHUNKING",                           // RFC 3030
-                "DSN",                                // RFC 3461
-                "HELP")));                            // RFC 5321 §4.1.1.8
+                "DSN"));                              // RFC 3461
+        security.advertise(lines);                                      // RFC 3207, RFC 4954
+        lines.add("HELP");                                              // RFC 5321 §4.1.1.8
+        return Step.reply(Reply.plain(250, lines));
+    }
+
+    /** RFC 3207 §4: 220, then the caller makes the handshake and calls {@link #tlsStarted()}. */
+    private Step startTls() {
+        Optional<Reply> refusal = security.startTlsRefusal(transaction != null);
+        if (refusal.isPresent()) return respond(refusal.get());
+        phase = Phase.TLS_HANDSHAKE;
+        return Step.reply(Replies.READY_FOR_TLS, Next.START_TLS);
+    }
+
+    /** RFC 4954 §4: a 334 challenge keeps the exchange going; anything else ends it and is a command's reply. */
+    private Step authStep(AuthExchange.Outcome outcome) {
+        phase = outcome instanceof AuthExchange.Outcome.Continue ? Phase.AUTH : Phase.COMMAND;
+        return switch (outcome) {
+            case AuthExchange.Outcome.Continue(Reply challenge) -> Step.reply(challenge, Next.AUTH_RESPONSE);
+            case AuthExchange.Outcome.Authenticated _ -> respond(Replies.AUTHENTICATED);
+            case AuthExchange.Outcome.Failed(Reply reply) -> respond(reply);
+        };
     }
 
     private Step mail(ReversePath from, MailOptions options) {
@@ -181,9 +247,12 @@ public final class SmtpSession {
         if (helo == null) return respond(Replies.HELO_FIRST);
         // RFC 5321 §4.1.4: MAIL may not be sent while a transaction is open.
         if (transaction != null) return respond(Replies.NESTED_MAIL);
+        // RFC 4954 §6 and RFC 6409 §4.3: submission needs AUTH before MAIL.
+        if (!security.mailAllowed()) return respond(Replies.AUTH_REQUIRED);
         if (messages >= settings.maxMessages()) return close(Replies.TOO_MANY_MESSAGES);
         // RFC 1870 §6.1: a declared size over the fixed maximum is 552 at MAIL.
         if (options.declaredSize() > settings.maxMessageSize()) return respond(Replies.TOO_BIG);
+        if (policy.sender(from, authenticatedUser()) instanceof Verdict.Reject(Reply reply)) return respond(reply);
         messages++;
         transaction = new Transaction(from, options);
         return respond(Replies.SENDER_OK);
@@ -194,7 +263,7 @@ public final class SmtpSession {
         if (transaction == null) return respond(Replies.NEED_MAIL);
         // RFC 5321 §4.5.3.1.10: 452 over the limit; the client sends the rest in another transaction.
         if (transaction.recipients.size() >= settings.maxRecipients()) return Step.reply(Replies.TOO_MANY_RECIPIENTS);
-        return switch (policy.recipient(to.mailbox())) {
+        return switch (policy.recipient(to.mailbox(), authenticatedUser())) {
             case Verdict.Accept() -> {
                 // The same mailbox twice is one delivery; the first RCPT's DSN parameters stand.
                 if (transaction.recipients.stream().noneMatch(r -> r.mailbox().equals(to.mailbox()))) {
@@ -261,28 +330,13 @@ public final class SmtpSession {
         return Step.reply(reply, Next.CLOSE);
     }
 
-    /** RFC 3848 and RFC 6531 §3.7.3: the "with" protocol of the Received: field. */
+    /** RFC 3848 and RFC 6531 §3.7.3: the "with" protocol of the Received: field: ESMTP, ESMTPS, UTF8SMTPSA ... */
     private String protocol() {
-        if (transaction.options.smtpUtf8()) return "UTF8SMTP";
-        return extended ? "ESMTP" : "SMTP";
+        if (!extended) return "SMTP";
+        return (transaction.options.smtpUtf8() ? "UTF8SMTP" : "ESMTP") + security.protocolSuffix();
     }
 
     private static void require(boolean condition, String what) {
         if (!condition) throw new IllegalStateException("SMTP session used out of order: " + what);
-    }
-
-    /** One mail transaction (RFC 5321 §3.3): MAIL, its RCPTs, and the chunks received so far. */
-    private static final class Transaction {
-        final ReversePath from;
-        final MailOptions options;
-        final List<Recipient> recipients = new ArrayList<>();
-        boolean refusedRecipient;
-        boolean chunked;
-        long chunkOctets;
-
-        Transaction(ReversePath from, MailOptions options) {
-            this.from = from;
-            this.options = options;
-        }
     }
 }

@@ -2,7 +2,9 @@
  * The pure SMTP core: {@link dev.tern.smtp.Command} (sealed records) and {@link dev.tern.smtp.CommandParser},
  * {@link dev.tern.smtp.Reply}, the server state machine {@link dev.tern.smtp.SmtpSession} (a command line in,
  * a {@link dev.tern.smtp.Step} out), and content decoding: {@link dev.tern.smtp.DotDecoder} for DATA,
- * {@link dev.tern.smtp.HeaderScanner} for the hop count.
+ * {@link dev.tern.smtp.HeaderScanner} for the hop count. STARTTLS and AUTH follow a
+ * {@link dev.tern.smtp.SecurityProfile}; the SASL mechanisms live in {@code dev.tern.smtp.sasl} and check
+ * {@link dev.tern.smtp.Credentials}.
  *
  * <p>Depends on {@code tern-mail} only. It does no I/O: no sockets, no threads, no clocks, no logging (a test
  * scans the imports). The server's connection loop and the delivery's SMTP client both drive it, and the

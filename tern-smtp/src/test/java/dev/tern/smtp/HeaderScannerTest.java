@@ -37,6 +37,27 @@ class HeaderScannerTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '¤', textBlock = """
+        # content (Java escapes)                                         | Date | Message-ID
+        # RFC 6409 §8.2/§8.3: a submission server adds Date: and Message-ID: when they are missing.
+        Date: Sun, 29 Nov 2026 10:00:00 +0000\\r\\nMessage-ID: <a@b>\\r\\n\\r\\n | 1 | 1
+        DATE: x\\r\\nmessage-id : <a@b>\\r\\n\\r\\n                   | 1 | 1
+        Subject: no date\\r\\n\\r\\nDate: in the body\\r\\n          | 0 | 0
+        X-Date: no\\r\\nDated: no\\r\\nMessage-IDs: no\\r\\n\\r\\n  | 0 | 0
+        Resent-Date: no\\r\\nIn-Reply-To: <x>\\r\\n\\r\\n             | 0 | 0
+        """)
+    void notesDateAndMessageIdFields(String content, int date, int messageId) {
+        byte[] bytes = content.translateEscapes().getBytes(StandardCharsets.ISO_8859_1);
+        for (int chunk = 1; chunk <= bytes.length; chunk++) {
+            HeaderScanner scanner = new HeaderScanner(1000);
+            for (int at = 0; at < bytes.length; at += chunk) scanner.scan(bytes, at, Math.min(chunk, bytes.length - at));
+            assertThat(scanner.count(HeaderScanner.Field.DATE)).as("Date:, chunks of %d", chunk).isEqualTo(date);
+            assertThat(scanner.count(HeaderScanner.Field.MESSAGE_ID)).as("Message-ID:, chunks of %d", chunk)
+                    .isEqualTo(messageId);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void stopsAtTheEndOfTheHeaderSection() {
         HeaderScanner scanner = new HeaderScanner(1000);
