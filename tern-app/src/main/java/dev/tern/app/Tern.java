@@ -1,11 +1,15 @@
 package dev.tern.app;
 
+import dev.tern.auth.AccountCredentials;
+import dev.tern.auth.AccountStore;
+import dev.tern.auth.AuthThrottle;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.mail.Domain;
 import dev.tern.server.InboundPolicy;
 import dev.tern.server.SmtpServer;
+import dev.tern.server.tls.TlsContext;
 import dev.tern.spool.Spool;
 import dev.tern.store.MaildirStore;
 import java.io.IOException;
@@ -45,7 +49,11 @@ public final class Tern implements AutoCloseable {
         var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
         runner = new QueueRunner(config.delivery(), spool, directory, store, Clock.systemUTC());
         runner.start();
-        server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory), spool);
+        TlsContext tls = TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
+        AccountStore accounts = AccountStore.open(config.dataDirectory());
+        AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), AuthThrottle.Policy.defaults());
+        server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory, config.checkSender()),
+                spool, tls, throttle::forClient);
         server.start();
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
@@ -87,6 +95,16 @@ public final class Tern implements AutoCloseable {
     /** The SMTP listeners' bound addresses. */
     public List<InetSocketAddress> smtpAddresses() {
         return server.addresses();
+    }
+
+    /** The submission listeners' bound addresses (RFC 6409). */
+    public List<InetSocketAddress> submissionAddresses() {
+        return server.submissionAddresses();
+    }
+
+    /** The implicit-TLS submission listeners' bound addresses (RFC 8314). */
+    public List<InetSocketAddress> smtpsAddresses() {
+        return server.smtpsAddresses();
     }
 
     @Override

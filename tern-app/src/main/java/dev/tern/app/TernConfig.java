@@ -3,6 +3,7 @@ package dev.tern.app;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
+import dev.tern.server.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
 import dev.tern.spool.SpoolSettings;
 import java.nio.file.Path;
@@ -10,10 +11,21 @@ import java.nio.file.Path;
 /**
  * A whole configuration: each module's own settings record, read from the config file or the defaults.
  *
- * @param dataDirectory where the spool ({@code spool/}) and the mailboxes ({@code mail/}) live
+ * @param dataDirectory where the spool ({@code spool/}), the mailboxes ({@code mail/}), the accounts
+ *                      ({@code accounts}) and a self-signed certificate ({@code tls/}) live
+ * @param tls           certificates; none configured means a self-signed one is made on first start
+ * @param checkSender   an authenticated client may only send as its own addresses (RFC 6409 §8.1 lets a
+ *                      submission server enforce this); on by default
  */
 public record TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
-                         DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery) {
+                         DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
+                         TlsSettings tls, boolean checkSender) {
+    /** The settings of issue #2 (no TLS material configured, sender check on). */
+    public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
+                      DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery) {
+        this(dataDirectory, server, session, directory, spool, delivery, TlsSettings.defaults(), true);
+    }
+
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */
     public static TernConfig defaults() {
         return new TernConfig(Path.of("data"), ServerSettings.defaults(), SessionSettings.defaults(),

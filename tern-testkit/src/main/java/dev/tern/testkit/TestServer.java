@@ -25,8 +25,8 @@ public final class TestServer implements AutoCloseable {
     /** Starts with the built-in defaults (domain localhost, any local part is a user), adjusted by {@code change}. */
     public static TestServer start(Path dataDirectory, UnaryOperator<TernConfig> change) {
         TernConfig defaults = TernConfig.defaults();
-        TernConfig base = new TernConfig(dataDirectory,
-                defaults.server().withListeners(List.of(new InetSocketAddress("127.0.0.1", 0))),
+        List<InetSocketAddress> anyPort = List.of(new InetSocketAddress("127.0.0.1", 0));
+        TernConfig base = new TernConfig(dataDirectory, defaults.server().withListeners(anyPort, anyPort, anyPort),
                 defaults.session(), defaults.directory(), defaults.spool(), defaults.delivery());
         TestServer server = new TestServer(change.apply(base));
         try {
@@ -43,6 +43,14 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return tern.smtpAddresses().getFirst().getPort();
+    }
+
+    public int submissionPort() {
+        return tern.submissionAddresses().getFirst().getPort();
+    }
+
+    public int smtpsPort() {
+        return tern.smtpsAddresses().getFirst().getPort();
     }
 
     public TernConfig config() {

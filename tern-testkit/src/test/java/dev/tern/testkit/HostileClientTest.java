@@ -27,8 +27,9 @@ class HostileClientTest {
 
     private static ServerSettings limits(ServerSettings s, int maxConnections, int perIp, List<String> exempt,
                                          Duration idle, Duration session) {
-        return new ServerSettings(s.smtpListeners(), s.listenBacklog(), maxConnections, perIp, exempt, idle, session,
-                s.maxCommandLine(), s.maxTextLine(), s.maxHeaderSize());
+        return new ServerSettings(s.smtpListeners(), s.submissionListeners(), s.smtpsListeners(), s.listenBacklog(),
+                maxConnections, perIp, exempt, idle, session, s.maxCommandLine(), s.maxTextLine(), s.maxHeaderSize(),
+                s.plaintextAuthOnLoopback());
     }
 
     private static Socket connect(TestServer server) throws IOException {

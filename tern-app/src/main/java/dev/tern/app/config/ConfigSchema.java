@@ -4,6 +4,7 @@ import dev.tern.app.TernConfig;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
+import dev.tern.server.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * The keys of the config file (documented in {@code docs/config.md}) and the settings field each one fills.
@@ -62,7 +64,15 @@ final class ConfigSchema {
         boolean vrfy = top.get("vrfy", ConfigValues::bool, defaults.session().vrfyEnabled());
         boolean expn = top.get("expn", ConfigValues::bool, defaults.session().expnEnabled());
         Section limits = top.section("limits");
-        Supplier<ServerSettings> server = readServer(top.section("smtp"), limits);
+        Section submission = top.section("submission");
+        boolean checkSender = submission.get("check_sender", ConfigValues::bool, true);
+        Section auth = top.section("auth");
+        boolean plaintextAuth = auth.get("plaintext_on_loopback", ConfigValues::bool,
+                defaults.server().plaintextAuthOnLoopback());
+        auth.rejectUnknown();
+        Supplier<ServerSettings> server = readServer(top.section("smtp"), submission, top.section("smtps"), limits,
+                plaintextAuth);
+        TlsSettings tls = readTls(top.section("tls"));
         Supplier<SessionSettings> session = readSession(limits, hostname, vrfy, expn);
         limits.rejectUnknown();
         Supplier<DeliverySettings> delivery = readDelivery(top.section("delivery"), hostname);
@@ -76,16 +86,31 @@ final class ConfigSchema {
         DirectorySettings directorySettings = build(directory, DIRECTORY_KEYS, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, serverSettings, sessionSettings, directorySettings,
-                defaults.spool(), deliverySettings));
+                defaults.spool(), deliverySettings, tls, checkSender));
     }
 
-    /** Reads {@code smtp} and the connection and line limits of {@code limits}. */
-    private Supplier<ServerSettings> readServer(Section smtp, Section limits) {
+    /**
+     * Reads {@code smtp}, {@code submission} and {@code smtps} and the connection and line limits of
+     * {@code limits}. An empty {@code listen} list turns a kind of listener off (SMTP must have one).
+     */
+    private Supplier<ServerSettings> readServer(Section smtp, Section submission, Section smtps, Section limits,
+                                                boolean plaintextAuth) {
         ServerSettings d = defaults.server();
         List<InetSocketAddress> listen = smtp.list("listen", ConfigValues::listenAddress, d.smtpListeners());
         checkDistinct(smtp.keyOf("listen"), listen, "address");
         int backlog = smtp.get("backlog", n -> ConfigValues.integer(n, 1), d.listenBacklog());
         smtp.rejectUnknown();
+        List<InetSocketAddress> submissionListen = submission.list("listen", ConfigValues::listenAddress,
+                d.submissionListeners());
+        submission.rejectUnknown();
+        List<InetSocketAddress> smtpsListen = smtps.list("listen", ConfigValues::listenAddress, d.smtpsListeners());
+        smtps.rejectUnknown();
+        List<InetSocketAddress> all = new ArrayList<>(listen);
+        all.addAll(submissionListen);
+        all.addAll(smtpsListen);
+        if (new HashSet<>(all).size() != all.size()) {
+            errors.add(new ConfigError("submission.listen", "an address is used by more than one listener"));
+        }
 
         int maxConnections = limits.get("max_connections", n -> ConfigValues.integer(n, 1), d.maxConnections());
         int perIp = limits.get("max_connections_per_ip", n -> ConfigValues.integer(n, 1), d.maxConnectionsPerIp());
@@ -96,8 +121,31 @@ final class ConfigSchema {
         int textLine = limits.get("max_text_line", n -> ConfigValues.integer(n, 1), d.maxTextLine());
         int headerSize = limits.get("max_header_size", n -> (int) ConfigValues.size(n, 1, Integer.MAX_VALUE),
                 d.maxHeaderSize());
-        return () -> new ServerSettings(listen, backlog, maxConnections, perIp, exempt, idle, sessionTimeout,
-                commandLine, textLine, headerSize);
+        return () -> new ServerSettings(listen, submissionListen, smtpsListen, backlog, maxConnections, perIp, exempt,
+                idle, sessionTimeout, commandLine, textLine, headerSize, plaintextAuth);
+    }
+
+    /** Reads {@code tls.certificates}: a list of {@code {fullchain, private_key}} PEM file pairs. */
+    private TlsSettings readTls(Section tls) {
+        String key = tls.keyOf("certificates");
+        Optional<Node> node = tls.take("certificates");
+        tls.rejectUnknown();
+        if (node.isEmpty()) return TlsSettings.defaults();
+        if (!(node.get() instanceof SequenceNode sequence)) {
+            errors.add(new ConfigError(key, "expected a list of {fullchain, private_key}"));
+            return TlsSettings.defaults();
+        }
+        List<TlsSettings.CertificateFiles> files = new ArrayList<>();
+        for (int i = 0; i < sequence.getValue().size(); i++) {
+            Section item = Section.of(key + "[" + i + "]", Optional.of(sequence.getValue().get(i)), errors);
+            Path fullchain = item.get("fullchain", ConfigValues::path, null);
+            Path privateKey = item.get("private_key", ConfigValues::path, null);
+            item.rejectUnknown();
+            if (fullchain == null) errors.add(new ConfigError(item.keyOf("fullchain"), "required"));
+            if (privateKey == null) errors.add(new ConfigError(item.keyOf("private_key"), "required"));
+            if (fullchain != null && privateKey != null) files.add(new TlsSettings.CertificateFiles(fullchain, privateKey));
+        }
+        return new TlsSettings(files);
     }
 
     /** Reads the per-session limits of {@code limits}. */

@@ -24,6 +24,13 @@ class ConfigLoaderTest {
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
         # unknown keys
         {hostnme: mail.example.com}                           | hostnme                    | unknown key
+        {tls: {certificates: [{fullchain: a.pem}]}}           | tls.certificates[0].private_key | required
+        {tls: {certificates: {fullchain: a.pem}}}             | tls.certificates           | expected a list
+        {tls: {certificates: [{fullchain: a, private_key: b, x: 1}]}} | tls.certificates[0].x | unknown key
+        {tls: {ciphers: all}}                                 | tls.ciphers                | unknown key
+        {auth: {plaintext_on_loopback: maybe}}                | auth.plaintext_on_loopback | expected
+        {submission: {listen: ['127.0.0.1:2525']}}            | submission.listen          | more than one listener
+        {submission: {check_sender: 3}}                       | submission.check_sender    | expected
         {smtp: {listen: ['127.0.0.1:25'], port: 25}}          | smtp.port                  | unknown key
         {limits: {max_conections: 5}}                         | limits.max_conections      | unknown key
         {delivery: {retry: 1m}}                               | delivery.retry             | unknown key
@@ -208,6 +215,11 @@ class ConfigLoaderTest {
         assertThat(config.directory().users()).contains(Mailbox.of("alice", "example.com"));
         assertThat(config.directory().aliases()).containsKey(Mailbox.of("info", "example.com"));
         assertThat(config.delivery().maxQueueTime()).isEqualTo(Duration.ofDays(5));
+        assertThat(config.server().submissionListeners()).hasSize(1);
+        assertThat(config.server().smtpsListeners()).hasSize(1);
+        assertThat(config.tls().certificates()).singleElement()
+                .satisfies(c -> assertThat(c.fullchain().toString()).endsWith("fullchain.pem"));
+        assertThat(config.checkSender()).isTrue();
     }
 
     @Test
