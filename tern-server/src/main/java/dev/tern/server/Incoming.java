@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,9 @@ import java.util.Optional;
  * size limit, so holding it costs at most that much memory.
  */
 final class Incoming implements ByteSink, AutoCloseable {
+    // RFC 5322 §3.3 date-time with a numeric zone ("GMT" is obsolete syntax, never to be generated).
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+
     private final MessageWriter writer;
     private final HeaderScanner headers;
     private final Optional<String> submissionHost;
@@ -62,7 +66,7 @@ final class Incoming implements ByteSink, AutoCloseable {
     private void releaseHeld() {
         StringBuilder missing = new StringBuilder();
         if (headers.count(HeaderScanner.Field.DATE) == 0) {
-            missing.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(received)).append("\r\n");
+            missing.append("Date: ").append(DATE.format(received)).append("\r\n");
         }
         if (headers.count(HeaderScanner.Field.MESSAGE_ID) == 0) {
             missing.append("Message-ID: <").append(writer.id()).append('@').append(submissionHost.orElseThrow())
