@@ -77,6 +77,7 @@ class LimitsWireTest {
                 S: 250-*
                 S: 250-*
                 S: 250-*
+                S: 250-STARTTLS
                 S: 250 *
                 C: MAIL FROM:<a@client.test> SIZE=70000
                 S: 552 5.3.4 *

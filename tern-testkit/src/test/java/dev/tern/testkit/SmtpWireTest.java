@@ -41,6 +41,7 @@ class SmtpWireTest {
                 S: 250-SMTPUTF8
                 S: 250-CHUNKING
                 S: 250-DSN
+                S: 250-STARTTLS
                 S: 250 HELP
                 C: MAIL FROM:<sender@client.test>
                 S: 250 2.1.0 *
