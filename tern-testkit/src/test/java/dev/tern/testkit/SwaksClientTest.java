@@ -3,7 +3,9 @@ package dev.tern.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tern.auth.AccountStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,11 @@ class SwaksClientTest {
     @BeforeAll
     static void start() {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/swaks")), "swaks is not installed (.ci/run installs it)");
+        try {
+            AccountStore.open(data).add("alice@localhost", "correct horse battery");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server = TestServer.start(data);
     }
 
@@ -34,8 +41,12 @@ class SwaksClientTest {
     }
 
     private static String swaks(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/swaks", "--server", "127.0.0.1:" + server.port(),
-                "--helo", "client.test", "--from", "sender@client.test", "--timeout", "10"));
+        return swaksAt(server.port(), "sender@client.test", args);
+    }
+
+    private static String swaksAt(int port, String from, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/swaks", "--server", "127.0.0.1:" + port,
+                "--helo", "client.test", "--from", from, "--timeout", "10"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -49,6 +60,16 @@ class SwaksClientTest {
         String transcript = swaks("--to", "alice@localhost");
         assertThat(transcript).contains("<-  250 2.0.0");
         assertThat(server.awaitMessages("alice", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
+    }
+
+    @Test
+    void readmeSubmissionExampleDeliversOverStartTlsWithAuth() throws Exception {
+        // The README's submission command: STARTTLS on 2587, then AUTH PLAIN as the account.
+        String transcript = swaksAt(server.submissionPort(), "alice@localhost", "--tls", "--auth", "PLAIN",
+                "--auth-user", "alice@localhost", "--auth-password", "correct horse battery", "--to", "tess@localhost");
+        assertThat(transcript).contains("<-  220 2.0.0 Ready to start TLS").contains("<~  235 2.7.0")
+                .contains("<~  250 2.0.0");
+        assertThat(server.awaitMessages("tess", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
     }
 
     @Test
