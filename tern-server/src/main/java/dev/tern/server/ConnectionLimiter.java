@@ -55,7 +55,8 @@ final class ConnectionLimiter {
         perAddress.compute(client, (address, count) -> count == null || count <= 1 ? null : count - 1);
     }
 
-    private boolean isExempt(InetAddress client) {
+    /** The client is in an exempt network: no per-address limit applies to it (the hourly ones neither). */
+    boolean isExempt(InetAddress client) {
         for (Cidr cidr : exempt) {
             if (cidr.contains(client)) return true;
         }

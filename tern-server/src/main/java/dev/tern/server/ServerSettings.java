@@ -23,12 +23,14 @@ import java.util.List;
  * @param maxHeaderSize       octets in the message's header section
  * @param plaintextAuthOnLoopback AUTH offered without TLS to clients on a loopback address (default false:
  *                            passwords only ever travel encrypted, RFC 8314 §3)
+ * @param submissionLimits    messages and recipients per hour per user and per client address, for submission
+ *                            (issue #3); the per-address limits spare {@code exemptNetworks} too
  */
 public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSocketAddress> submissionListeners,
                              List<InetSocketAddress> smtpsListeners, int listenBacklog, int maxConnections,
                              int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
                              Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize,
-                             boolean plaintextAuthOnLoopback) {
+                             boolean plaintextAuthOnLoopback, SubmissionLimitSettings submissionLimits) {
     public static final List<InetSocketAddress> DEFAULT_SUBMISSION = List.of(new InetSocketAddress("127.0.0.1", 2587));
     public static final List<InetSocketAddress> DEFAULT_SMTPS = List.of(new InetSocketAddress("127.0.0.1", 2465));
 
@@ -37,6 +39,7 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
         submissionListeners = List.copyOf(submissionListeners);
         smtpsListeners = List.copyOf(smtpsListeners);
         exemptNetworks = List.copyOf(exemptNetworks);
+        if (submissionLimits == null) throw new IllegalArgumentException("submissionLimits are required");
         if (listenBacklog < 1 || maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("connection limits must be positive");
         }
@@ -46,6 +49,17 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
         if (maxCommandLine < 512) throw new IllegalArgumentException("maxCommandLine must be at least 512 (RFC 5321 §4.5.3.1.4)");
         if (maxTextLine < 1000) throw new IllegalArgumentException("maxTextLine must be at least 1000 (RFC 5321 §4.5.3.1.6)");
         if (maxHeaderSize < 1024) throw new IllegalArgumentException("maxHeaderSize must be at least 1024");
+    }
+
+    /** As above, with the default submission limits. */
+    public ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSocketAddress> submissionListeners,
+                          List<InetSocketAddress> smtpsListeners, int listenBacklog, int maxConnections,
+                          int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
+                          Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize,
+                          boolean plaintextAuthOnLoopback) {
+        this(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections, maxConnectionsPerIp,
+                exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize,
+                plaintextAuthOnLoopback, SubmissionLimitSettings.defaults());
     }
 
     /** The settings of issue #2: SMTP listeners only given; submission and SMTPS on their defaults, no plaintext AUTH. */
@@ -71,12 +85,19 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
                                         List<InetSocketAddress> smtps) {
         return new ServerSettings(smtp, submission, smtps, listenBacklog, maxConnections, maxConnectionsPerIp,
                 exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize,
-                plaintextAuthOnLoopback);
+                plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withPlaintextAuthOnLoopback(boolean allowed) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
-                maxHeaderSize, allowed);
+                maxHeaderSize, allowed, submissionLimits);
+    }
+
+    /** The same with other hourly submission limits (tests: small ones). */
+    public ServerSettings withSubmissionLimits(SubmissionLimitSettings limits) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, limits);
     }
 }

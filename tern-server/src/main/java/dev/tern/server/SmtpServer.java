@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Without a {@link TlsContext} nothing TLS is offered and no SMTPS listener is bound; AUTH then works only
  * where {@link ServerSettings#plaintextAuthOnLoopback()} allows it.
+ *
+ * <p>Submission (the submission and SMTPS listeners, and authenticated sessions on SMTP) is limited per hour
+ * by {@link SubmissionLimits}, one count shared by all listeners, through a {@link RateLimitedPolicy} per
+ * connection around the shared policy.
  */
 public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
@@ -54,6 +59,7 @@ public final class SmtpServer implements AutoCloseable {
     private final RecipientPolicy policy;
     private final Spool spool;
     private final ConnectionLimiter limiter;
+    private final SubmissionLimits submissionLimits;
     private final Optional<TlsContext> tls;
     private final Optional<Function<InetAddress, Credentials>> credentials;
     private final TlsHandshake handshake;
@@ -96,6 +102,7 @@ public final class SmtpServer implements AutoCloseable {
         this.credentials = credentials;
         this.handshake = tls.<TlsHandshake>map(context -> context::handshake).orElse(TlsHandshake.NONE);
         this.limiter = new ConnectionLimiter(server.maxConnections(), server.maxConnectionsPerIp(), server.exemptNetworks());
+        this.submissionLimits = new SubmissionLimits(server.submissionLimits(), Clock.systemUTC());
     }
 
     /** Binds every listener and starts accepting. */
@@ -178,7 +185,10 @@ public final class SmtpServer implements AutoCloseable {
             case TOO_MANY_FROM_ADDRESS -> refuse(id, socket, BUSY_FROM_ADDRESS);
             case ADMITTED -> {
                 try {
-                    Connection connection = new Connection(id, socket, server, session, policy, spool,
+                    // The shared policy, with the hourly limits of this client and listener (issue #3).
+                    var limited = new RateLimitedPolicy(id, policy, submissionLimits, client, kind != Kind.SMTP,
+                            !limiter.isExempt(client));
+                    Connection connection = new Connection(id, socket, server, session, limited, spool,
                             profile(kind, client), handshake);
                     open.put(connection, Thread.currentThread());
                     try {

@@ -4,12 +4,14 @@ import dev.tern.app.TernConfig;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
+import dev.tern.server.SubmissionLimitSettings;
 import dev.tern.server.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,11 @@ final class ConfigSchema {
             "exemptNetworks", "limits.exempt_networks", "idleTimeout", "limits.idle_timeout",
             "sessionTimeout", "limits.session_timeout", "maxCommandLine", "limits.max_command_line",
             "maxTextLine", "limits.max_text_line", "maxHeaderSize", "limits.max_header_size");
+    private static final Map<String, String> SUBMISSION_KEYS = Map.of(
+            "maxMessagesPerUser", "submission.max_messages_per_hour_per_user",
+            "maxRecipientsPerUser", "submission.max_recipients_per_hour_per_user",
+            "maxMessagesPerIp", "submission.max_messages_per_hour_per_ip",
+            "maxRecipientsPerIp", "submission.max_recipients_per_hour_per_ip");
     private static final Map<String, String> SESSION_KEYS = Map.of(
             "hostname", "hostname", "maxMessageSize", "limits.max_message_size",
             "maxRecipients", "limits.max_recipients", "maxMessages", "limits.max_messages_per_session",
@@ -80,7 +87,9 @@ final class ConfigSchema {
         top.rejectUnknown();
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
 
-        ServerSettings serverSettings = build(server, SERVER_KEYS, "limits");
+        Map<String, String> serverKeys = new HashMap<>(SERVER_KEYS);
+        serverKeys.putAll(SUBMISSION_KEYS);
+        ServerSettings serverSettings = build(server, serverKeys, "limits");
         DeliverySettings deliverySettings = build(delivery, DELIVERY_KEYS, "delivery");
         SessionSettings sessionSettings = build(session, SESSION_KEYS, "limits");
         DirectorySettings directorySettings = build(directory, DIRECTORY_KEYS, "");
@@ -90,8 +99,8 @@ final class ConfigSchema {
     }
 
     /**
-     * Reads {@code smtp}, {@code submission} and {@code smtps} and the connection and line limits of
-     * {@code limits}. An empty {@code listen} list turns a kind of listener off (SMTP must have one).
+     * Reads {@code smtp}, {@code submission} (its listeners and hourly limits) and {@code smtps}, and the
+     * connection and line limits of {@code limits}. An empty {@code listen} list turns a kind of listener off (SMTP must have one).
      */
     private Supplier<ServerSettings> readServer(Section smtp, Section submission, Section smtps, Section limits,
                                                 boolean plaintextAuth) {
@@ -102,6 +111,15 @@ final class ConfigSchema {
         smtp.rejectUnknown();
         List<InetSocketAddress> submissionListen = submission.list("listen", ConfigValues::listenAddress,
                 d.submissionListeners());
+        SubmissionLimitSettings s = d.submissionLimits();
+        int messagesPerUser = submission.get("max_messages_per_hour_per_user", n -> ConfigValues.integer(n, 1),
+                s.maxMessagesPerUser());
+        int recipientsPerUser = submission.get("max_recipients_per_hour_per_user", n -> ConfigValues.integer(n, 1),
+                s.maxRecipientsPerUser());
+        int messagesPerIp = submission.get("max_messages_per_hour_per_ip", n -> ConfigValues.integer(n, 1),
+                s.maxMessagesPerIp());
+        int recipientsPerIp = submission.get("max_recipients_per_hour_per_ip", n -> ConfigValues.integer(n, 1),
+                s.maxRecipientsPerIp());
         submission.rejectUnknown();
         List<InetSocketAddress> smtpsListen = smtps.list("listen", ConfigValues::listenAddress, d.smtpsListeners());
         smtps.rejectUnknown();
@@ -122,7 +140,9 @@ final class ConfigSchema {
         int headerSize = limits.get("max_header_size", n -> (int) ConfigValues.size(n, 1, Integer.MAX_VALUE),
                 d.maxHeaderSize());
         return () -> new ServerSettings(listen, submissionListen, smtpsListen, backlog, maxConnections, perIp, exempt,
-                idle, sessionTimeout, commandLine, textLine, headerSize, plaintextAuth);
+                idle, sessionTimeout, commandLine, textLine, headerSize, plaintextAuth,
+                new SubmissionLimitSettings(messagesPerUser, recipientsPerUser, messagesPerIp, recipientsPerIp,
+                        s.maxTrackedKeys()));
     }
 
     /** Reads {@code tls.certificates}: a list of {@code {fullchain, private_key}} PEM file pairs. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.app.TernConfig;
 import dev.tern.mail.Domain;
 import dev.tern.mail.Mailbox;
+import dev.tern.server.SubmissionLimitSettings;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -75,6 +76,12 @@ class ConfigLoaderTest {
         {limits: {max_text_line: 998}}                        | limits.max_text_line       | at least 1000
         {delivery: {first_retry: 2h, max_retry: 1h}}          | delivery.max_retry         | maxRetry >= firstRetry
         {limits: {max_connections: 0}}                        | limits.max_connections     | at least 1
+        # hourly submission limits: whole numbers of at least 1
+        {submission: {max_messages_per_hour_per_user: 0}}     | submission.max_messages_per_hour_per_user   | at least 1
+        {submission: {max_recipients_per_hour_per_user: -5}}  | submission.max_recipients_per_hour_per_user | at least 1
+        {submission: {max_messages_per_hour_per_ip: lots}}    | submission.max_messages_per_hour_per_ip     | expected a number
+        {submission: {max_recipients_per_hour_per_ip: 1.5}}   | submission.max_recipients_per_hour_per_ip   | expected a number
+        {submission: {max_messages_per_hour: 10}}             | submission.max_messages_per_hour            | unknown key
         # hostname and domains
         {hostname: 'mail_example.com'}                        | hostname                   | invalid domain
         {hostname: '[192.0.2.1]'}                             | hostname                   | address literal
@@ -171,6 +178,7 @@ class ConfigLoaderTest {
                 lists: {team@example.com: [alice@example.com, info@example.com]}
                 subaddress_separator: "-"
                 delivery: {concurrency: 4, max_queue_time: 4d}
+                submission: {max_messages_per_hour_per_user: 50, max_recipients_per_hour_per_ip: 300}
                 """);
 
         assertThat(config.session().hostname()).isEqualTo("mail.example.com");
@@ -193,6 +201,7 @@ class ConfigLoaderTest {
         assertThat(config.delivery().concurrency()).isEqualTo(4);
         assertThat(config.delivery().maxQueueTime()).isEqualTo(Duration.ofDays(4));
         assertThat(config.delivery().firstRetry()).isEqualTo(TernConfig.defaults().delivery().firstRetry());
+        assertThat(config.server().submissionLimits()).isEqualTo(new SubmissionLimitSettings(50, 1000, 400, 300));
     }
 
     @Test
