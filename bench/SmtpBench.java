@@ -18,6 +18,22 @@
 //   idle      idle sessions: --sessions 10000 --hold-s 60 --pid PID; opens the sessions (each EHLO), holds them,
 //             then checks that each answers NOOP with 250; reports the server's RSS and, for a Java server,
 //             the heap retained after a full GC (jcmd GC.run + GC.heap_info, and GC.class_histogram) per session.
+//             --tls starttls (EHLO, STARTTLS, handshake, EHLO) or --tls implicit (SMTPS port: handshake, EHLO).
+//   accept    acceptance like smtp-source, plaintext or TLS: a new connection per message, --sessions 10,
+//             --size 1024, --secs 7 (measured time), --count 60000 (at most), --warmup 300 (not measured),
+//             --tls none|starttls|implicit (STARTTLS: EHLO, STARTTLS, handshake, EHLO, then the transaction;
+//             implicit: TLS from the first byte, for an SMTPS port), --user U --password P (AUTH PLAIN before
+//             MAIL; SMTPS and submission require it; MAIL FROM is then U unless --from), --tls-version TLSv1.3
+//             or TLSv1.2 (default: the client's, 1.3 then 1.2), --resume (reuse TLS sessions; default: every
+//             handshake a full one). msgs/s, latency per message (connect to the reply to QUIT), server CPU.
+//             "{i}" in --user and --from is the session's number (one account per session: AUTH throttles that
+//             count logins in flight per account then don't apply); --source-spread: session i connects from
+//             127.0.0.(10+i) (one client address per session, for per-address limits).
+//   handshake TLS handshakes per second on an implicit-TLS (SMTPS) port: connect, full handshake, read the 220
+//             over TLS, close. --sessions 10 (threads), --secs 7, --warmup 500, --tls-version, --resume,
+//             --no-greeting (close right after the handshake). Server CPU ms per handshake with --pid.
+//
+// TLS options: --sni localhost (server name sent; the certificate is NOT checked: see tlsContext()).
 //
 // Common options: --pid PID (server process: its CPU per message, summed over its process tree), --threads platform|virtual (sending sessions' threads; default platform), --from bench@client.test, --timeout-s 30 (socket reads), --max-s 300 (hard bound of a run).
 // All traffic goes to HOST:PORT, which must be a loopback address.
@@ -29,15 +45,21 @@ import java.time.Instant;
 import java.util.*;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.*;
+import javax.net.ssl.*;
+import java.security.cert.X509Certificate;
 
 public class SmtpBench {
     static String host;
     static int port;
     static Map<String, String> opt = new HashMap<>();
-    static final Set<String> FLAGS = Set.of("keep", "clean");
+    static final Set<String> FLAGS = Set.of("keep", "clean", "resume", "no-greeting", "source-spread");
     static int timeoutMs;
     static long hardDeadline;
     static String from, to;
+    static String sni;
+    static String[] tlsProtocols;
+    /** The index of the sending session on this thread ({user} in --user and --from, --source-spread). */
+    static final ThreadLocal<Integer> SESSION = ThreadLocal.withInitial(() -> 0);   // --tls-version TLSv1.3 / TLSv1.2; default: the JDK client's (1.3 and 1.2)
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) { usage(); System.exit(2); }
@@ -60,7 +82,9 @@ public class SmtpBench {
         }
         timeoutMs = intOpt("timeout-s", 30) * 1000;
         hardDeadline = System.nanoTime() + intOpt("max-s", 300) * 1_000_000_000L;
-        from = opt.getOrDefault("from", "bench@client.test");
+        from = opt.getOrDefault("from", opt.getOrDefault("user", "bench@client.test"));   // AUTH: the account's own address
+        sni = opt.getOrDefault("sni", "localhost");
+        if (opt.containsKey("tls-version")) tlsProtocols = opt.get("tls-version").split(",");
         to = opt.getOrDefault("to", "bench@localhost");
         // A watchdog: whatever happens, the run ends.
         Thread wd = Thread.ofPlatform().daemon().start(() -> {
@@ -75,13 +99,15 @@ public class SmtpBench {
             case "pipeline" -> pipeline();
             case "storm" -> storm();
             case "idle" -> idle();
+            case "accept" -> accept();
+            case "handshake" -> handshake();
             default -> { usage(); System.exit(2); }
         }
         System.exit(0);
     }
 
     static void usage() {
-        System.err.println("usage: java bench/SmtpBench.java e2e|pipeline|storm|idle HOST:PORT [--option value ...]"
+        System.err.println("usage: java bench/SmtpBench.java e2e|pipeline|storm|idle|accept|handshake HOST:PORT [--option value ...]"
                 + "\n  (see the comment at the top of bench/SmtpBench.java and bench/README.md)");
     }
 
@@ -108,25 +134,65 @@ public class SmtpBench {
     }
 
     static final class Conn implements Closeable {
-        final Socket s;
-        final InputStream in;
-        final OutputStream out;
+        Socket s;
+        InputStream in;
+        OutputStream out;
         final byte[] buf = new byte[8192];
         int pos, lim;
         boolean pipelining;
 
-        Conn() throws IOException {
+        Conn() throws IOException { this(false); }
+
+        /** implicitTls: TLS from the first byte (SMTPS, RFC 8314); the handshake is made here. */
+        Conn(boolean implicitTls) throws IOException {
             s = new Socket();
             s.setTcpNoDelay(true);
             try {
+                // --source-spread: session i connects from 127.0.0.(10+i), as if each session were its own client.
+                if (opt.containsKey("source-spread")) s.bind(new InetSocketAddress("127.0.0." + (10 + SESSION.get() % 240), 0));
                 s.connect(new InetSocketAddress(host, port), timeoutMs);
+                s.setSoTimeout(timeoutMs);
+                if (implicitTls) tls();
             } catch (IOException e) {
                 s.close();
                 throw e;
             }
-            s.setSoTimeout(timeoutMs);
             in = s.getInputStream();
             out = s.getOutputStream();
+        }
+
+        /** Layers TLS over the connected socket and makes the handshake; the client's SNI is --sni (localhost). */
+        void tls() throws IOException {
+            SSLSocket t = (SSLSocket) tlsContext().getSocketFactory().createSocket(s, sni, port, true);
+            t.setUseClientMode(true);
+            if (tlsProtocols != null) t.setEnabledProtocols(tlsProtocols);
+            t.startHandshake();
+            s = t;
+            in = t.getInputStream();
+            out = t.getOutputStream();
+            pos = lim = 0;   // nothing read before the handshake counts (RFC 3207 §4.2)
+        }
+
+        /** STARTTLS, the handshake, and EHLO again (RFC 3207 §4.2: the client must discard what it knew). */
+        void startTls() throws IOException {
+            send("STARTTLS");
+            expect(220);
+            tls();
+            send("EHLO client.test");
+            Reply r = expect(250);
+            pipelining = r.text.toUpperCase(Locale.ROOT).contains("PIPELINING");
+        }
+
+        /** AUTH PLAIN with the initial response (RFC 4954, RFC 4616). */
+        void authPlain(String user, String password) throws IOException {
+            String ir = Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+            send("AUTH PLAIN " + ir);
+            expect(235);
+        }
+
+        /** A full handshake next time: the session, and in TLS 1.3 the tickets it got, leave the client's cache. */
+        void forgetTlsSession() {
+            if (s instanceof SSLSocket t) t.getSession().invalidate();
         }
 
         Reply read() throws IOException {
@@ -654,6 +720,198 @@ public class SmtpBench {
         System.out.println(result);
     }
 
+    // ---------------------------------------------------------------- TLS client side
+
+    private static volatile SSLContext tlsContext;
+
+    /**
+     * The client's SSLContext. It TRUSTS EVERY CERTIFICATE, deliberately: this is a load generator against a
+     * server on loopback with a self-signed certificate (Tern makes one on first start), and the point is the
+     * cost of the handshake and the encryption, not PKI. Never copy this trust manager into anything real.
+     */
+    static SSLContext tlsContext() {
+        SSLContext c = tlsContext;
+        if (c != null) return c;
+        synchronized (SmtpBench.class) {
+            if (tlsContext != null) return tlsContext;
+            X509ExtendedTrustManager trustAll = new X509ExtendedTrustManager() {
+                public void checkClientTrusted(X509Certificate[] chain, String authType) { }
+                public void checkServerTrusted(X509Certificate[] chain, String authType) { }
+                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) { }
+                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) { }
+                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) { }
+                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) { }
+                public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+            };
+            try {
+                c = SSLContext.getInstance("TLS");
+                c.init(null, new TrustManager[]{trustAll}, null);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+            return tlsContext = c;
+        }
+    }
+
+    static String tlsMode() {
+        String m = opt.getOrDefault("tls", "none");
+        if (!Set.of("none", "starttls", "implicit").contains(m)) {
+            System.err.println("--tls must be none, starttls or implicit");
+            System.exit(2);
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- accept: acceptance, plaintext or TLS
+
+    /**
+     * Like smtp-source: a new connection per message, N sessions, each connection EHLO [STARTTLS, EHLO] [AUTH
+     * PLAIN] MAIL RCPT DATA content "." QUIT (or for --tls implicit: the handshake first, then the greeting).
+     * Latency per message: from connect to the reply to QUIT. Unless --resume, every handshake is a full one
+     * (the client forgets each session), as it is between MTAs that keep no session cache.
+     */
+    static void accept() throws Exception {
+        String tls = tlsMode();
+        int sessions = intOpt("sessions", 10), count = intOpt("count", 60000), secs = intOpt("secs", 7), size = intOpt("size", 1024);
+        int warm = intOpt("warmup", 300);
+        String user = opt.get("user"), password = opt.getOrDefault("password", "");
+        if (tls.equals("implicit") && user == null) System.err.println("warning: SMTPS servers require AUTH: give --user and --password");
+        boolean resume = opt.containsKey("resume");
+        byte[] body = body(size);
+        AtomicReference<String> negotiated = new AtomicReference<>("none");
+        // One message on its own connection; returns the time to the end of TLS set-up (0 without TLS).
+        Callable<Long> one = () -> {
+            long st = System.nanoTime(), tlsAt = 0;
+            String idx = Integer.toString(SESSION.get());
+            try (Conn c = new Conn(tls.equals("implicit"))) {
+                c.hello();
+                if (tls.equals("starttls")) c.startTls();
+                if (!tls.equals("none")) {
+                    tlsAt = System.nanoTime() - st;
+                    if (c.s instanceof SSLSocket t && negotiated.get().equals("none"))
+                        negotiated.set(t.getSession().getProtocol() + "/" + t.getSession().getCipherSuite());
+                }
+                if (user != null) c.authPlain(user.replace("{i}", idx), password);
+                c.send("MAIL FROM:<" + from.replace("{i}", idx) + ">"); c.expect(250);
+                c.send("RCPT TO:<" + to + ">"); c.expect(250);
+                c.send("DATA"); c.expect(354);
+                c.send(message("a", size, body)); c.send(DOT); c.expect(250);
+                c.send("QUIT"); c.expect(221);
+                if (!resume) c.forgetTlsSession();
+            }
+            return tlsAt;
+        };
+        System.out.printf(Locale.ROOT, "accept %s:%d  tls=%s%s%s, %d sessions, %d-byte messages, new connection per message, up to %d messages or %d s%n",
+                host, port, tls, tlsProtocols != null ? " " + String.join(",", tlsProtocols) : "", user != null ? ", AUTH PLAIN as " + user : "",
+                sessions, size, count, secs);
+        if (warm > 0) {   // both JITs and the TLS code paths warm, not measured
+            AtomicInteger wn = new AtomicInteger(), wok = new AtomicInteger();
+            try (var ex = sessionsExecutor()) {
+                for (int s = 0; s < Math.min(sessions, 10); s++) { final int si = s; ex.submit(() -> {
+                    SESSION.set(si);
+                    while (wn.getAndIncrement() < warm && timeLeft()) {
+                        try { one.call(); wok.incrementAndGet(); } catch (Exception e) { }
+                    }
+                }); }
+            }
+            System.out.printf(Locale.ROOT, "  warm-up: %d of %d ok%n", wok.get(), warm);
+        }
+        settle();
+        long[] lat = new long[count], tlsLat = new long[count];
+        AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        ConcurrentHashMap<String, LongAdder> errs = new ConcurrentHashMap<>();
+        long cpu0 = cpuNow();
+        long t0 = System.nanoTime(), stopAt = t0 + secs * 1_000_000_000L;
+        AtomicLong lastEnd = new AtomicLong(t0);
+        try (var ex = sessionsExecutor()) {
+            for (int s = 0; s < sessions; s++) { final int si = s; ex.submit(() -> {
+                SESSION.set(si);
+                int n;
+                while (System.nanoTime() < stopAt && timeLeft() && (n = next.getAndIncrement()) < count) {
+                    long st = System.nanoTime();
+                    try {
+                        tlsLat[n] = one.call();
+                        long end = System.nanoTime();
+                        lat[n] = end - st;
+                        lastEnd.accumulateAndGet(end, Math::max);
+                        done.incrementAndGet();
+                    } catch (Exception e) {
+                        countErr(errs, e);
+                    }
+                }
+            }); }
+        }
+        long cpu1 = cpuNow();
+        double wall = (lastEnd.get() - t0) / 1e9;
+        long[] l = Arrays.stream(lat).filter(x -> x > 0).sorted().toArray();
+        long[] tl = Arrays.stream(tlsLat).filter(x -> x > 0).sorted().toArray();
+        double rate = done.get() / wall;
+        System.out.printf(Locale.ROOT, "  %d msgs in %s s: %s msgs/s; per message (connect to 221) p50 %s p99 %s max %s ms; TLS ready after p50 %s p99 %s ms; errors: %s%n",
+                done.get(), f2(wall), f1(rate), f2(pct(l, .5)), f2(pct(l, .99)), f2(pct(l, 1)), f2(pct(tl, .5)), f2(pct(tl, .99)), errString(errs));
+        System.out.printf(Locale.ROOT, "  negotiated %s; server CPU %s ms/msg%n", negotiated.get(), cpuMsPer(cpu0, cpu1, done.get()));
+        System.out.printf(Locale.ROOT, "RESULT accept tls=%s proto=%s sessions=%d msgs=%d per_s=%s p50_ms=%s p99_ms=%s tls_p50_ms=%s errors=%d cpu_ms_per_msg=%s%n",
+                tls, negotiated.get(), sessions, done.get(), f1(rate), f2(pct(l, .5)), f2(pct(l, .99)), f2(pct(tl, .5)), errTotal(errs), cpuMsPer(cpu0, cpu1, done.get()));
+    }
+
+    // ---------------------------------------------------------------- handshake: TLS handshakes per second
+
+    /**
+     * Implicit-TLS connections (SMTPS): connect, full handshake, read the 220 greeting over TLS (so the server
+     * has finished its side; --no-greeting skips it), close (close_notify). N threads, for --secs.
+     */
+    static void handshake() throws Exception {
+        int threads = intOpt("sessions", 10), count = intOpt("count", 200000), secs = intOpt("secs", 7), warm = intOpt("warmup", 500);
+        boolean resume = opt.containsKey("resume"), greet = !opt.containsKey("no-greeting");
+        AtomicReference<String> negotiated = new AtomicReference<>("none");
+        Callable<Void> one = () -> {
+            try (Conn c = new Conn(true)) {
+                if (greet) c.expect(220);
+                if (negotiated.get().equals("none") && c.s instanceof SSLSocket t)
+                    negotiated.set(t.getSession().getProtocol() + "/" + t.getSession().getCipherSuite());
+                if (!resume) c.forgetTlsSession();
+            }
+            return null;
+        };
+        System.out.printf(Locale.ROOT, "handshake %s:%d  %d threads, %s handshakes%s, up to %d or %d s%n", host, port, threads,
+                resume ? "resumed (client session cache on)" : "full", greet ? " + 220 greeting" : "", count, secs);
+        AtomicInteger wn = new AtomicInteger();
+        try (var ex = sessionsExecutor()) {
+            for (int s = 0; s < Math.min(threads, 10); s++) ex.submit(() -> {
+                while (wn.getAndIncrement() < warm && timeLeft()) try { one.call(); } catch (Exception e) { }
+            });
+        }
+        settle();
+        long[] lat = new long[count];
+        AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        ConcurrentHashMap<String, LongAdder> errs = new ConcurrentHashMap<>();
+        long cpu0 = cpuNow();
+        long t0 = System.nanoTime(), stopAt = t0 + secs * 1_000_000_000L;
+        AtomicLong lastEnd = new AtomicLong(t0);
+        try (var ex = sessionsExecutor()) {
+            for (int s = 0; s < threads; s++) ex.submit(() -> {
+                int n;
+                while (System.nanoTime() < stopAt && timeLeft() && (n = next.getAndIncrement()) < count) {
+                    long st = System.nanoTime();
+                    try {
+                        one.call();
+                        long end = System.nanoTime();
+                        lat[n] = end - st;
+                        lastEnd.accumulateAndGet(end, Math::max);
+                        done.incrementAndGet();
+                    } catch (Exception e) { countErr(errs, e); }
+                }
+            });
+        }
+        long cpu1 = cpuNow();
+        double wall = (lastEnd.get() - t0) / 1e9;
+        long[] l = Arrays.stream(lat).filter(x -> x > 0).sorted().toArray();
+        System.out.printf(Locale.ROOT, "  %d handshakes in %s s: %s/s; connect to %s p50 %s p99 %s ms; negotiated %s; server CPU %s ms/handshake; errors: %s%n",
+                done.get(), f2(wall), f1(done.get() / wall), greet ? "greeting" : "handshake done", f2(pct(l, .5)), f2(pct(l, .99)),
+                negotiated.get(), cpuMsPer(cpu0, cpu1, done.get()), errString(errs));
+        System.out.printf(Locale.ROOT, "RESULT handshake proto=%s threads=%d handshakes=%d per_s=%s p50_ms=%s p99_ms=%s errors=%d cpu_ms_per_handshake=%s%n",
+                negotiated.get(), threads, done.get(), f1(done.get() / wall), f2(pct(l, .5)), f2(pct(l, .99)), errTotal(errs), cpuMsPer(cpu0, cpu1, done.get()));
+    }
+
     // ---------------------------------------------------------------- storm: many clients connect at once
 
     static void storm() throws Exception {
@@ -709,9 +967,11 @@ public class SmtpBench {
 
     static void idle() throws Exception {
         int sessions = intOpt("sessions", 10000), holdS = intOpt("hold-s", 60), par = intOpt("parallel", 100);
+        String tls = tlsMode();
         long pid = pidOpt();
         boolean jvm = pid > 0 && isJava(pid);
-        System.out.printf(Locale.ROOT, "idle %s:%d  %d sessions (EHLO, then idle %d s, then NOOP)%s%n", host, port, sessions, holdS,
+        System.out.printf(Locale.ROOT, "idle %s:%d  %d sessions (%s, then idle %d s, then NOOP)%s%n", host, port, sessions,
+                switch (tls) { case "starttls" -> "EHLO, STARTTLS, EHLO"; case "implicit" -> "TLS, EHLO"; default -> "EHLO"; }, holdS,
                 pid > 0 ? ", server PID " + pid + (jvm ? " (Java)" : "") : "");
         Mem base = pid > 0 ? mem(pid, jvm) : null;
         if (base != null) System.out.println("  before: " + base);
@@ -726,8 +986,12 @@ public class SmtpBench {
                 sem.acquire();
                 ex.submit(() -> {
                     try {
-                        Conn c = new Conn();
-                        try { c.hello(); conns[id] = c; } catch (IOException e) { c.close(); throw e; }
+                        Conn c = new Conn(tls.equals("implicit"));
+                        try {
+                            c.hello();
+                            if (tls.equals("starttls")) c.startTls();
+                            conns[id] = c;
+                        } catch (IOException e) { c.close(); throw e; }
                     } catch (IOException e) {
                         countErr(errs, e);
                     } finally { sem.release(); }
@@ -764,7 +1028,7 @@ public class SmtpBench {
                 ex.submit(() -> { try { c.quit(); } finally { sem.release(); } });
             }
         }
-        StringBuilder res = new StringBuilder(String.format(Locale.ROOT, "RESULT idle sessions=%d open=%d noop_ok=%d open_errors=%d noop_errors=%d",
+        StringBuilder res = new StringBuilder(String.format(Locale.ROOT, "RESULT idle tls=" + tls + " sessions=%d open=%d noop_ok=%d open_errors=%d noop_errors=%d",
                 sessions, open, noopOk.get(), errTotal(errs), errTotal(noopErrs)));
         if (base != null && held != null) {
             double rssPer = (held.rssKb - base.rssKb) / (double) Math.max(1, open);
