@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * and of its account within {@link Policy#window()}. When either count has reached its hard limit the check
  * answers {@code THROTTLED} without looking at the password. Otherwise, from {@link Policy#freeFailures()}
  * failures on, the calling thread sleeps {@code firstDelay × 2^(failures − free)}, capped at
- * {@link Policy#maxDelay()}, before the password is checked. A check counts as a failure from the moment it
- * starts, so parallel connections cannot race past the limit; a success takes its own count back from the
- * client address and clears the account's failures. It does not clear the address's other failures, so
- * logging into one's own account does not buy more guesses at another.
+ * {@link Policy#maxDelay()}, before the password is checked. Only checks that failed count: correct logins
+ * made at the same time never delay each other. So that parallel connections cannot race many guesses past
+ * the limit before the first failure is recorded, at most {@link #MAX_CONCURRENT_PER_ACCOUNT} checks per
+ * account and {@link #MAX_CONCURRENT_PER_CLIENT} per client address run at once; more are {@code THROTTLED}.
+ * A success clears the account's failures but not the address's, so logging into one's own account does not
+ * buy more guesses at another.
  *
  * <p>The maps are bounded at {@link Policy#maxTracked()} keys each, least recently used evicted first. The
  * lock guards only the maps: no sleeping or hashing inside it. Thread-safe; the delay runs on the caller's
@@ -35,6 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthThrottle {
     private static final Logger log = LoggerFactory.getLogger(AuthThrottle.class);
+    /** Checks of one account running at once; a mail program opens a few connections, not dozens. */
+    public static final int MAX_CONCURRENT_PER_ACCOUNT = 8;
+    /** Checks from one client address running at once (a webmail host logs many users in). */
+    public static final int MAX_CONCURRENT_PER_CLIENT = 32;
 
     /**
      * The limits. Defaults: a 10-minute window; 3 free failures, then delays of 1, 2, 4, 8, 8 … seconds;
@@ -79,6 +86,8 @@ public final class AuthThrottle {
     private final Sleeper sleeper;
     private final Map<String, ArrayDeque<Instant>> byClient;
     private final Map<String, ArrayDeque<Instant>> byAccount;
+    private final Map<String, Integer> runningByClient = new HashMap<>();
+    private final Map<String, Integer> runningByAccount = new HashMap<>();
 
     public AuthThrottle(Credentials accounts, Policy policy) {
         this(accounts, policy, Clock.systemUTC(), Sleeper.THREAD);
@@ -130,51 +139,52 @@ public final class AuthThrottle {
                 log.warn("auth throttled user={} client={}", account, client.getHostAddress());
                 return Check.THROTTLED;
             }
-            Check result;
+            Check result = Check.THROTTLED;
             try {
                 if (delay.get().isPositive()) sleeper.sleep(delay.get());
                 result = check.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // shutting down: answer a temporary failure, keep the flag
-                result = Check.THROTTLED;
+            } finally {
+                settle(clientKey, account, attempt, result); // always, or the running counts would leak
             }
             switch (result) {
-                case ACCEPTED -> {
-                    settle(clientKey, account, attempt, true);
-                    log.info("auth ok user={} client={}", account, client.getHostAddress());
-                }
+                case ACCEPTED -> log.info("auth ok user={} client={}", account, client.getHostAddress());
                 case REJECTED -> log.info("auth failed user={} client={}", account, client.getHostAddress());
-                case THROTTLED -> settle(clientKey, account, attempt, false);
+                case THROTTLED -> log.warn("auth throttled user={} client={}", account, client.getHostAddress());
             }
             return result;
         }
     }
 
     /**
-     * Counts a new attempt as a failure unless a limit is reached; returns the delay to apply, or empty for
-     * {@code THROTTLED}.
+     * Admits a check unless a limit is reached: the failures in the window, or the checks already running.
+     * Returns the delay to apply (from the failures so far), or empty for {@code THROTTLED}.
      */
     private synchronized Optional<Duration> admit(String client, String account, Instant now) {
         ArrayDeque<Instant> clientFailures = recent(byClient, client, now);
         ArrayDeque<Instant> accountFailures = recent(byAccount, account, now);
-        if (clientFailures.size() >= policy.clientLimit() || accountFailures.size() >= policy.accountLimit()) {
+        if (clientFailures.size() >= policy.clientLimit() || accountFailures.size() >= policy.accountLimit()
+                || runningByClient.getOrDefault(client, 0) >= MAX_CONCURRENT_PER_CLIENT
+                || runningByAccount.getOrDefault(account, 0) >= MAX_CONCURRENT_PER_ACCOUNT) {
             return Optional.empty();
         }
-        Duration delay = policy.delayAfter(Math.max(clientFailures.size(), accountFailures.size()));
-        clientFailures.addLast(now);
-        accountFailures.addLast(now);
-        return Optional.of(delay);
+        runningByClient.merge(client, 1, Integer::sum);
+        runningByAccount.merge(account, 1, Integer::sum);
+        return Optional.of(policy.delayAfter(Math.max(clientFailures.size(), accountFailures.size())));
     }
 
-    /** Takes back an attempt that turned out not to be a failure; a success also clears the account. */
-    private synchronized void settle(String client, String account, Instant attempt, boolean success) {
-        ArrayDeque<Instant> clientFailures = byClient.get(client);
-        if (clientFailures != null) clientFailures.removeLastOccurrence(attempt);
-        if (success) {
-            byAccount.remove(account);
-        } else {
-            ArrayDeque<Instant> accountFailures = byAccount.get(account);
-            if (accountFailures != null) accountFailures.removeLastOccurrence(attempt);
+    /** Ends an admitted check: a failure is counted, a success clears the account's failures. */
+    private synchronized void settle(String client, String account, Instant attempt, Credentials.Check result) {
+        runningByClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+        runningByAccount.computeIfPresent(account, (k, n) -> n <= 1 ? null : n - 1);
+        switch (result) {
+            case REJECTED -> {
+                recent(byClient, client, attempt).addLast(attempt);
+                recent(byAccount, account, attempt).addLast(attempt);
+            }
+            case ACCEPTED -> byAccount.remove(account);
+            case THROTTLED -> { } // a temporary failure of ours (interrupted while waiting): not the client's
         }
     }
 

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +50,46 @@ class AuthThrottleTest {
             outcomes.add(check == Check.THROTTLED ? "THROTTLED" : check + "+" + delay);
         }
         return outcomes;
+    }
+
+    @Test
+    void correctLoginsRunningAtOnceNeitherDelayNorThrottleEachOther() throws Exception {
+        // A mail program opens a few connections at once; only failures may cost a delay.
+        CountDownLatch inside = new CountDownLatch(AuthThrottle.MAX_CONCURRENT_PER_ACCOUNT);
+        CountDownLatch release = new CountDownLatch(1);
+        Credentials slow = new Credentials() {
+            @Override
+            public Check verifyPassword(String username, String password) {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Check.ACCEPTED;
+            }
+
+            @Override
+            public Optional<ScramCredential> scramSha256(String username) {
+                return Optional.empty();
+            }
+        };
+        AuthThrottle limited = new AuthThrottle(slow, AuthThrottle.Policy.defaults(), clock, slept::add);
+        Credentials client = limited.forClient(ip("192.0.2.1"));
+        List<Thread> running = new ArrayList<>();
+        List<Check> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < AuthThrottle.MAX_CONCURRENT_PER_ACCOUNT; i++) {
+            running.add(Thread.ofVirtual().start(() -> results.add(client.verifyPassword("alice@example.com", "right"))));
+        }
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        // One more at the same moment is beyond the concurrency cap: refused without a check.
+        assertThat(client.verifyPassword("alice@example.com", "right")).isEqualTo(Check.THROTTLED);
+        release.countDown();
+        for (Thread t : running) t.join();
+        assertThat(results).hasSize(AuthThrottle.MAX_CONCURRENT_PER_ACCOUNT).containsOnly(Check.ACCEPTED);
+        assertThat(slept).isEmpty();
+        // Once they are done, the account is free again.
+        assertThat(client.verifyPassword("alice@example.com", "right")).isEqualTo(Check.ACCEPTED);
     }
 
     @Test
