@@ -3,8 +3,11 @@ package dev.tern.app;
 import dev.tern.app.config.ConfigError;
 import dev.tern.app.config.ConfigLoader;
 import dev.tern.app.config.ConfigResult;
+import dev.tern.server.tls.TlsContext;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +26,21 @@ final class ConfigCommand {
         err.flush();
     }
 
+    /**
+     * Loads the configured certificates the way the server will, so a missing file or a key that does not match
+     * its certificate is reported now rather than at start-up. With none configured there is nothing to check
+     * (the server makes a self-signed one).
+     */
+    static Optional<String> checkCertificates(TernConfig config) {
+        if (config.tls().certificates().isEmpty()) return Optional.empty();
+        try {
+            TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     /** {@code tern config check FILE}: exits 0 and prints {@code ok: FILE} when the file is valid, else 1. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Check a config file: print ok, or each mistake as FILE: key: reason.")
@@ -37,6 +55,11 @@ final class ConfigCommand {
         public Integer call() {
             return switch (ConfigLoader.load(file)) {
                 case ConfigResult.Loaded loaded -> {
+                    Optional<String> tls = checkCertificates(loaded.config());
+                    if (tls.isPresent()) {
+                        spec.commandLine().getErr().println(file + ": tls.certificates: " + tls.get());
+                        yield 1;
+                    }
                     spec.commandLine().getOut().println("ok: " + file);
                     yield 0;
                 }

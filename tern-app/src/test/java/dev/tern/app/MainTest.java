@@ -36,6 +36,17 @@ class MainTest {
     }
 
     @Test
+    void configCheckLoadsTheConfiguredCertificates() throws Exception {
+        Path file = Files.writeString(dir.resolve("tern.yaml"), "data_dir: " + dir.resolve("data") + "\n"
+                + "tls: {certificates: [{fullchain: " + dir.resolve("missing.pem") + ", private_key: "
+                + dir.resolve("missing-key.pem") + "}]}\n");
+
+        assertThat(tern("config", "check", file.toString())).isEqualTo(1);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).startsWith(file + ": tls.certificates: ").contains("missing.pem");
+    }
+
+    @Test
     void configCheckPrintsEachErrorWithFileAndKey() throws Exception {
         Path file = Files.writeString(dir.resolve("tern.yaml"), "hostnme: x\nsmtp: {listen: [\"127.0.0.1:70000\"]}\n");
 
