@@ -1,6 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.mail.QueueId;
+import dev.tern.smtp.ChannelBinding;
 import dev.tern.smtp.DotDecoder;
 import dev.tern.smtp.Next;
 import dev.tern.smtp.RecipientPolicy;
@@ -17,6 +18,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.ZonedDateTime;
 import java.util.Optional;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SSLKeyException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +81,7 @@ final class Connection {
         try {
             socket.setTcpNoDelay(true); // replies are already coalesced per batch; Nagle would only add delay
             // RFC 8314 §3.3: on an implicit TLS port the handshake comes first, before the greeting.
-            if (security.implicitTls()) startTls();
+            if (security.implicitTls()) session.implicitTlsStarted(startTls());
             Next next = send(session.greeting());
             while (!(next instanceof Next.Close)) {
                 next = send(switch (next) {
@@ -85,10 +89,7 @@ final class Connection {
                     case Next.ReadData d -> readData(d);
                     case Next.ReadChunk c -> readChunk(c);
                     case Next.DiscardChunk d -> discardChunk(d);
-                    case Next.StartTls s -> {
-                        startTls();
-                        yield session.tlsStarted();
-                    }
+                    case Next.StartTls s -> session.tlsStarted(startTls());
                     case Next.ReadAuthResponse r -> readAuthResponse();
                     case Next.Close c -> throw new IllegalStateException("unreachable");
                 });
@@ -158,9 +159,10 @@ final class Connection {
     /**
      * Sends what is pending (the 220 to STARTTLS), throws away every octet the client sent before the handshake
      * (RFC 3207 §4.2; CVE-2011-0411: a command pipelined after STARTTLS must not run as if it came over TLS),
-     * makes the handshake, and reads and writes through TLS from then on.
+     * makes the handshake, and reads and writes through TLS from then on. Returns the connection's channel
+     * binding for SCRAM-SHA-256-PLUS.
      */
-    private void startTls() throws IOException {
+    private ChannelBinding startTls() throws IOException {
         beforeRead(); // flush the 220 and arm the read timeout, which bounds the handshake too
         int discarded = input.buffered();
         if (discarded > 0) log.info("conn={} discarded {} octets sent before the TLS handshake", id, discarded);
@@ -175,6 +177,24 @@ final class Connection {
         input = new SmtpInput(secured.getInputStream(), this::beforeRead);
         log.info("conn={} tls protocol={} cipher={}", id, secured.getSession().getProtocol(),
                 secured.getSession().getCipherSuite());
+        return channelBinding(secured.getSession());
+    }
+
+    /**
+     * RFC 9266: the {@code tls-exporter} channel binding, 32 octets exported with label
+     * {@code "EXPORTER-Channel-Binding"} and no (empty: the same in TLS 1.3, RFC 8446 §7.5) context. Only under
+     * TLS 1.3: RFC 9266 §3 allows TLS 1.2 only with the extended master secret, which JSSE does not report.
+     */
+    private ChannelBinding channelBinding(SSLSession tlsSession) {
+        if (!"TLSv1.3".equals(tlsSession.getProtocol()) || !(tlsSession instanceof ExtendedSSLSession extended)) {
+            return ChannelBinding.NONE;
+        }
+        try {
+            return new ChannelBinding.TlsExporter(extended.exportKeyingMaterialData("EXPORTER-Channel-Binding", new byte[0], 32));
+        } catch (SSLKeyException | UnsupportedOperationException e) {
+            log.info("conn={} no tls-exporter channel binding: {}", id, e.toString());
+            return ChannelBinding.NONE;
+        }
     }
 
     /** The handshake failed: the client cannot be answered in plaintext any more, so the connection just closes. */

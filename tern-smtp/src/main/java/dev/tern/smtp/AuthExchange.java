@@ -38,11 +38,11 @@ final class AuthExchange {
      * Starts an exchange from the AUTH arguments {@code mechanism [initial-response]}; the exchange to continue
      * comes with a {@link Outcome.Continue}, otherwise it is over.
      */
-    static Started start(String arguments, Credentials credentials) {
+    static Started start(String arguments, Credentials credentials, ChannelBinding binding) {
         String[] words = arguments.split(" ", -1);
         if (words.length > 2 || words[0].isEmpty()) return Started.over(new Outcome.Failed(Replies.BAD_ARGUMENTS));
-        Optional<SaslServer> server = SaslServer.of(words[0], credentials);
-        // RFC 4954 §4: an unsupported mechanism is 504.
+        Optional<SaslServer> server = SaslServer.of(words[0], credentials, binding);
+        // RFC 4954 §4: an unsupported mechanism is 504 (also SCRAM-SHA-256-PLUS without a channel binding).
         if (server.isEmpty()) return Started.over(new Outcome.Failed(Replies.UNKNOWN_MECHANISM));
         Optional<byte[]> initial = Optional.empty();
         if (words.length == 2) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 final class SessionSecurity {
     private final SecurityProfile profile;
     private boolean tls;
+    private ChannelBinding binding = ChannelBinding.NONE;
     private String user;
     private AuthExchange exchange;
 
@@ -23,7 +24,7 @@ final class SessionSecurity {
     /** Adds the EHLO keywords for STARTTLS (RFC 3207 §4) and AUTH (RFC 4954 §3) where they apply now. */
     void advertise(List<String> keywords) {
         if (profile.startTlsOffered() && !tls) keywords.add("STARTTLS"); // RFC 3207 §4.2: not again after TLS
-        if (authAvailable() && user == null) keywords.add("AUTH " + SaslServer.MECHANISMS);
+        if (authAvailable() && user == null) keywords.add("AUTH " + SaslServer.mechanisms(binding));
     }
 
     /** Why STARTTLS cannot start now, if it cannot. */
@@ -38,9 +39,13 @@ final class SessionSecurity {
         return Optional.empty();
     }
 
-    /** RFC 3207 §4.2: the handshake is done; any authentication from before it is forgotten. */
-    void tlsStarted() {
+    /**
+     * RFC 3207 §4.2: the handshake is done; any authentication from before it is forgotten. {@code binding} is
+     * the new TLS connection's channel binding (RFC 9266), which enables SCRAM-SHA-256-PLUS.
+     */
+    void tlsStarted(ChannelBinding binding) {
         tls = true;
+        this.binding = binding;
         user = null;
         exchange = null;
     }
@@ -49,7 +54,7 @@ final class SessionSecurity {
     AuthExchange.Outcome auth(String arguments, boolean afterEhlo, boolean transactionOpen) {
         Optional<Reply> refusal = authRefusal(afterEhlo, transactionOpen);
         if (refusal.isPresent()) return new AuthExchange.Outcome.Failed(refusal.get());
-        AuthExchange.Started started = AuthExchange.start(arguments, profile.credentials());
+        AuthExchange.Started started = AuthExchange.start(arguments, profile.credentials(), binding);
         exchange = started.exchange().orElse(null);
         return record(started.outcome());
     }
@@ -62,6 +67,12 @@ final class SessionSecurity {
     /** RFC 4954 §6: a response line over the limit ends the exchange with 500 5.5.6. */
     AuthExchange.Outcome lineTooLong() {
         return record(new AuthExchange.Outcome.Failed(Replies.AUTH_LINE_TOO_LONG));
+    }
+
+    /** RFC 8314: the handshake of an implicit TLS listener, made before the greeting, gave {@code binding}. */
+    void implicitTlsStarted(ChannelBinding binding) {
+        if (!profile.implicitTls()) throw new IllegalStateException("not an implicit TLS session");
+        this.binding = binding;
     }
 
     Optional<String> user() {

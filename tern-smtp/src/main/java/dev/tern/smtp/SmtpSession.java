@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * {@link #envelope()} and {@link #receivedHeader}, stores the message, and answers with
  * {@link #messageReceived(QueueId)} or {@link #messageRejected(Reply)}. After a non-last
  * {@link Next.ReadChunk} it calls {@link #chunkReceived(long)} (or {@link #messageRejected(Reply)} to give up
- * the transaction). After {@link Next.StartTls} it makes the TLS handshake and calls {@link #tlsStarted()}; after
+ * the transaction). After {@link Next.StartTls} it makes the TLS handshake and calls
+ * {@link #tlsStarted(ChannelBinding)} (an implicit TLS listener calls {@link #implicitTlsStarted(ChannelBinding)}
+ * before the greeting); after
  * {@link Next.ReadAuthResponse} it reads one line and calls {@link #authResponse} (or {@link #authLineTooLong()}).
  * A call out of this order is a bug in the caller: {@link IllegalStateException}.
  *
@@ -178,13 +180,32 @@ public final class SmtpSession {
      * forgotten: no HELO/EHLO, no transaction, no authentication. The counters of messages and errors stay.
      */
     public Step tlsStarted() {
+        return tlsStarted(ChannelBinding.NONE);
+    }
+
+    /**
+     * As {@link #tlsStarted()}, on a TLS connection with {@code binding}: with a {@link ChannelBinding.TlsExporter}
+     * (RFC 9266; TLS 1.3) EHLO offers SCRAM-SHA-256-PLUS too.
+     */
+    public Step tlsStarted(ChannelBinding binding) {
+        if (binding == null) throw new IllegalArgumentException("binding is required; ChannelBinding.NONE for none");
         require(phase == Phase.TLS_HANDSHAKE, "TLS started without STARTTLS");
         phase = Phase.COMMAND;
-        security.tlsStarted();
+        security.tlsStarted(binding);
         helo = null;
         extended = false;
         transaction = null;
         return Step.silent(Next.COMMAND);
+    }
+
+    /**
+     * On an implicit TLS listener (RFC 8314 §3.3), the handshake before the greeting gave {@code binding}; call
+     * before {@link #greeting()}. Without this call the session has no channel binding.
+     */
+    public void implicitTlsStarted(ChannelBinding binding) {
+        if (binding == null) throw new IllegalArgumentException("binding is required; ChannelBinding.NONE for none");
+        require(phase == Phase.COMMAND && helo == null && messages == 0 && errors == 0, "implicit TLS after the session began");
+        security.implicitTlsStarted(binding);
     }
 
     /** One line of an AUTH exchange (RFC 4954 §4), after a {@link Next.ReadAuthResponse}; never logged. */

@@ -1,25 +1,44 @@
 package dev.tern.smtp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 
-/** The client side of SCRAM-SHA-256 (RFC 5802 §3), for tests: messages as text, not base64. */
+/**
+ * The client side of SCRAM-SHA-256 and -PLUS (RFC 5802 §3, §6), for tests: messages as text, not base64. The gs2
+ * header and the channel binding data sent in {@code c=} are the test's choice, so they can also be wrong.
+ */
 public final class ScramClient {
     private final String username;
     private final String password;
     private final String clientNonce;
+    private final String gs2Header;
+    private final byte[] bindingData;
     private String clientFirstBare;
     private byte[] serverSignature;
 
+    /** SCRAM-SHA-256 without channel binding: gs2 header {@code n,,}. */
     public ScramClient(String username, String password, String clientNonce) {
+        this(username, password, clientNonce, "n,,", new byte[0]);
+    }
+
+    /** Sends {@code gs2Header} (such as {@code y,,} or {@code p=tls-exporter,,}) and {@code bindingData} after it in c=. */
+    public ScramClient(String username, String password, String clientNonce, String gs2Header, byte[] bindingData) {
         this.username = username;
         this.password = password;
         this.clientNonce = clientNonce;
+        this.gs2Header = gs2Header;
+        this.bindingData = bindingData.clone();
+    }
+
+    /** SCRAM-SHA-256-PLUS bound to {@code tlsExporter} (RFC 9266). */
+    public static ScramClient plus(String username, String password, String clientNonce, byte[] tlsExporter) {
+        return new ScramClient(username, password, clientNonce, "p=tls-exporter,,", tlsExporter);
     }
 
     public String first() {
         clientFirstBare = "n=" + username.replace("=", "=3D").replace(",", "=2C") + ",r=" + clientNonce;
-        return "n,," + clientFirstBare;
+        return gs2Header + clientFirstBare;
     }
 
     /** The client-final message for the server-first message {@code serverFirst}. */
@@ -28,7 +47,11 @@ public final class ScramClient {
         String nonce = attributes[0].substring(2);
         byte[] salt = Base64.getDecoder().decode(attributes[1].substring(2));
         int iterations = Integer.parseInt(attributes[2].substring(2));
-        String withoutProof = "c=biws,r=" + nonce;
+        // RFC 5802 §7: cbind-input = gs2-header [ cbind-data ]; "n,," alone is "biws".
+        byte[] header = gs2Header.getBytes(StandardCharsets.UTF_8);
+        byte[] cbindInput = Arrays.copyOf(header, header.length + bindingData.length);
+        System.arraycopy(bindingData, 0, cbindInput, header.length, bindingData.length);
+        String withoutProof = "c=" + Base64.getEncoder().encodeToString(cbindInput) + ",r=" + nonce;
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
         byte[] salted = TableCredentials.saltedPassword(password, salt, iterations);
         byte[] clientKey = TableCredentials.hmac(salted, "Client Key");

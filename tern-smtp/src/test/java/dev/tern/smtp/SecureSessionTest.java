@@ -196,6 +196,93 @@ class SecureSessionTest {
         assertThat(session.authenticatedUser()).contains("alice@local.test");
     }
 
+    // RFC 9266 tls-exporter: a made-up 32-octet value, as the connection would compute under TLS 1.3.
+    static final byte[] EXPORTER = "0123456789abcdef0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** A session after STARTTLS (or on SMTPS) with {@code binding}, after EHLO; returns the EHLO keywords. */
+    List<String> boundSession(SmtpSession session, String profile, ChannelBinding binding) {
+        if (profile.equals("smtps")) {
+            session.implicitTlsStarted(binding);
+        } else {
+            assertThat(session.command("STARTTLS").next()).isEqualTo(Next.START_TLS);
+            session.tlsStarted(binding);
+        }
+        return session.command("EHLO c.test").reply().orElseThrow().lines();
+    }
+
+    /** Runs a SCRAM exchange with {@code mechanism}; the reply that ends it. */
+    static Reply scram(SmtpSession session, String mechanism, ScramClient client) {
+        Step first = session.command("AUTH " + mechanism + " " + ScramClient.base64(client.first()));
+        if (!(first.next() instanceof Next.ReadAuthResponse)) return first.reply().orElseThrow();
+        String serverFirst = ScramClient.decode(first.reply().orElseThrow().lines().getFirst());
+        Step last = session.authResponse(ScramClient.base64(client.last(serverFirst)));
+        if (!(last.next() instanceof Next.ReadAuthResponse)) return last.reply().orElseThrow();
+        assertThat(ScramClient.decode(last.reply().orElseThrow().lines().getFirst())).isEqualTo(client.expectedServerFinal());
+        return session.authResponse("").reply().orElseThrow();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"smtp", "submission", "smtps"})
+    void ehloOffersScramPlusOnlyWithAChannelBinding(String profile) {
+        assertThat(boundSession(session(profile, new TablePolicy()), profile, new ChannelBinding.TlsExporter(EXPORTER)))
+                .contains("AUTH PLAIN LOGIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS");
+        assertThat(boundSession(session(profile, new TablePolicy()), profile, ChannelBinding.NONE))
+                .contains("AUTH PLAIN LOGIN SCRAM-SHA-256").noneMatch(k -> k.contains("PLUS"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"smtp", "smtps"})
+    void scramSha256PlusThroughTheSession(String profile) {
+        SmtpSession session = session(profile, new TablePolicy());
+        boundSession(session, profile, new ChannelBinding.TlsExporter(EXPORTER));
+        assertThat(scram(session, "SCRAM-SHA-256-PLUS", ScramClient.plus("alice@local.test", "secret", "abc", EXPORTER)))
+                .isEqualTo(Replies.AUTHENTICATED);
+        assertThat(session.authenticatedUser()).contains("alice@local.test");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # Another exporter value in c=: the TLS connection is not the client's (a man in the middle).
+        SCRAM-SHA-256-PLUS | p=tls-exporter, | other  | 535 5.7.8
+        # -PLUS binds to tls-exporter only.
+        SCRAM-SHA-256-PLUS | p=tls-unique,   | same   | 535 5.7.8
+        SCRAM-SHA-256-PLUS | n,              | none   | 535 5.7.8
+        # RFC 5802 §6: "y" while this server offers -PLUS means the offer was stripped: a downgrade.
+        SCRAM-SHA-256      | y,              | none   | 535 5.7.8
+        SCRAM-SHA-256      | p=tls-exporter, | same   | 535 5.7.8
+        SCRAM-SHA-256      | n,              | none   | 235 2.7.0
+        """)
+    void channelBindingMismatchesFailWith535(String mechanism, String flag, String data, String reply) {
+        SmtpSession session = session("submission", new TablePolicy());
+        boundSession(session, "submission", new ChannelBinding.TlsExporter(EXPORTER));
+        byte[] octets = switch (data) {
+            case "same" -> EXPORTER;
+            case "other" -> "0123456789abcdef0123456789ABCDEX".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            default -> new byte[0];
+        };
+        ScramClient client = new ScramClient("alice@local.test", "secret", "abc", flag + ",", octets);
+        assertThat(scram(session, mechanism, client).wire()).startsWith(reply + " ");
+    }
+
+    @Test
+    void withoutABindingTheYFlagIsFineAndPlusIsUnknown() {
+        SmtpSession session = session("submission", new TablePolicy());
+        boundSession(session, "submission", ChannelBinding.NONE);
+        ScramClient plus = ScramClient.plus("alice@local.test", "secret", "abc", EXPORTER);
+        assertThat(scram(session, "SCRAM-SHA-256-PLUS", plus).wire()).startsWith("504 5.5.4 ");
+        ScramClient y = new ScramClient("alice@local.test", "secret", "abc", "y,,", new byte[0]);
+        assertThat(scram(session, "SCRAM-SHA-256", y)).isEqualTo(Replies.AUTHENTICATED);
+    }
+
+    @Test
+    void theBindingOfImplicitTlsIsGivenBeforeAnythingElse() {
+        SmtpSession smtp = session("smtp", new TablePolicy());
+        assertThatThrownBy(() -> smtp.implicitTlsStarted(ChannelBinding.NONE)).isInstanceOf(IllegalStateException.class);
+        SmtpSession smtps = session("smtps", new TablePolicy());
+        smtps.command("EHLO c.test");
+        assertThatThrownBy(() -> smtps.implicitTlsStarted(ChannelBinding.NONE)).isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void scramWithAWrongPasswordFailsWith535() {
         SmtpSession session = session("smtps", new TablePolicy());

@@ -1,5 +1,6 @@
 package dev.tern.smtp.sasl;
 
+import dev.tern.smtp.ChannelBinding;
 import dev.tern.smtp.Credentials;
 import dev.tern.smtp.ScramCredential;
 import java.nio.charset.StandardCharsets;
@@ -14,15 +15,23 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * SCRAM-SHA-256 (RFC 5802, RFC 7677), server side, without channel binding (the -PLUS variant is not offered):
+ * SCRAM-SHA-256 and SCRAM-SHA-256-PLUS (RFC 5802, RFC 7677), server side:
  * <pre>
- * C: n,,n=user,r=client-nonce
+ * C: n,,n=user,r=client-nonce         (-PLUS: p=tls-exporter,,n=user,r=client-nonce)
  * S: r=client-nonce+server-nonce,s=salt,i=iterations
  * C: c=biws,r=client-nonce+server-nonce,p=ClientProof
+ *                                     (-PLUS: c=base64(gs2-header + tls-exporter octets))
  * S: v=ServerSignature                (only when the proof is valid)
  * C: (empty)
  * </pre>
- * An unknown user gets a made-up salt that is the same on every attempt (an HMAC of the name under a
+ * <p>Channel binding (RFC 5802 §6): -PLUS ({@link #plus}) binds to the RFC 9266 {@code tls-exporter} value and
+ * accepts no other channel binding type. Plain SCRAM-SHA-256 refuses {@code p=}; on a connection where the
+ * server offers -PLUS, it also refuses the flag {@code y} ("the client could bind, thinks the server cannot"),
+ * which means someone removed -PLUS from the EHLO reply: a downgrade. Both failures come right after the
+ * client-first message, as a plain failure (535 in SMTP): SCRAM's {@code e=} server-error only exists in the
+ * server-final message, and SMTP could not carry it in a failure reply anyway.
+ *
+ * <p>An unknown user gets a made-up salt that is the same on every attempt (an HMAC of the name under a
  * per-process secret) and the exchange fails only after the proof (RFC 5802 §5.1), so the first challenge does
  * not tell which accounts exist. User names are compared as sent: no SASLprep (RFC 4013) normalisation.
  */
@@ -41,6 +50,8 @@ public final class ScramServer implements SaslServer {
 
     private final Credentials credentials;
     private final Supplier<String> nonces;
+    private final ChannelBinding binding;
+    private final boolean plus;
     private State state = State.CLIENT_FIRST;
     private String username;
     private String gs2Header;
@@ -51,11 +62,32 @@ public final class ScramServer implements SaslServer {
     private boolean known;
     private byte[] serverSignature;
 
-    /** {@code nonces} gives the server's part of each nonce; {@link #RANDOM_NONCES} except in tests. */
+    /**
+     * SCRAM-SHA-256 where the server offers no channel binding. {@code nonces} gives the server's part of each
+     * nonce; {@link #RANDOM_NONCES} except in tests.
+     */
     public ScramServer(Credentials credentials, Supplier<String> nonces) {
-        if (credentials == null || nonces == null) throw new IllegalArgumentException("credentials and nonces are required");
+        this(credentials, nonces, ChannelBinding.NONE);
+    }
+
+    /** SCRAM-SHA-256 on a connection with {@code binding}: when there is one, the gs2 flag {@code y} fails. */
+    public ScramServer(Credentials credentials, Supplier<String> nonces, ChannelBinding binding) {
+        this(credentials, nonces, binding, false);
+    }
+
+    private ScramServer(Credentials credentials, Supplier<String> nonces, ChannelBinding binding, boolean plus) {
+        if (credentials == null || nonces == null || binding == null) {
+            throw new IllegalArgumentException("credentials, nonces and binding are required");
+        }
         this.credentials = credentials;
         this.nonces = nonces;
+        this.binding = binding;
+        this.plus = plus;
+    }
+
+    /** SCRAM-SHA-256-PLUS bound to the connection's RFC 9266 {@code tls-exporter} value. */
+    public static ScramServer plus(Credentials credentials, Supplier<String> nonces, ChannelBinding.TlsExporter binding) {
+        return new ScramServer(credentials, nonces, binding, true);
     }
 
     @Override
@@ -81,12 +113,11 @@ public final class ScramServer implements SaslServer {
 
     /** RFC 5802 §7: client-first-message = gs2-header client-first-message-bare. */
     private SaslStep clientFirst(String message) {
-        // gs2-cbind-flag: "n" (no channel binding) or "y" (client could, thinks we cannot: true, we offer no
-        // -PLUS). "p=" asks for channel binding, which this mechanism does not do (RFC 5802 §6).
-        if (!message.startsWith("n,") && !message.startsWith("y,")) return fail();
-        int authzidEnd = message.indexOf(',', 2);
+        int flagEnd = message.indexOf(',');
+        if (flagEnd < 0 || !acceptable(message.substring(0, flagEnd))) return fail();
+        int authzidEnd = message.indexOf(',', flagEnd + 1);
         if (authzidEnd < 0) return fail();
-        String authzid = message.substring(2, authzidEnd);
+        String authzid = message.substring(flagEnd + 1, authzidEnd);
         gs2Header = message.substring(0, authzidEnd + 1);
         clientFirstBare = message.substring(authzidEnd + 1);
         String[] attributes = clientFirstBare.split(",", -1);
@@ -118,8 +149,12 @@ public final class ScramServer implements SaslServer {
         String withoutProof = message.substring(0, proofAt);
         String[] attributes = withoutProof.split(",", -1);
         if (attributes.length < 2) return fail();
-        // RFC 5802 §5.1: c= is the base64 of the gs2 header (no channel binding data), r= the whole nonce.
-        if (!attributes[0].equals("c=" + BASE64.encodeToString(gs2Header.getBytes(StandardCharsets.UTF_8)))) return fail();
+        // RFC 5802 §5.1, §7: c= is the base64 of the gs2 header and, with -PLUS, the channel binding data (RFC
+        // 9266 §4: the tls-exporter octets); r= is the whole nonce.
+        byte[] expected = gs2Header.getBytes(StandardCharsets.UTF_8);
+        if (plus && binding instanceof ChannelBinding.TlsExporter exporter) expected = concat(expected, exporter.octets());
+        if (!MessageDigest.isEqual(attributes[0].getBytes(StandardCharsets.UTF_8),
+                ("c=" + BASE64.encodeToString(expected)).getBytes(StandardCharsets.UTF_8))) return fail();
         if (!attributes[1].equals("r=" + nonce)) return fail();
         byte[] proof;
         try {
@@ -143,6 +178,27 @@ public final class ScramServer implements SaslServer {
         serverSignature = hmac(credential.serverKey(), authMessage);
         state = State.VERIFIED;
         return new SaslStep.Challenge("v=" + BASE64.encodeToString(serverSignature));
+    }
+
+    /** RFC 5802 §6, §7 gs2-cbind-flag: whether this flag is acceptable for this mechanism on this connection. */
+    private boolean acceptable(String flag) {
+        // -PLUS: only "p=tls-exporter" (RFC 9266 §3; cb-names are case-sensitive, RFC 5056 §7). "n" or "y"
+        // under -PLUS is malformed (RFC 5802 §6: a client that chose -PLUS must bind).
+        if (plus) return flag.equals("p=tls-exporter");
+        return switch (flag) {
+            case "n" -> true;
+            // "y": the client can bind but believes the server cannot. If this server can, the -PLUS offer was
+            // stripped on the way: a downgrade attack, so the exchange fails (RFC 5802 §6).
+            case "y" -> binding instanceof ChannelBinding.None;
+            // "p=" asks for channel binding, which plain SCRAM-SHA-256 does not do (RFC 5802 §6).
+            default -> false;
+        };
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     private SaslStep fail() {

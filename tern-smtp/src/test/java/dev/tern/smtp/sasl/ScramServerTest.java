@@ -3,10 +3,12 @@ package dev.tern.smtp.sasl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tern.smtp.ChannelBinding;
 import dev.tern.smtp.Credentials;
 import dev.tern.smtp.ScramClient;
 import dev.tern.smtp.TableCredentials;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,7 +109,7 @@ class ScramServerTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', textBlock = """
-        # RFC 5802 §6: channel binding ("p=") is not offered; "y" is fine (we offer no -PLUS).
+        # RFC 5802 §6: plain SCRAM-SHA-256 does no channel binding ("p="); "y" is fine without a binding to offer.
         p=tls-exporter,,n=user,r=rOprNGfwEbeRWgbNEkqO | false
         y,,n=user,r=rOprNGfwEbeRWgbNEkqO              | true
         x,,n=user,r=rOprNGfwEbeRWgbNEkqO              | false
@@ -153,5 +155,111 @@ class ScramServerTest {
     void malformedUtf8Fails() {
         assertThat(server().start(Optional.of(new byte[] {'n', ',', ',', 'n', '=', (byte) 0xff, ',', 'r', '=', 'a'})))
                 .isEqualTo(SaslStep.REJECTED);
+    }
+
+    // RFC 9266 tls-exporter: a made-up 32-octet value; the real one comes from the TLS 1.3 connection.
+    static final byte[] EXPORTER = exporter(7);
+    static final ChannelBinding.TlsExporter BINDING = new ChannelBinding.TlsExporter(EXPORTER);
+
+    static byte[] exporter(int fill) {
+        byte[] octets = new byte[32];
+        Arrays.fill(octets, (byte) fill);
+        octets[0] = (byte) 0xe5; // not all ASCII, to show c= carries octets, not text
+        return octets;
+    }
+
+    /** Runs a whole exchange; the last step (a failure, or the success after the empty answer to v=). */
+    static SaslStep exchange(ScramServer server, ScramClient client) {
+        SaslStep first = server.start(Optional.of(utf8(client.first())));
+        if (!(first instanceof SaslStep.Challenge(String serverFirst))) return first;
+        SaslStep last = server.next(utf8(client.last(serverFirst)));
+        if (!(last instanceof SaslStep.Challenge(String serverFinal))) return last;
+        assertThat(serverFinal).isEqualTo(client.expectedServerFinal());
+        return server.next(new byte[0]);
+    }
+
+    ScramServer plus() {
+        return ScramServer.plus(credentials, ScramServer.RANDOM_NONCES, BINDING);
+    }
+
+    @Test
+    void plusWithTheConnectionsTlsExporterSucceeds() {
+        ScramClient client = ScramClient.plus("alice@local.test", "secret", "abcdef", EXPORTER);
+        assertThat(client.first()).startsWith("p=tls-exporter,,n=alice@local.test,r=abcdef");
+        assertThat(exchange(plus(), client)).isEqualTo(new SaslStep.Success("alice@local.test"));
+        assertThat(credentials.checks).containsExactly("alice@local.test ACCEPTED");
+    }
+
+    @Test
+    void plusWithAnotherBindingFails() {
+        // RFC 5802 §6: a man in the middle terminates TLS itself, so the client's exporter differs from ours.
+        ScramClient client = ScramClient.plus("alice@local.test", "secret", "abcdef", exporter(8));
+        assertThat(exchange(plus(), client)).isEqualTo(SaslStep.REJECTED);
+    }
+
+    @Test
+    void plusWithoutTheBindingDataFails() {
+        // c= with the gs2 header alone: what a plain SCRAM client sends.
+        ScramClient client = new ScramClient("alice@local.test", "secret", "abcdef", "p=tls-exporter,,", new byte[0]);
+        assertThat(exchange(plus(), client)).isEqualTo(SaslStep.REJECTED);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # -PLUS binds to tls-exporter only (RFC 9266); cb-names are case-sensitive; n and y are not -PLUS.
+        p=tls-exporter,,          | true
+        p=tls-exporter,a=alice@local.test, | true
+        p=tls-unique,,            | false
+        p=tls-server-end-point,,  | false
+        p=TLS-EXPORTER,,          | false
+        p=,,                      | false
+        n,,                       | false
+        y,,                       | false
+        """)
+    void plusAcceptsOnlyTheTlsExporterChannelBindingType(String gs2Header, boolean accepted) {
+        ScramClient client = new ScramClient("alice@local.test", "secret", "abcdef", gs2Header, EXPORTER);
+        SaslStep step = plus().start(Optional.of(utf8(client.first())));
+        assertThat(step instanceof SaslStep.Challenge).isEqualTo(accepted);
+        if (accepted) {
+            assertThat(exchange(plus(), client)).isEqualTo(new SaslStep.Success("alice@local.test"));
+        }
+    }
+
+    @Test
+    void theYFlagFailsWhereTheServerOffersChannelBinding() {
+        // RFC 5802 §6: "y" says "I could bind, but you cannot"; with -PLUS offered, someone stripped the offer.
+        ScramClient client = new ScramClient("alice@local.test", "secret", "abcdef", "y,,", new byte[0]);
+        ScramServer bound = new ScramServer(credentials, ScramServer.RANDOM_NONCES, BINDING);
+        assertThat(bound.start(Optional.of(utf8(client.first())))).isEqualTo(SaslStep.REJECTED);
+        ScramServer unbound = new ScramServer(credentials, ScramServer.RANDOM_NONCES, ChannelBinding.NONE);
+        assertThat(exchange(unbound, client)).isEqualTo(new SaslStep.Success("alice@local.test"));
+    }
+
+    @Test
+    void plainScramOnABoundConnectionTakesNButNotP() {
+        ScramServer bound = new ScramServer(credentials, ScramServer.RANDOM_NONCES, BINDING);
+        assertThat(exchange(bound, new ScramClient("alice@local.test", "secret", "abcdef")))
+                .isEqualTo(new SaslStep.Success("alice@local.test"));
+        ScramClient plusClient = ScramClient.plus("alice@local.test", "secret", "abcdef", EXPORTER);
+        assertThat(exchange(new ScramServer(credentials, ScramServer.RANDOM_NONCES, BINDING), plusClient))
+                .isEqualTo(SaslStep.REJECTED);
+    }
+
+    @Test
+    void plusIsAMechanismOnlyWithABinding() {
+        assertThat(SaslServer.of("SCRAM-SHA-256-PLUS", credentials, ChannelBinding.NONE)).isEmpty();
+        assertThat(SaslServer.of("scram-sha-256-plus", credentials, BINDING)).containsInstanceOf(ScramServer.class);
+        assertThat(SaslServer.mechanisms(ChannelBinding.NONE)).isEqualTo("PLAIN LOGIN SCRAM-SHA-256");
+        assertThat(SaslServer.mechanisms(BINDING)).isEqualTo("PLAIN LOGIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS");
+    }
+
+    @Test
+    void theTlsExporterValueIsCopiedAndNotPrinted() {
+        byte[] octets = exporter(1);
+        ChannelBinding.TlsExporter binding = new ChannelBinding.TlsExporter(octets);
+        octets[1] = 9;
+        assertThat(binding.octets()).isEqualTo(exporter(1));
+        assertThat(binding).isEqualTo(new ChannelBinding.TlsExporter(exporter(1))).hasToString("TlsExporter[32 octets]");
+        assertThatThrownBy(() -> new ChannelBinding.TlsExporter(new byte[0])).isInstanceOf(IllegalArgumentException.class);
     }
 }
