@@ -11,9 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Maildir {@link MailStore} (https://cr.yp.to/proto/maildir.html; layout in {@code docs/maildir.md}).
@@ -26,9 +30,12 @@ import java.util.List;
  */
 public final class MaildirStore implements MailStore {
     private static final List<String> SUBDIRECTORIES = List.of("tmp", "new", "cur");
+    // maildir.txt: a file left in tmp/ for 36 hours is an abandoned delivery and may be deleted.
+    static final Duration STALE_TMP = Duration.ofHours(36);
 
     private final MaildirSettings settings;
     private final Clock clock;
+    private final Set<Path> swept = ConcurrentHashMap.newKeySet();
 
     public MaildirStore(MaildirSettings settings) {
         this(settings, Clock.systemUTC());
@@ -118,13 +125,31 @@ public final class MaildirStore implements MailStore {
 
     private Path prepare(Mailbox user) throws IOException {
         Path maildir = directory(user);
-        if (SUBDIRECTORIES.stream().allMatch(sub -> Files.isDirectory(maildir.resolve(sub)))) return maildir;
+        if (SUBDIRECTORIES.stream().allMatch(sub -> Files.isDirectory(maildir.resolve(sub)))) {
+            if (swept.add(maildir)) sweepTmp(maildir); // once per mailbox and process: cheap, and enough
+            return maildir;
+        }
         for (String sub : SUBDIRECTORIES) Files.createDirectories(maildir.resolve(sub));
         // New directory entries must survive a crash as surely as the message renamed into them.
         syncDirectory(maildir);
         syncDirectory(maildir.getParent());
         syncDirectory(settings.root());
         return maildir;
+    }
+
+    /**
+     * Deletes what crashed deliveries left in {@code tmp/} more than 36 hours ago (maildir.txt). Younger files
+     * may belong to a delivery under way, or to a retry that will replace them itself.
+     */
+    private void sweepTmp(Path maildir) throws IOException {
+        Instant horizon = clock.instant().minus(STALE_TMP);
+        for (Path file : entries(maildir.resolve("tmp"))) {
+            try {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(horizon)) Files.deleteIfExists(file);
+            } catch (NoSuchFileException e) {
+                // Renamed or deleted meanwhile by its own delivery: nothing to sweep.
+            }
+        }
     }
 
     private static boolean contains(Path maildir, String deliveryId) throws IOException {

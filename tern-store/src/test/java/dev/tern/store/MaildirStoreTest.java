@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,20 @@ class MaildirStoreTest {
 
         assertThat(Files.readString(maildir.resolve("new/1700000000.Q9.mx.test"))).isEqualTo("whole\n");
         assertThat(files(maildir.resolve("tmp"))).isEmpty();
+    }
+
+    @Test
+    void tmpFilesAbandonedMoreThan36HoursAgoAreSwept() throws IOException {
+        store.deliver(ALICE, "Q3", stream("first\r\n"), false);
+        Path tmp = store.directory(ALICE).resolve("tmp");
+        Path abandoned = Files.writeString(tmp.resolve("1699800000.Q1.mx.test"), "crashed long ago");
+        Path recent = Files.writeString(tmp.resolve("1699990000.Q2.mx.test"), "crashed just now");
+        Files.setLastModifiedTime(abandoned, FileTime.from(CLOCK.instant().minus(Duration.ofHours(37))));
+        Files.setLastModifiedTime(recent, FileTime.from(CLOCK.instant().minus(Duration.ofHours(35))));
+
+        new MaildirStore(new MaildirSettings(root, "mx.test"), CLOCK).deliver(ALICE, "Q4", stream("next\r\n"), false);
+
+        assertThat(files(tmp)).containsExactly(recent);
     }
 
     @Test
