@@ -46,6 +46,7 @@ final class Segments {
     private final UnaryOperator<FileChannel> wrapper;
     private final ReentrantLock lock = new ReentrantLock();
     private final Deque<Segment> segments = new ArrayDeque<>(); // guarded by lock
+    private long seals; // guarded by lock
     /** Held while choosing and deleting segments, so that deletions happen in segment order. */
     private final ReentrantLock reclaiming = new ReentrantLock();
 
@@ -114,7 +115,10 @@ final class Segments {
         }
         lock.lock();
         try {
-            if (!segments.isEmpty()) segments.getLast().sealed = true;
+            if (!segments.isEmpty() && !segments.getLast().sealed) {
+                segments.getLast().sealed = true;
+                seals++;
+            }
             segments.addLast(new Segment(number, 0, false));
         } finally {
             lock.unlock();
@@ -166,6 +170,17 @@ final class Segments {
             }
         } finally {
             reclaiming.unlock();
+        }
+    }
+
+    /** How many times an active segment was sealed since this object was made; compaction looks again when
+     * it changes. */
+    long seals() {
+        lock.lock();
+        try {
+            return seals;
+        } finally {
+            lock.unlock();
         }
     }
 

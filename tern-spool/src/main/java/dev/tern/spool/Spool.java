@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * segment log by one committer thread that shares one fsync among all concurrent callers (group commit).
  *
  * <p>A message whose recipients are all final is forgotten at once; its disk space comes back when every
- * message of its segment, and of all older segments, is finished (docs/spool.md, "Reclaiming").
+ * message of its segment, and of all older segments, is finished or moved on by {@link Compaction}
+ * (docs/spool.md, "Reclaiming"), which runs at open and, while running, on the thread of a {@link #complete}
+ * or {@link #defer} once per sealed segment.
  * Only one process may open a spool directory at a time; {@link #open} fails otherwise.
  */
 public final class Spool implements AutoCloseable {
@@ -44,6 +46,7 @@ public final class Spool implements AutoCloseable {
     private final FileChannel lockFile;
     private final Segments segments;
     private final SegmentLog log;
+    private final Compaction compaction;
     private final QueueIdSource ids;
     private final List<Consumer<QueueId>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -58,6 +61,7 @@ public final class Spool implements AutoCloseable {
         this.lockFile = lockFile;
         this.segments = segments;
         this.log = log;
+        this.compaction = new Compaction(this, segments);
         this.ids = new QueueIdSource(recovery.newestAccepted().toEpochMilli() + 1);
         for (QueuedMessage message : recovery.live()) messages.put(message.id(), message);
     }
@@ -95,7 +99,7 @@ public final class Spool implements AutoCloseable {
             var log = new SegmentLog(segments, recovery.nextSegment(), settings.fsync(), settings.segmentBytes());
             var spool = new Spool(directory, settings, lockFile, segments, log, recovery);
             LOG.log(Level.INFO, "spool opened with {0} pending messages", recovery.live().size());
-            new Compaction(spool, segments).atOpen();
+            spool.compaction.atOpen();
             return spool;
         } catch (IOException | RuntimeException e) {
             lockFile.close();
@@ -150,7 +154,8 @@ public final class Spool implements AutoCloseable {
      * @throws NoSuchElementException when no message with a pending recipient has this id
      */
     public InputStream openContent(QueueId id) throws IOException {
-        for (int attempt = 0; ; attempt++) {
+        SegmentLog.Location tried = null;
+        while (true) {
             SegmentLog.Location location;
             long size;
             lock.lock();
@@ -165,7 +170,10 @@ public final class Spool implements AutoCloseable {
                 var channel = FileChannel.open(segments.path(location.segment()), StandardOpenOption.READ);
                 return new ContentStream(channel, location.contentPosition(), size);
             } catch (NoSuchFileException e) {
-                if (attempt > 0) throw e; // once more: compaction may have moved it to a newer segment
+                // Compaction moved it to a newer segment (the location changes before the old file goes):
+                // look again. An open stream is not affected: its channel keeps the deleted file readable.
+                if (location.equals(tried)) throw e;
+                tried = location;
             }
         }
     }
@@ -200,6 +208,7 @@ public final class Spool implements AutoCloseable {
         SegmentLog.await(durable);
         // Released only once the completion is durable: the segment holding the message may go now.
         if (finishedIn >= 0) segments.release(finishedIn);
+        compaction.afterChange();
     }
 
     /**
@@ -219,6 +228,7 @@ public final class Spool implements AutoCloseable {
             lock.unlock();
         }
         SegmentLog.await(durable);
+        compaction.afterChange();
     }
 
     /** Finishes writing what is queued and releases the directory. Writers not yet committed fail. */
@@ -269,26 +279,49 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Writes messages {@code ids} of one segment again at the log's end, with their current state, reading
-     * their content through {@code source} (a channel on that segment); then releases the old copies. The
-     * snapshots are taken and appended under the lock, so every state change lies either before a copy (and is
-     * in it) or after it. All copies share the log's flushes.
+     * Writes those of messages {@code ids} that are still live and in segment {@code number} again at the log's
+     * end, with their current state, reading their content through {@code source} (a channel on that
+     * segment); then points them at the new copies and releases the old ones. Called by {@link Compaction},
+     * one call at a time; safe while the spool is in use:
+     *
+     * <ul>
+     *   <li>The snapshots are taken and appended under the lock, as every state change is, so every change
+     *       lies either before a copy in the log (and is in it) or after it (and is replayed onto it).
+     *   <li>An old copy is released, and so its segment possibly deleted, only after the new copy is durable;
+     *       until then a crash finds both, and replay lets the newer one win (docs/spool.md, "Replay").
+     *   <li>A message finished while its copy was being written was released from the segment it was in when
+     *       it finished (the old one; see {@link #complete}); the new copy's pin is released here instead.
+     *       Each copy is pinned once by the committer and released once.
+     *   <li>Readers look a message's location up under the lock and then read their own channel; see
+     *       {@link #openContent}.
+     * </ul>
+     *
+     * All copies share the log's flushes. If a copy fails, the others still move and the first failure is
+     * thrown; the failed one stays where it was.
      */
-    void relocate(List<QueueId> ids, FileChannel source) throws IOException {
+    void relocate(long number, List<QueueId> ids, FileChannel source) throws IOException {
         Map<QueuedMessage, CompletableFuture<SegmentLog.Location>> moving = new LinkedHashMap<>();
         lock.lock();
         try {
             for (QueueId id : ids) {
                 QueuedMessage message = messages.get(id);
-                if (message == null) continue;
+                if (message == null || message.location().segment() != number) continue;
                 var content = new Content.Region(source, message.location().contentPosition(), message.size());
                 moving.put(message, log.append(message.toRecord(), content));
             }
         } finally {
             lock.unlock();
         }
+        IOException failed = null;
         for (var entry : moving.entrySet()) {
-            SegmentLog.Location moved = SegmentLog.await(entry.getValue());
+            SegmentLog.Location moved;
+            try {
+                moved = SegmentLog.await(entry.getValue());
+            } catch (IOException e) {
+                // Not durable, so not pinned: the message stays where it was.
+                if (failed == null) failed = e;
+                continue;
+            }
             QueuedMessage message = entry.getKey();
             long release;
             lock.lock();
@@ -301,6 +334,12 @@ public final class Spool implements AutoCloseable {
             }
             segments.release(release);
         }
+        if (failed != null) throw failed;
+    }
+
+    /** Compacts the oldest segments by the run-time rule now, as if a segment had just been sealed; for tests. */
+    void compactOldest() throws IOException {
+        compaction.oldestNow();
     }
 
     private QueuedMessage require(QueueId id) {

@@ -19,6 +19,11 @@ final class FaultyChannel extends FileChannel {
     /** Shared by every channel of one test, so that faults survive segment rolls. */
     static final class Switch {
         volatile Fault fault = Fault.NONE;
+        /** Run once, on the committer thread, after the first data flush that follows a
+         * {@link #transferFrom} (a content copy from another file: a spill file or, in tests with small
+         * messages, a compaction copy). The flushed records are durable then, and their waiters not yet woken. */
+        volatile Runnable afterCopyFlushed;
+        volatile boolean copied;
     }
 
     private final FileChannel real;
@@ -68,6 +73,7 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public long transferFrom(ReadableByteChannel source, long position, long count) throws IOException {
+        control.copied = true;
         return real.transferFrom(source, position, partial(null, (int) Math.min(count, Integer.MAX_VALUE)));
     }
 
@@ -75,6 +81,11 @@ final class FaultyChannel extends FileChannel {
     public void force(boolean metaData) throws IOException {
         if (control.fault == Fault.FLUSH_FAILS) throw new IOException("Input/output error");
         real.force(metaData);
+        Runnable hook = control.afterCopyFlushed;
+        if (!metaData && control.copied && hook != null) {
+            control.afterCopyFlushed = null;
+            hook.run();
+        }
     }
 
     @Override
