@@ -55,7 +55,10 @@ final class LocalTransport {
                     case Resolution.Local l -> {
                         for (int j = 0; j < l.mailboxes().size(); j++) {
                             Mailbox box = l.mailboxes().get(j);
-                            store.deliver(box, deliveryId(message.id(), i, j), content(message, box), checkExisting);
+                            // The store may skip the copy (already there) without reading: close it ourselves.
+                            try (InputStream content = content(message, box)) {
+                                store.deliver(box, deliveryId(message.id(), i, j), content, checkExisting);
+                            }
                         }
                         if (!l.remote().isEmpty()) {
                             // TODO(#4 outbound delivery): forward alias members at other domains. Until then the

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
@@ -89,6 +90,8 @@ public final class QueueRunner implements AutoCloseable {
         SpooledMessage message;
         try {
             message = spool.read(id);
+        } catch (NoSuchElementException e) {
+            return; // already finished: a message committed while start() listed the queue was scheduled twice
         } catch (IOException e) {
             log.error("id={} cannot read from spool: {}", id, e.toString());
             retryLater(id, 1);
@@ -98,8 +101,10 @@ public final class QueueRunner implements AutoCloseable {
             LocalTransport.Outcome outcome = local.deliver(message);
             if (outcome.deferred() > 0) defer(message, outcome.lastError());
         } catch (RuntimeException e) {
+            // Recorded like any temporary failure: the attempt counts (so the next one checks for copies already
+            // made, and the message expires in time) and the back-off applies.
             log.error("id={} delivery failed with an internal error", id, e);
-            retryLater(id, message.attempts() + 1);
+            defer(message, "4.3.0 internal error");
         }
     }
 

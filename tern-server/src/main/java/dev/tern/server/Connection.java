@@ -206,6 +206,7 @@ final class Connection {
 
     private Step readData(Next.ReadData data) throws IOException {
         output.flush(); // the 354 must reach the client before it sends content (RFC 2920 §3.1)
+        abortChunks(); // chunks of an abandoned BDAT transaction, if any, are not part of this message
         try (Incoming message = begin()) {
             DotDecoder decoder = new DotDecoder(data.maxOctets(), server.maxTextLine() - 2);
             input.readData(decoder, message);
@@ -218,6 +219,9 @@ final class Connection {
     private Incoming chunked;
 
     private Step readChunk(Next.ReadChunk chunk) throws IOException {
+        // RFC 3030 §3: a transaction ended by RSET, EHLO or STARTTLS takes its chunks with it; they must never
+        // become the start of the next message (nor cross into a TLS session).
+        if (chunk.first()) abortChunks();
         if (chunked == null) chunked = begin();
         input.readExactly(chunk.octets(), chunked);
         if (!chunk.last()) return session.chunkReceived(chunk.octets());

@@ -169,11 +169,19 @@ public final class SmtpServer implements AutoCloseable {
             try {
                 socket = listener.accept();
             } catch (IOException e) {
-                if (!closing) log.error("accept failed on {}: {}", listener.getLocalSocketAddress(), e.toString());
+                if (closing) break;
+                // Out of file descriptors (EMFILE) and the like: back off rather than spin and flood the log.
+                log.error("accept failed on {}: {}", listener.getLocalSocketAddress(), e.toString());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
                 continue;
             }
             String id = Long.toString(ids.incrementAndGet(), 36);
-            Thread.ofVirtual().name("smtp-", ids.get()).start(() -> handle(id, socket, kind));
+            Thread.ofVirtual().name("smtp-" + id).start(() -> handle(id, socket, kind));
         }
     }
 
@@ -198,11 +206,22 @@ public final class SmtpServer implements AutoCloseable {
                         open.remove(connection);
                     }
                 } catch (IOException e) {
-                    log.info("conn={} disconnect reason=\"setup failed: {}\"", id, e.getMessage());
+                    log.info("conn={} disconnect reason=\"setup failed: {}\"", id, e.toString());
+                } catch (RuntimeException e) {
+                    log.error("conn={} disconnect reason=\"internal error during setup\"", id, e);
                 } finally {
+                    closeQuietly(socket); // serve() closed it already, unless setup failed before
                     limiter.release(client);
                 }
             }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing twice or a broken socket: the descriptor is released either way.
         }
     }
 

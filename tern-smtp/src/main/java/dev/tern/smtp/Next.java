@@ -19,9 +19,11 @@ public sealed interface Next {
     /**
      * Read exactly {@code octets} octets of a BDAT chunk (RFC 3030) and append them to the message; then call
      * {@link SmtpSession#chunkReceived()} or, when {@code last}, {@link SmtpSession#messageReceived}.
-     * {@code maxOctets} is how many octets the whole message may still grow by.
+     * {@code maxOctets} is how many octets the whole message may still grow by. {@code first} marks the first
+     * chunk of a transaction: whatever the caller kept from an earlier, abandoned transaction (ended by RSET,
+     * EHLO or STARTTLS) must be thrown away then, never joined to the new message.
      */
-    record ReadChunk(long octets, boolean last, long maxOctets) implements Next {}
+    record ReadChunk(long octets, boolean last, long maxOctets, boolean first) implements Next {}
 
     /**
      * Read and throw away exactly {@code octets} octets of a BDAT chunk that cannot be accepted, then send

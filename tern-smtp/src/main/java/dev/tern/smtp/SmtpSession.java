@@ -317,10 +317,11 @@ public final class SmtpSession {
             transaction = null; // RFC 1870 §6.3 / RFC 3030 §2: the message is refused, the transaction ends
             return discard(size, Replies.TOO_BIG);
         }
+        boolean first = !transaction.chunked;
         transaction.chunked = true;
         transaction.chunkOctets += size;
         phase = last ? Phase.LAST_CHUNK : Phase.CHUNK;
-        return Step.silent(new Next.ReadChunk(size, last, remaining));
+        return Step.silent(new Next.ReadChunk(size, last, remaining, first));
     }
 
     /** Why DATA/BDAT cannot start now (RFC 5321 §4.1.4; §3.3: 554 when every RCPT was refused). */

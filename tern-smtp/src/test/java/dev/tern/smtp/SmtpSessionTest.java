@@ -187,13 +187,13 @@ class SmtpSessionTest {
             C: RCPT TO:<alice@local.test>
             S: 250 *
             C: BDAT 4000
-            N: ReadChunk[octets=4000, last=false, maxOctets=10000]
+            N: ReadChunk[octets=4000, last=false, maxOctets=10000, first=true]
             M: chunk 4000
             S: 250 2.0.0 4000 octets received
             C: DATA
             S: 503 5.5.1 DATA not allowed after BDAT
             C: BDAT 6000 LAST
-            N: ReadChunk[octets=6000, last=true, maxOctets=6000]
+            N: ReadChunk[octets=6000, last=true, maxOctets=6000, first=false]
             M: queued Q2
             S: 250 2.0.0 Ok: queued as Q2
             """);

@@ -121,6 +121,36 @@ class SmtpWireTest {
     }
 
     @Test
+    void chunksOfAnAbandonedBdatTransactionNeverJoinTheNextMessage() throws IOException {
+        // RFC 3030 §3: RSET ends the transaction, and its chunks with it.
+        Transcript.run(server.port(), """
+                S: 220 *
+                C: EHLO client.test
+                S: <250 reply>
+                C: MAIL FROM:<a@client.test>
+                C: RCPT TO:<wendy@localhost>
+                C: BDAT 12
+                C: ABANDONED!
+                S: 250 *
+                S: 250 *
+                S: 250 *
+                C: RSET
+                S: 250 *
+                C: MAIL FROM:<a@client.test>
+                C: RCPT TO:<xena@localhost>
+                C: BDAT 10 LAST
+                C: Subject:
+                S: 250 *
+                S: 250 *
+                S: 250 2.0.0 *queued as *
+                """);
+        List<Path> files = server.awaitMessages("xena", "localhost", 1, Duration.ofSeconds(10));
+        assertThat(files).hasSize(1);
+        assertThat(Files.readString(files.getFirst())).doesNotContain("ABANDONED").endsWith("\nSubject:\n");
+        assertThat(server.newMessages("wendy", "localhost")).isEmpty();
+    }
+
+    @Test
     void commandsOutOfOrderAreBadSequence() {
         // RFC 5321 §4.1.4 and §4.3.2: 503 for commands out of sequence.
         Transcript.run(server.port(), """
