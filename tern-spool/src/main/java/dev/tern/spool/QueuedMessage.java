@@ -3,8 +3,10 @@ package dev.tern.spool;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The spool's in-memory view of one live message: its state and where its content lies. Not thread-safe:
@@ -21,6 +23,10 @@ final class QueuedMessage {
     private int attempts;
     private Instant nextAttempt;
     private SegmentLog.Location location;
+    /** State records of this message appended to the log and not yet applied here, in log order. */
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+
+    private record InFlight(CompletableFuture<SegmentLog.Location> durable, Runnable change) {}
 
     QueuedMessage(LogRecord.Message record, SegmentLog.Location location, boolean recovered) {
         this.id = record.id();
@@ -80,6 +86,31 @@ final class QueuedMessage {
         nextAttempt = next;
         recipients.replaceAll(s -> s.status() == RecipientState.Status.PENDING
                 ? new RecipientState(s.recipient(), s.status(), diagnostic) : s);
+    }
+
+    /**
+     * A state record of this message was appended (its outcome reported by {@code durable}); {@code change}
+     * is to be applied here once it is durable, and dropped if it fails. Call in log order.
+     */
+    void expect(CompletableFuture<SegmentLog.Location> durable, Runnable change) {
+        inFlight.addLast(new InFlight(durable, change));
+    }
+
+    /** True while a state record of this message is appended and its outcome not yet applied. */
+    boolean changing() {
+        return !inFlight.isEmpty();
+    }
+
+    /**
+     * Applies, in log order, the expected changes whose records are durable, and drops those whose write
+     * failed, as far as outcomes are known. The log completes its futures in append order, so once a
+     * caller's own future is done, this applies (or drops) everything up to and including its change.
+     */
+    void settle() {
+        while (!inFlight.isEmpty() && inFlight.peekFirst().durable().isDone()) {
+            InFlight next = inFlight.removeFirst();
+            if (!next.durable().isCompletedExceptionally()) next.change().run();
+        }
     }
 
     /** Keeps the final statuses an older copy of this message had (after compaction wrote it again). */

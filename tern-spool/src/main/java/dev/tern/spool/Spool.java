@@ -50,8 +50,9 @@ public final class Spool implements AutoCloseable {
     private final QueueIdSource ids;
     private final List<Consumer<QueueId>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
-    /** The live messages, oldest first. Guarded by lock, which is also held while appending a state change, so
-     * that the log holds changes in the order they were made here. */
+    /** The live messages, oldest first. Guarded by lock, which is also held while appending a state change and
+     * while applying it here once durable ({@link QueuedMessage#settle}, in log order), so that memory holds
+     * exactly the durable changes, applied in the order the log holds them. */
     private final Map<QueueId, QueuedMessage> messages = new LinkedHashMap<>();
 
     private Spool(Path directory, SpoolSettings settings, FileChannel lockFile, Segments segments, SegmentLog log,
@@ -181,7 +182,8 @@ public final class Spool implements AutoCloseable {
     /**
      * Recipient {@code index} (of the envelope's recipients) reached its final state; durable on return. A
      * message whose recipients are all final is removed. Completing a recipient already final changes
-     * nothing (the first final status stays).
+     * nothing (the first final status stays). If it throws IOException, nothing changed (the message is
+     * still pending as before) and it may be retried.
      *
      * @throws NoSuchElementException   when no message with a pending recipient has this id
      * @throws IllegalArgumentException when {@code status} is PENDING or {@code index} is out of range
@@ -189,46 +191,82 @@ public final class Spool implements AutoCloseable {
     public void complete(QueueId id, int index, RecipientState.Status status, String diagnostic) throws IOException {
         if (status == RecipientState.Status.PENDING) throw new IllegalArgumentException("PENDING is not final");
         CompletableFuture<SegmentLog.Location> durable;
-        long finishedIn = -1;
+        QueuedMessage message;
         lock.lock();
         try {
-            QueuedMessage message = require(id);
+            message = require(id);
             if (index < 0 || index >= message.recipientCount()) {
                 throw new IllegalArgumentException("no recipient " + index + " in " + id);
             }
             durable = log.append(new LogRecord.Complete(id, index, status, diagnostic), Content.NONE);
-            message.complete(index, status, diagnostic);
-            if (message.isFinished()) {
-                messages.remove(id);
-                finishedIn = message.location().segment();
-            }
+            message.expect(durable, () -> message.complete(index, status, diagnostic));
         } finally {
             lock.unlock();
         }
-        SegmentLog.await(durable);
-        // Released only once the completion is durable: the segment holding the message may go now.
-        if (finishedIn >= 0) segments.release(finishedIn);
+        awaitAndSettle(message, durable);
         compaction.afterChange();
     }
 
     /**
      * Another attempt failed temporarily: counts it, sets the next attempt and gives the pending recipients
-     * {@code diagnostic}; durable on return.
+     * {@code diagnostic}; durable on return. If it throws IOException, nothing changed and it may be retried.
      *
      * @throws NoSuchElementException when no message with a pending recipient has this id
      */
     public void defer(QueueId id, Instant nextAttempt, String diagnostic) throws IOException {
         CompletableFuture<SegmentLog.Location> durable;
+        QueuedMessage message;
         lock.lock();
         try {
-            QueuedMessage message = require(id);
+            message = require(id);
             durable = log.append(new LogRecord.Defer(id, nextAttempt, diagnostic), Content.NONE);
-            message.defer(nextAttempt, diagnostic);
+            message.expect(durable, () -> message.defer(nextAttempt, diagnostic));
         } finally {
             lock.unlock();
         }
-        SegmentLog.await(durable);
+        awaitAndSettle(message, durable);
         compaction.afterChange();
+    }
+
+    /**
+     * Waits for a state record of {@code message} and then applies it in memory, or, if it failed, drops it
+     * and throws: memory changes only once the record is durable, so a failed {@link #complete} or
+     * {@link #defer} leaves the message as it was (still pending, still pinned) and may be retried.
+     */
+    private void awaitAndSettle(QueuedMessage message, CompletableFuture<SegmentLog.Location> durable)
+            throws IOException {
+        try {
+            SegmentLog.await(durable);
+        } catch (IOException | RuntimeException e) {
+            try {
+                settle(message);
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        settle(message);
+    }
+
+    /**
+     * Applies the changes of {@code message} whose records are durable, in log order; if that finishes the
+     * message, forgets it and releases its segment, now that the finishing record is durable. Whichever thread
+     * settles the finishing change releases, once: the message leaves the map under the lock.
+     */
+    private void settle(QueuedMessage message) throws IOException {
+        long finishedIn = -1;
+        lock.lock();
+        try {
+            message.settle();
+            if (message.isFinished() && messages.get(message.id()) == message) {
+                messages.remove(message.id());
+                finishedIn = message.location().segment();
+            }
+        } finally {
+            lock.unlock();
+        }
+        // Released only once the completion is durable: the segment holding the message may go now.
+        if (finishedIn >= 0) segments.release(finishedIn);
     }
 
     /** Finishes writing what is queued and releases the directory. Writers not yet committed fail. */
@@ -285,13 +323,16 @@ public final class Spool implements AutoCloseable {
      * one call at a time; safe while the spool is in use:
      *
      * <ul>
-     *   <li>The snapshots are taken and appended under the lock, as every state change is, so every change
+     *   <li>The snapshots are taken and appended under the lock, as every state change is, and only of
+     *       messages with no state record in flight (appended, not yet applied), so every change
      *       lies either before a copy in the log (and is in it) or after it (and is replayed onto it).
      *   <li>An old copy is released, and so its segment possibly deleted, only after the new copy is durable;
      *       until then a crash finds both, and replay lets the newer one win (docs/spool.md, "Replay").
-     *   <li>A message finished while its copy was being written was released from the segment it was in when
-     *       it finished (the old one; see {@link #complete}); the new copy's pin is released here instead.
-     *       Each copy is pinned once by the committer and released once.
+     *   <li>A message that finishes while its copy is being written is released from the segment it is in
+     *       when its finishing change is applied ({@link #settle}), under the lock: if that is before the move,
+     *       the old one, and the new copy's pin is released here instead; if after, the new one, and the old
+     *       one is released here as for any moved message. Each copy is pinned once by the committer and
+     *       released once.
      *   <li>Readers look a message's location up under the lock and then read their own channel; see
      *       {@link #openContent}.
      * </ul>
@@ -306,6 +347,9 @@ public final class Spool implements AutoCloseable {
             for (QueueId id : ids) {
                 QueuedMessage message = messages.get(id);
                 if (message == null || message.location().segment() != number) continue;
+                // A state record of it is in flight: a copy now could lack a change that becomes durable
+                // before it, or hold one that fails. It stays where it is; a later compaction moves it.
+                if (message.changing()) continue;
                 var content = new Content.Region(source, message.location().contentPosition(), message.size());
                 moving.put(message, log.append(message.toRecord(), content));
             }

@@ -11,10 +11,11 @@ import java.nio.channels.WritableByteChannel;
 /**
  * A segment channel that fails on command, the way a full disk or a failing one does: once {@link #fail} is
  * set, the next write stores a few bytes and the one after throws (a partial write, then ENOSPC), or force
- * throws EIO. Everything else goes to the real file.
+ * throws EIO (every time, or, with FLUSH_FAILS_ONCE, once, after which the fault is cleared). Everything else
+ * goes to the real file.
  */
 final class FaultyChannel extends FileChannel {
-    enum Fault { NONE, NO_SPACE, FLUSH_FAILS }
+    enum Fault { NONE, NO_SPACE, FLUSH_FAILS, FLUSH_FAILS_ONCE }
 
     /** Shared by every channel of one test, so that faults survive segment rolls. */
     static final class Switch {
@@ -80,6 +81,10 @@ final class FaultyChannel extends FileChannel {
     @Override
     public void force(boolean metaData) throws IOException {
         if (control.fault == Fault.FLUSH_FAILS) throw new IOException("Input/output error");
+        if (control.fault == Fault.FLUSH_FAILS_ONCE) {
+            control.fault = Fault.NONE;
+            throw new IOException("Input/output error");
+        }
         real.force(metaData);
         Runnable hook = control.afterCopyFlushed;
         if (!metaData && control.copied && hook != null) {
