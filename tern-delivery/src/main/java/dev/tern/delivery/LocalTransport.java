@@ -61,7 +61,7 @@ final class LocalTransport {
                             }
                         }
                         if (!l.remote().isEmpty()) {
-                            // TODO(#4 outbound delivery): forward alias members at other domains. Until then the
+                            // TODO(outbound delivery, the next issue on the road map): forward alias members at other domains. Until then the
                             // recipient stays pending (its local copies are idempotent by delivery id), so the
                             // remote copies wait in the queue instead of being dropped.
                             deferred++;
@@ -78,7 +78,7 @@ final class LocalTransport {
                         log.info("id={} bounced to=<{}> reason=\"5.1.1 user unknown\"", message.id(), rcpt);
                     }
                     case Resolution.Remote r -> {
-                        // TODO(#4 outbound delivery): relay through MX. Until then remote mail waits here.
+                        // TODO(outbound delivery, the next issue on the road map): relay through MX. Until then remote mail waits here.
                         deferred++;
                         lastError = "4.4.0 remote delivery is not available yet";
                     }

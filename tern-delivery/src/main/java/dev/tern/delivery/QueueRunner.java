@@ -61,11 +61,6 @@ public final class QueueRunner implements AutoCloseable {
         dispatcher = Thread.ofVirtual().name("queue-runner").start(this::dispatch);
     }
 
-    /** Messages waiting for a delivery attempt or being delivered. */
-    public int backlog() {
-        return due.size() + inFlight.size();
-    }
-
     private void dispatch() {
         try {
             while (true) {

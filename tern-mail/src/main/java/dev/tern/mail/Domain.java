@@ -52,11 +52,6 @@ public record Domain(String name) {
         return new Domain(ascii.toLowerCase(Locale.ROOT));
     }
 
-    /** The domain with A-labels turned back into Unicode, for display. */
-    public String unicode() {
-        return isLiteral() ? name : IDN.toUnicode(name, IDN.USE_STD3_ASCII_RULES);
-    }
-
     public boolean isLiteral() {
         return name.startsWith("[");
     }

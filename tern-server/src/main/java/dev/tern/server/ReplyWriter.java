@@ -3,7 +3,6 @@ package dev.tern.server;
 import dev.tern.smtp.Reply;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -21,7 +20,7 @@ final class ReplyWriter {
     }
 
     void add(Reply reply) {
-        byte[] bytes = reply.wire().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = reply.wireBytes();
         if (length + bytes.length > pending.length) {
             pending = Arrays.copyOf(pending, Math.max(pending.length * 2, length + bytes.length));
         }

@@ -88,12 +88,6 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
                 plaintextAuthOnLoopback, submissionLimits);
     }
 
-    public ServerSettings withPlaintextAuthOnLoopback(boolean allowed) {
-        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
-                maxHeaderSize, allowed, submissionLimits);
-    }
-
     /** The same with other hourly submission limits (tests: small ones). */
     public ServerSettings withSubmissionLimits(SubmissionLimitSettings limits) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,

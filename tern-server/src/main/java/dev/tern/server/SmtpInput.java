@@ -51,11 +51,6 @@ final class SmtpInput {
         return end - start;
     }
 
-    /** True when input is already buffered (the client pipelined), so the reply may wait for the batch. */
-    boolean hasBuffered() {
-        return end > start;
-    }
-
     /**
      * Reads one line ending in LF (a CR before it is dropped). A line longer than {@code max} octets with its
      * CRLF is consumed up to its end and reported as {@link Line.TooLong} (RFC 5321 §4.5.3.1.4).

@@ -12,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,10 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
-    private static final byte[] BUSY = Reply.of(421, "4.7.0", "Too many connections, try again later").wire()
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BUSY = Reply.of(421, "4.7.0", "Too many connections, try again later").wireBytes();
     private static final byte[] BUSY_FROM_ADDRESS = Reply.of(421, "4.7.0",
-            "Too many connections from your address, try again later").wire().getBytes(StandardCharsets.US_ASCII);
+            "Too many connections from your address, try again later").wireBytes();
 
     private enum Kind { SMTP, SUBMISSION, SMTPS }
 
@@ -233,11 +231,6 @@ public final class SmtpServer implements AutoCloseable {
             // The client is gone already; it was refused either way.
         }
         log.info("conn={} disconnect reason=\"refused: connection limit\"", id);
-    }
-
-    /** Sessions open right now. */
-    public int openSessions() {
-        return limiter.open();
     }
 
     @Override
