@@ -1,23 +1,20 @@
 package dev.tern.server;
 
-import dev.tern.mail.QueueId;
+import dev.tern.smtp.ByteSink;
 import dev.tern.smtp.ChannelBinding;
 import dev.tern.smtp.DotDecoder;
 import dev.tern.smtp.Next;
 import dev.tern.smtp.RecipientPolicy;
+import dev.tern.smtp.Replies;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.SecurityProfile;
 import dev.tern.smtp.SessionSettings;
 import dev.tern.smtp.SmtpSession;
 import dev.tern.smtp.Step;
-import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
-import dev.tern.spool.SpoolFullException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.time.ZonedDateTime;
-import java.util.Optional;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLKeyException;
 import javax.net.ssl.SSLSession;
@@ -27,20 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP connection, top to bottom on its own virtual thread: read, ask the session, write, repeat. The
- * session decides; this class only moves bytes, watches the clock and stores accepted content in the spool.
+ * session decides and owns each transaction, its content included; this class only moves bytes and watches the
+ * clock. Content goes from the session to the {@link SpoolContentStage}, which applies content policy and
+ * stores it in the spool.
  */
 final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
-    static final Reply LOOP = Reply.of(554, "5.4.6", "Too many Received: headers, mail loop suspected");
-    static final Reply HEADER_TOO_LARGE = Reply.of(552, "5.3.4", "Message header section too large");
-    static final Reply STORAGE_FULL = Reply.of(452, "4.3.1", "Insufficient system storage, try again later");
-    static final Reply STORAGE_FAILED = Reply.of(451, "4.3.0", "Local error in processing, try again later");
 
     private final String id;
     private final Socket plain;
     private final ServerSettings server;
-    private final SessionSettings settings;
-    private final Spool spool;
+    private final SpoolContentStage content;
     private final SmtpSession session;
     private final SecurityProfile security;
     private final TlsHandshake tls;
@@ -50,12 +44,8 @@ final class Connection {
     private ReplyWriter output;
     private final long deadline;
     private volatile boolean stopping;
-    private int messages;
-
-    Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
-               Spool spool) throws IOException {
-        this(id, socket, server, settings, policy, spool, SecurityProfile.PLAIN, TlsHandshake.NONE);
-    }
+    // Why the session ended, when it was the session's decision (QUIT, or a 421 it sent).
+    private String closedBy = "client closed";
 
     /** {@code tls} is used when {@code security} offers STARTTLS or is implicit TLS; nothing TLS exists before. */
     Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
@@ -64,11 +54,11 @@ final class Connection {
         this.plain = socket;
         this.socket = socket;
         this.server = server;
-        this.settings = settings;
-        this.spool = spool;
         this.security = security;
         this.tls = tls;
-        this.session = new SmtpSession(settings, policy, socket.getInetAddress().getHostAddress(), security);
+        this.content = new SpoolContentStage(id, spool, settings.hostname(), server.maxHeaderSize(),
+                settings.maxReceivedHeaders());
+        this.session = new SmtpSession(settings, policy, socket.getInetAddress().getHostAddress(), security, content);
         this.output = new ReplyWriter(socket.getOutputStream());
         this.input = new SmtpInput(socket.getInputStream(), this::beforeRead);
         this.deadline = System.nanoTime() + server.sessionTimeout().toNanos();
@@ -77,7 +67,7 @@ final class Connection {
     /** Serves the session until it ends; I/O failures end it, and are logged once. */
     void serve() {
         long started = System.nanoTime();
-        String end = "quit";
+        String end = "closed";
         try {
             socket.setTcpNoDelay(true); // replies are already coalesced per batch; Nagle would only add delay
             // RFC 8314 §3.3: on an implicit TLS port the handshake comes first, before the greeting.
@@ -86,18 +76,16 @@ final class Connection {
             while (!(next instanceof Next.Close)) {
                 next = send(switch (next) {
                     case Next.ReadCommand c -> readCommand();
-                    case Next.ReadData d -> readData(d);
-                    case Next.ReadChunk c -> readChunk(c);
+                    case Next.ReadData(DotDecoder decoder, ByteSink sink) -> readData(decoder, sink);
+                    case Next.ReadChunk(long octets, ByteSink sink) -> readChunk(octets, sink);
                     case Next.DiscardChunk d -> discardChunk(d);
                     case Next.StartTls s -> session.tlsStarted(startTls());
                     case Next.ReadAuthResponse r -> readAuthResponse();
                     case Next.Close c -> throw new IllegalStateException("unreachable");
                 });
-                if (next == null) {
-                    end = "client closed";
-                    break;
-                }
+                if (next == null) break;
             }
+            end = closedBy;
             output.flush();
         } catch (SocketTimeoutException e) {
             end = "timeout";
@@ -111,10 +99,11 @@ final class Connection {
         } catch (RuntimeException e) {
             end = "internal error";
             log.error("conn={} internal error", id, e);
-            sendQuietly(Step.reply(Reply.of(421, "4.3.0", "Internal error, closing connection"), Next.CLOSE));
+            sendQuietly(Step.reply(Replies.INTERNAL_ERROR, Next.CLOSE));
         } finally {
+            session.end(); // a message not yet stored is discarded with its transaction
             closeQuietly();
-            log.info("conn={} disconnect reason=\"{}\" messages={} ms={}", id, end, messages,
+            log.info("conn={} disconnect reason=\"{}\" messages={} ms={}", id, end, content.queued(),
                     (System.nanoTime() - started) / 1_000_000);
         }
     }
@@ -136,7 +125,16 @@ final class Connection {
     private Next send(Step step) {
         if (step == null) return null;
         step.reply().ifPresent(output::add);
+        if (step.next() instanceof Next.Close) {
+            closedBy = step.reply().map(Connection::reason).orElse("closed");
+        }
         return step.next();
+    }
+
+    /** The log's reason for a close the session decided: "quit" for 221, else the 421 it sent. */
+    private static String reason(Reply reply) {
+        if (reply.code() == 221) return "quit";
+        return reply.code() + " " + String.join(" ", reply.lines());
     }
 
     private Step readCommand() throws IOException {
@@ -204,82 +202,20 @@ final class Connection {
         }
     }
 
-    private Step readData(Next.ReadData data) throws IOException {
+    private Step readData(DotDecoder decoder, ByteSink sink) throws IOException {
         output.flush(); // the 354 must reach the client before it sends content (RFC 2920 §3.1)
-        abortChunks(); // chunks of an abandoned BDAT transaction, if any, are not part of this message
-        try (Incoming message = begin()) {
-            DotDecoder decoder = new DotDecoder(data.maxOctets(), server.maxTextLine() - 2);
-            input.readData(decoder, message);
-            if (decoder.failure().isPresent()) return session.messageRejected(decoder.failure().get());
-            return store(message);
-        }
+        input.readData(decoder, sink);
+        return session.contentEnded();
     }
 
-    /** The BDAT message being received (RFC 3030): it spans several commands. */
-    private Incoming chunked;
-
-    private Step readChunk(Next.ReadChunk chunk) throws IOException {
-        // RFC 3030 §3: a transaction ended by RSET, EHLO or STARTTLS takes its chunks with it; they must never
-        // become the start of the next message (nor cross into a TLS session).
-        if (chunk.first()) abortChunks();
-        if (chunked == null) chunked = begin();
-        input.readExactly(chunk.octets(), chunked);
-        if (!chunk.last()) return session.chunkReceived(chunk.octets());
-        try {
-            return store(chunked);
-        } finally {
-            abortChunks();
-        }
+    private Step readChunk(long octets, ByteSink sink) throws IOException {
+        input.readExactly(octets, sink);
+        return session.contentEnded();
     }
 
     private Step discardChunk(Next.DiscardChunk discard) throws IOException {
-        abortChunks();
         input.readExactly(discard.octets(), (b, off, len) -> { });
         return Step.reply(discard.reply(), Next.COMMAND);
-    }
-
-    private Incoming begin() throws IOException {
-        MessageWriter writer = spool.begin();
-        ZonedDateTime now = ZonedDateTime.now();
-        // RFC 6409 §8.2, §8.3: an authenticated client is submitting, so missing Date:/Message-ID: are added;
-        // relayed mail is never changed.
-        Optional<String> submissionHost = session.authenticatedUser().map(user -> settings.hostname());
-        return new Incoming(writer, server.maxHeaderSize(), session.receivedHeader(writer.id(), now), submissionHost, now);
-    }
-
-    private void abortChunks() {
-        if (chunked != null) chunked.close();
-        chunked = null;
-    }
-
-    private Step store(Incoming message) {
-        message.finish();
-        if (message.failure().isPresent()) return storageFailed(message.failure().get());
-        // RFC 5321 §6.3: a message that has passed too many hops is looping.
-        if (message.headers().receivedCount() >= settings.maxReceivedHeaders()) return session.messageRejected(LOOP);
-        if (message.headers().headerTooLarge()) return session.messageRejected(HEADER_TOO_LARGE);
-        var envelope = session.envelope();
-        MessageWriter writer = message.writer();
-        try {
-            writer.commit(envelope);
-        } catch (IOException e) {
-            return storageFailed(e);
-        }
-        QueueId queueId = writer.id();
-        messages++;
-        log.info("conn={} queued id={} from={} rcpts={} size={}", id, queueId, envelope.reversePath(),
-                envelope.recipients().size(), writer.size());
-        return session.messageReceived(queueId);
-    }
-
-    // The client keeps the message and tries again later: 452 4.3.1 for a full disk, else 451 4.3.0 (RFC 3463).
-    private Step storageFailed(IOException e) {
-        if (e instanceof SpoolFullException) {
-            log.warn("conn={} spool full: {}", id, e.getMessage());
-            return session.messageRejected(STORAGE_FULL);
-        }
-        log.error("conn={} spool write failed: {}", id, e.toString());
-        return session.messageRejected(STORAGE_FAILED);
     }
 
     /**
@@ -305,7 +241,6 @@ final class Connection {
     }
 
     private void closeQuietly() {
-        abortChunks();
         try {
             socket.close();
             if (socket != plain) plain.close();

@@ -8,6 +8,7 @@ import dev.tern.mail.EnhancedStatus;
 import dev.tern.mail.Mailbox;
 import dev.tern.mail.ReversePath;
 import dev.tern.smtp.RecipientPolicy;
+import dev.tern.smtp.Replies;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.Verdict;
 import java.util.ArrayList;
@@ -26,13 +27,6 @@ import java.util.Optional;
  * </ul>
  */
 public final class InboundPolicy implements RecipientPolicy {
-    static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1", "Recipient address rejected: user unknown");
-    static final Reply RELAY_DENIED = Reply.of(550, "5.7.1", "Relay access denied");
-    // RFC 6409 §6.1 lets the MSA refuse a sender the user may not use; RFC 3463 X.7.1: not authorized.
-    static final Reply SENDER_NOT_OWNED = Reply.of(553, "5.7.1", "Sender address not owned by the authenticated user");
-    static final Reply CANNOT_VERIFY = Reply.of(252, "2.5.0",
-            "Cannot VRFY user, but will accept message and attempt delivery");
-
     private final Directory directory;
     private final boolean checkSender;
 
@@ -49,17 +43,12 @@ public final class InboundPolicy implements RecipientPolicy {
     }
 
     @Override
-    public Verdict recipient(Mailbox forwardPath) {
-        return recipient(forwardPath, Optional.empty());
-    }
-
-    @Override
     public Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
         return switch (directory.resolve(forwardPath)) {
             case Resolution.Local local -> Verdict.ACCEPT;
             // RFC 6409 §4.3 / RFC 4954 §5: an authenticated client may relay; anyone else may not.
-            case Resolution.Remote remote -> authenticatedUser.isPresent() ? Verdict.ACCEPT : new Verdict.Reject(RELAY_DENIED);
-            case Resolution.Unknown unknown -> new Verdict.Reject(UNKNOWN_USER);
+            case Resolution.Remote remote -> authenticatedUser.isPresent() ? Verdict.ACCEPT : new Verdict.Reject(Replies.RELAY_DENIED);
+            case Resolution.Unknown unknown -> new Verdict.Reject(Replies.UNKNOWN_USER);
         };
     }
 
@@ -69,7 +58,7 @@ public final class InboundPolicy implements RecipientPolicy {
         return switch (reversePath) {
             case ReversePath.Null n -> Verdict.ACCEPT; // RFC 6409 §8.1: notifications may use the null path
             case ReversePath.Sender(Mailbox from) ->
-                    owns(authenticatedUser.get(), from) ? Verdict.ACCEPT : new Verdict.Reject(SENDER_NOT_OWNED);
+                    owns(authenticatedUser.get(), from) ? Verdict.ACCEPT : new Verdict.Reject(Replies.SENDER_NOT_OWNED);
         };
     }
 
@@ -105,9 +94,9 @@ public final class InboundPolicy implements RecipientPolicy {
             case Verification.Verified v -> Reply.of(250, "2.1.5", "<" + v.mailbox() + ">");
             case Verification.Forwarded f -> Reply.of(251, "2.1.5", "User not local; will forward to <" + f.to() + ">");
             case Verification.Ambiguous a -> ambiguous(a.candidates());
-            case Verification.NotFound n -> Reply.of(550, "5.1.1", "No such user here");
-            case Verification.NotLocal n -> CANNOT_VERIFY;
-            case Verification.Invalid i -> Reply.of(501, "5.5.4", "Syntax: VRFY <address>");
+            case Verification.NotFound n -> Replies.NO_SUCH_USER;
+            case Verification.NotLocal n -> Replies.CANNOT_VRFY;
+            case Verification.Invalid i -> Replies.VRFY_SYNTAX;
         };
     }
 
@@ -118,11 +107,11 @@ public final class InboundPolicy implements RecipientPolicy {
             case Expansion.Members m -> new Reply(250, EnhancedStatus.of(2, 1, 5),
                     m.members().isEmpty() ? List.of("<" + m.list() + "> has no members")
                             : m.members().stream().map(member -> "<" + member + ">").toList());
-            case Expansion.NotAList n -> Reply.of(550, "5.1.1", "Not a mailing list");
+            case Expansion.NotAList n -> Replies.NOT_A_LIST;
             case Expansion.Ambiguous a -> ambiguous(a.candidates());
-            case Expansion.NotFound n -> Reply.of(550, "5.1.1", "No such list here");
-            case Expansion.NotLocal n -> Reply.of(550, "5.1.2", "Not a local list");
-            case Expansion.Invalid i -> Reply.of(501, "5.5.4", "Syntax: EXPN <list>");
+            case Expansion.NotFound n -> Replies.NO_SUCH_LIST;
+            case Expansion.NotLocal n -> Replies.NOT_A_LOCAL_LIST;
+            case Expansion.Invalid i -> Replies.EXPN_SYNTAX;
         };
     }
 

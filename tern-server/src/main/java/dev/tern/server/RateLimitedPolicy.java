@@ -5,6 +5,7 @@ import dev.tern.mail.ReversePath;
 import dev.tern.server.SubmissionLimits.Count;
 import dev.tern.server.SubmissionLimits.Key;
 import dev.tern.smtp.RecipientPolicy;
+import dev.tern.smtp.Replies;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.Verdict;
 import java.net.InetAddress;
@@ -25,11 +26,6 @@ import org.slf4j.LoggerFactory;
  * limits have room, so a refused address costs nothing and a refused count is not counted either.
  */
 final class RateLimitedPolicy implements RecipientPolicy {
-    // RFC 3463 §3.8 X.7.1: refused by policy; 4yz because the hour passes (RFC 5321 §4.2.5: 451 at MAIL).
-    static final Reply TOO_MANY_MESSAGES = Reply.of(451, "4.7.1", "Too many messages this hour, try again later");
-    // RFC 5321 §4.5.3.1.10: 452 for too many recipients; the client sends the rest later.
-    static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Too many recipients this hour");
-
     private static final Logger log = LoggerFactory.getLogger(RateLimitedPolicy.class);
 
     private final String connection;
@@ -56,19 +52,14 @@ final class RateLimitedPolicy implements RecipientPolicy {
     public Verdict sender(ReversePath reversePath, Optional<String> authenticatedUser) {
         Verdict verdict = shared.sender(reversePath, authenticatedUser);
         if (verdict instanceof Verdict.Reject) return verdict;
-        return admit(Count.MESSAGE, authenticatedUser) ? verdict : new Verdict.Reject(TOO_MANY_MESSAGES);
+        return admit(Count.MESSAGE, authenticatedUser) ? verdict : new Verdict.Reject(Replies.TOO_MANY_MESSAGES_PER_HOUR);
     }
 
     @Override
     public Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
         Verdict verdict = shared.recipient(forwardPath, authenticatedUser);
         if (verdict instanceof Verdict.Reject) return verdict;
-        return admit(Count.RECIPIENT, authenticatedUser) ? verdict : new Verdict.Reject(TOO_MANY_RECIPIENTS);
-    }
-
-    @Override
-    public Verdict recipient(Mailbox forwardPath) {
-        return recipient(forwardPath, Optional.empty());
+        return admit(Count.RECIPIENT, authenticatedUser) ? verdict : new Verdict.Reject(Replies.TOO_MANY_RECIPIENTS_PER_HOUR);
     }
 
     @Override

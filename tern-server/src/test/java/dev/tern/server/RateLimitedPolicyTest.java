@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.mail.Mailbox;
 import dev.tern.mail.ReversePath;
 import dev.tern.smtp.RecipientPolicy;
+import dev.tern.smtp.Replies;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.Verdict;
 import java.net.InetAddress;
@@ -23,7 +24,7 @@ class RateLimitedPolicyTest {
     /** Accepts everything except {@link #UNKNOWN}. */
     private static final RecipientPolicy SHARED = new RecipientPolicy() {
         @Override
-        public Verdict recipient(Mailbox forwardPath) {
+        public Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
             return forwardPath.equals(UNKNOWN) ? new Verdict.Reject(NO_SUCH_USER) : Verdict.ACCEPT;
         }
 
@@ -45,11 +46,11 @@ class RateLimitedPolicyTest {
     void overTheLimitMailGets451AndRcptGets452() {
         RecipientPolicy policy = new RateLimitedPolicy("t1", SHARED, limits, CLIENT, true, true);
         for (int i = 0; i < 3; i++) assertThat(policy.recipient(TO, ALICE)).isEqualTo(Verdict.ACCEPT);
-        assertThat(policy.recipient(TO, ALICE)).isEqualTo(new Verdict.Reject(RateLimitedPolicy.TOO_MANY_RECIPIENTS));
+        assertThat(policy.recipient(TO, ALICE)).isEqualTo(new Verdict.Reject(Replies.TOO_MANY_RECIPIENTS_PER_HOUR));
         for (int i = 0; i < 2; i++) assertThat(policy.sender(FROM, ALICE)).isEqualTo(Verdict.ACCEPT);
-        assertThat(policy.sender(FROM, ALICE)).isEqualTo(new Verdict.Reject(RateLimitedPolicy.TOO_MANY_MESSAGES));
-        assertThat(RateLimitedPolicy.TOO_MANY_MESSAGES.wire()).startsWith("451 4.7.1 ");
-        assertThat(RateLimitedPolicy.TOO_MANY_RECIPIENTS.wire()).startsWith("452 4.5.3 ");
+        assertThat(policy.sender(FROM, ALICE)).isEqualTo(new Verdict.Reject(Replies.TOO_MANY_MESSAGES_PER_HOUR));
+        assertThat(Replies.TOO_MANY_MESSAGES_PER_HOUR.wire()).startsWith("451 4.7.1 ");
+        assertThat(Replies.TOO_MANY_RECIPIENTS_PER_HOUR.wire()).startsWith("452 4.5.3 ");
     }
 
     @Test

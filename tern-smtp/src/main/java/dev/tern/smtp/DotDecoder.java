@@ -114,6 +114,11 @@ public final class DotDecoder {
         return length;
     }
 
+    @Override
+    public String toString() {
+        return "DotDecoder[maxOctets=" + maxOctets + ", maxLineLength=" + maxLineLength + "]";
+    }
+
     /** True once {@code <CRLF>.<CRLF>} has been consumed. */
     public boolean done() {
         return done;

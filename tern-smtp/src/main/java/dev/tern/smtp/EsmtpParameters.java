@@ -76,6 +76,15 @@ final class EsmtpParameters {
                     }
                     envId = decoded.get();
                 }
+                case "AUTH" -> {
+                    // RFC 4954 §5: AUTH=<> or AUTH=xtext(mailbox). A server that offers AUTH accepts it; it
+                    // may discard what it does not trust and must not pass on one from an unauthenticated
+                    // client. Tern trusts no client's word for this: the value is checked and discarded (the
+                    // authenticated identity, not this parameter, says who submitted).
+                    if (!"<>".equals(value) && Xtext.decode(value).filter(s -> !s.isBlank()).isEmpty()) {
+                        return Parsed.failed(Replies.BAD_PARAMETER);
+                    }
+                }
                 default -> { return Parsed.failed(Replies.UNKNOWN_PARAMETER); }
             }
         }

@@ -11,19 +11,26 @@ public sealed interface Next {
     record ReadCommand() implements Next {}
 
     /**
-     * Read a DATA body up to {@code <CRLF>.<CRLF>} with {@link DotDecoder}, counting at most {@code maxOctets}
-     * decoded octets; then call {@link SmtpSession#messageReceived} or {@link SmtpSession#messageRejected}.
+     * Read a DATA body up to {@code <CRLF>.<CRLF>}, feeding it to {@code decoder} with {@code content} as its sink;
+     * then call {@link SmtpSession#contentEnded()}. The decoder enforces the limits; the session owns both.
      */
-    record ReadData(long maxOctets) implements Next {}
+    record ReadData(DotDecoder decoder, ByteSink content) implements Next {
+        @Override
+        public String toString() {
+            return "ReadData[" + decoder + "]";
+        }
+    }
 
     /**
-     * Read exactly {@code octets} octets of a BDAT chunk (RFC 3030) and append them to the message; then call
-     * {@link SmtpSession#chunkReceived()} or, when {@code last}, {@link SmtpSession#messageReceived}.
-     * {@code maxOctets} is how many octets the whole message may still grow by. {@code first} marks the first
-     * chunk of a transaction: whatever the caller kept from an earlier, abandoned transaction (ended by RSET,
-     * EHLO or STARTTLS) must be thrown away then, never joined to the new message.
+     * Read exactly {@code octets} octets of a BDAT chunk (RFC 3030) into {@code content}, then call
+     * {@link SmtpSession#contentEnded()}. The session owns the content and knows whether this chunk is the last.
      */
-    record ReadChunk(long octets, boolean last, long maxOctets, boolean first) implements Next {}
+    record ReadChunk(long octets, ByteSink content) implements Next {
+        @Override
+        public String toString() {
+            return "ReadChunk[octets=" + octets + "]";
+        }
+    }
 
     /**
      * Read and throw away exactly {@code octets} octets of a BDAT chunk that cannot be accepted, then send
@@ -33,7 +40,7 @@ public sealed interface Next {
 
     /**
      * Send the reply ({@code 220 2.0.0}), then throw away every octet already read but not yet used
-     * (RFC 3207 §4.2, CVE-2011-0411), make the TLS handshake and call {@link SmtpSession#tlsStarted()}.
+     * (RFC 3207 §4.2, CVE-2011-0411), make the TLS handshake and call {@link SmtpSession#tlsStarted(ChannelBinding)}.
      */
     record StartTls() implements Next {}
 

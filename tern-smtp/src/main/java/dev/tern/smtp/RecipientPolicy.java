@@ -12,16 +12,11 @@ import java.util.Optional;
  * sessions must be thread-safe. A failure that may heal (a directory that cannot be read) is a 4yz reply.
  */
 public interface RecipientPolicy {
-    /** RCPT TO (RFC 5321 §3.3): accept the forward-path, or say why not (550 5.1.1, 550 5.7.1, 451 4.3.0 ...). */
-    Verdict recipient(Mailbox forwardPath);
-
     /**
-     * RCPT TO in a session that may be authenticated (RFC 4954, RFC 6409): an authenticated user may be allowed
-     * to relay. The session calls this one; by default it asks {@link #recipient(Mailbox)}.
+     * RCPT TO (RFC 5321 §3.3) in a session that may be authenticated (RFC 4954, RFC 6409; an authenticated user
+     * may be allowed to relay): accept the forward-path, or say why not (550 5.1.1, 550 5.7.1, 451 4.3.0 ...).
      */
-    default Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
-        return recipient(forwardPath);
-    }
+    Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser);
 
     /**
      * MAIL FROM (RFC 5321 §3.3): accept the reverse-path, or refuse it with a reply that goes back as is (for

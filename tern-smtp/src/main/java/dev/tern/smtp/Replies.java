@@ -80,7 +80,40 @@ public final class Replies {
     public static final Reply AUTH_UNAVAILABLE = Reply.of(454, "4.7.0", "Temporary authentication failure");
     public static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Authentication required");
 
+    // Content policy and storage, from the content stage (ContentStage), after the end of data.
+    // RFC 5321 §6.3: too many hops is a loop; RFC 3463 X.4.6 routing loop detected.
+    public static final Reply LOOP = Reply.of(554, "5.4.6", "Too many Received: headers, mail loop suspected");
+    public static final Reply HEADER_TOO_LARGE = Reply.of(552, "5.3.4", "Message header section too large");
+    // RFC 3463 X.3.1 mail system full, X.3.0 other: the client keeps the message and tries again later.
+    public static final Reply STORAGE_FULL = Reply.of(452, "4.3.1", "Insufficient system storage, try again later");
+    public static final Reply STORAGE_FAILED = Reply.of(451, "4.3.0", "Local error in processing, try again later");
+
+    // Recipient and sender policy (InboundPolicy, RateLimitedPolicy).
+    public static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1", "Recipient address rejected: user unknown");
+    public static final Reply RELAY_DENIED = Reply.of(550, "5.7.1", "Relay access denied");
+    // RFC 6409 §6.1 lets the MSA refuse a sender the user may not use; RFC 3463 X.7.1: not authorized.
+    public static final Reply SENDER_NOT_OWNED = Reply.of(553, "5.7.1", "Sender address not owned by the authenticated user");
+    // RFC 3463 X.7.1 refused by policy; 4yz because the hour passes (RFC 5321 §4.2.5: 451 at MAIL), and
+    // RFC 5321 §4.5.3.1.10: 452 for too many recipients, the client sends the rest later.
+    public static final Reply TOO_MANY_MESSAGES_PER_HOUR = Reply.of(451, "4.7.1", "Too many messages this hour, try again later");
+    public static final Reply TOO_MANY_RECIPIENTS_PER_HOUR = Reply.of(452, "4.5.3", "Too many recipients this hour");
+    // RFC 5321 §3.5.1, §3.5.2: VRFY and EXPN answers that carry no address.
+    public static final Reply NO_SUCH_USER = Reply.of(550, "5.1.1", "No such user here");
+    public static final Reply VRFY_SYNTAX = Reply.of(501, "5.5.4", "Syntax: VRFY <address>");
+    public static final Reply NOT_A_LIST = Reply.of(550, "5.1.1", "Not a mailing list");
+    public static final Reply NO_SUCH_LIST = Reply.of(550, "5.1.1", "No such list here");
+    public static final Reply NOT_A_LOCAL_LIST = Reply.of(550, "5.1.2", "Not a local list");
+    public static final Reply EXPN_SYNTAX = Reply.of(501, "5.5.4", "Syntax: EXPN <list>");
+
+    // The transaction limit of a session: a 4yz to MAIL, not a 421, so a pipelining client is not cut off
+    // mid-batch; it sends the rest over a new connection.
+    public static final Reply TOO_MANY_MESSAGES = Reply.of(451, "4.7.0",
+            "Too many messages in this session, reconnect to send more");
+
     // RFC 5321 §3.8: 421 closes the connection.
     public static final Reply TOO_MANY_ERRORS = Reply.of(421, "4.7.0", "Too many errors");
-    public static final Reply TOO_MANY_MESSAGES = Reply.of(421, "4.7.0", "Too many messages in this session");
+    public static final Reply INTERNAL_ERROR = Reply.of(421, "4.3.0", "Internal error, closing connection");
+    public static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.7.0", "Too many connections, try again later");
+    public static final Reply TOO_MANY_CONNECTIONS_FROM_ADDRESS = Reply.of(421, "4.7.0",
+            "Too many connections from your address, try again later");
 }

@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
  * in, a {@link Step} out. Not thread-safe: one connection drives it from one thread. No I/O, no clocks.
  *
  * <p>Call order: {@link #greeting()} once; then {@link #command(String)} for each line; when a step says
- * {@link Next.ReadData} or the last {@link Next.ReadChunk}, the caller reads the content, reads
- * {@link #envelope()} and {@link #receivedHeader}, stores the message, and answers with
- * {@link #messageReceived(QueueId)} or {@link #messageRejected(Reply)}. After a non-last
- * {@link Next.ReadChunk} it calls {@link #chunkReceived(long)} (or {@link #messageRejected(Reply)} to give up
- * the transaction). After {@link Next.StartTls} it makes the TLS handshake and calls
+ * {@link Next.ReadData} or {@link Next.ReadChunk}, the caller reads the content into the sink the step names
+ * and calls {@link #contentEnded()}. The session owns the transaction's content from the first octet: it opens
+ * it from the {@link ContentStage}, stores it at the end of data, and discards it when the transaction is
+ * abandoned; the caller calls {@link #end()} when the connection ends. After {@link Next.StartTls} it makes
+ * the TLS handshake and calls
  * {@link #tlsStarted(ChannelBinding)} (an implicit TLS listener calls {@link #implicitTlsStarted(ChannelBinding)}
  * before the greeting); after
  * {@link Next.ReadAuthResponse} it reads one line and calls {@link #authResponse} (or {@link #authLineTooLong()}).
@@ -33,13 +33,14 @@ import java.util.regex.Pattern;
  *
  * <p>Limits, all from {@link SessionSettings}:
  * <ul>
- * <li>Transactions: each accepted MAIL counts, so MAIL/RSET loops are bounded too. The MAIL that would begin
- *     one more than {@code maxMessages} gets {@code 421 4.7.0} and the connection closes.
+ * <li>Transactions: each accepted MAIL counts, so MAIL/RSET loops are bounded too. A MAIL after
+ *     {@code maxMessages} gets {@code 451 4.7.0} (counted as an error): the connection stays open, so a
+ *     pipelined batch is answered in full, and the client sends the rest over a new connection.
  * <li>Errors: every 4yz/5yz reply to a command counts (syntax, order, refused recipients, so address probing
  *     is bounded), except {@code 452 4.5.3} for recipients over the limit, which RFC 5321 §4.5.3.1.10 makes a
  *     normal part of a large delivery. The error after {@code maxErrors} is answered {@code 421 4.7.0 Too many
  *     errors} and the connection closes. Replies to message content are not counted.
- * <li>Any 421 reply, including one from the policy or {@link #messageRejected}, closes the connection
+ * <li>Any 421 reply, including one from the policy or the content stage, closes the connection
  *     (RFC 5321 §3.8).
  * </ul>
  */
@@ -54,6 +55,7 @@ public final class SmtpSession {
     private final String addressLiteral;
     private final CommandParser parser;
     private final SessionSecurity security;
+    private final ContentStage contentStage;
     private Phase phase = Phase.COMMAND;
     private Domain helo;
     private boolean extended;
@@ -63,16 +65,14 @@ public final class SmtpSession {
 
     /**
      * {@code clientAddress} is the peer's IP address as {@code InetAddress.getHostAddress()} writes it; it goes
-     * into the Received: field. {@code settings.hostname()} must be a valid domain name.
+     * into the Received: field. {@code settings.hostname()} must be a valid domain name. The session is secured
+     * as {@code security} says (STARTTLS, implicit TLS, AUTH: RFC 3207, RFC 8314, RFC 4954) and hands message
+     * content to {@code contentStage}.
      */
-    public SmtpSession(SessionSettings settings, RecipientPolicy policy, String clientAddress) {
-        this(settings, policy, clientAddress, SecurityProfile.PLAIN);
-    }
-
-    /** As above, secured as {@code security} says: STARTTLS, implicit TLS, AUTH (RFC 3207, RFC 8314, RFC 4954). */
-    public SmtpSession(SessionSettings settings, RecipientPolicy policy, String clientAddress, SecurityProfile security) {
-        if (settings == null || policy == null || security == null) {
-            throw new IllegalArgumentException("settings, policy and security are required");
+    public SmtpSession(SessionSettings settings, RecipientPolicy policy, String clientAddress, SecurityProfile security,
+                       ContentStage contentStage) {
+        if (settings == null || policy == null || security == null || contentStage == null) {
+            throw new IllegalArgumentException("settings, policy, security and content stage are required");
         }
         if (clientAddress == null || !ADDRESS.matcher(clientAddress).matches()) {
             throw new IllegalArgumentException("client address must be a numeric IP address");
@@ -83,6 +83,7 @@ public final class SmtpSession {
         this.addressLiteral = clientAddress.indexOf(':') >= 0 ? "[IPv6:" + clientAddress + "]" : "[" + clientAddress + "]";
         this.parser = new CommandParser(Domain.parse(settings.hostname()));
         this.security = new SessionSecurity(security);
+        this.contentStage = contentStage;
     }
 
     /** The 220 greeting (RFC 5321 §4.2; §3.1); RFC 2034 §3: no enhanced status code. */
@@ -103,7 +104,7 @@ public final class SmtpSession {
             case Command.Data() -> data();
             case Command.Bdat(long size, boolean last) -> bdat(size, last);
             case Command.Rset() -> {
-                transaction = null; // RFC 5321 §4.1.1.5
+                endTransaction(); // RFC 5321 §4.1.1.5
                 yield respond(Replies.OK);
             }
             case Command.Noop() -> respond(Replies.OK);
@@ -135,34 +136,46 @@ public final class SmtpSession {
                 transaction.recipients, when);
     }
 
-    /** The message is durably stored: 250 2.0.0 with the queue id, transaction reset. */
-    public Step messageReceived(QueueId id) {
-        require(phase == Phase.DATA || phase == Phase.LAST_CHUNK, "no message content was expected");
-        transaction = null;
-        phase = Phase.COMMAND;
-        return Step.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id.value()));
-    }
-
-    /** The content was refused (size, loop, smuggling, storage failure): that reply, transaction reset. */
-    public Step messageRejected(Reply reply) {
+    /**
+     * The caller has read what the last {@link Next.ReadData} or {@link Next.ReadChunk} asked for. A non-last
+     * chunk is acknowledged; at the end of the data the protocol's checks (size, line length, bare CR/LF) are
+     * applied and the content is stored: {@code 250 2.0.0} with the queue id once it is durable, or the refusal.
+     */
+    public Step contentEnded() {
         require(phase == Phase.DATA || phase == Phase.CHUNK || phase == Phase.LAST_CHUNK, "no message content was expected");
-        if (!reply.isError()) throw new IllegalArgumentException("a rejection needs a 4yz or 5yz reply");
-        transaction = null;
-        phase = Phase.COMMAND;
-        return reply.code() == 421 ? close(reply) : Step.reply(reply);
+        if (phase == Phase.CHUNK) {
+            phase = Phase.COMMAND;
+            return Step.reply(Reply.of(250, "2.0.0", transaction.chunkOctets + " octets received"));
+        }
+        Optional<Reply> failure = transaction.chunked() ? transaction.chunks.failure() : transaction.decoder.failure();
+        if (failure.isPresent()) return contentRefused(failure.get());
+        return switch (transaction.content.store(envelope())) {
+            case ContentStage.Stored.Queued(QueueId id) -> {
+                transaction = null; // stored: nothing to discard
+                phase = Phase.COMMAND;
+                yield Step.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id.value()));
+            }
+            case ContentStage.Stored.Refused(Reply reply) -> contentRefused(reply);
+        };
     }
 
-    /** A non-last BDAT chunk has been read and kept: 250 2.0.0. */
-    public Step chunkReceived(long octets) {
-        require(phase == Phase.CHUNK, "no BDAT chunk was expected");
-        phase = Phase.COMMAND;
-        return Step.reply(Reply.of(250, "2.0.0", octets + " octets received"));
+    /** The connection is ending: a message not yet stored is discarded. Idempotent. */
+    public void end() {
+        endTransaction();
+        phase = Phase.CLOSED;
     }
 
     /** The caller read a command line longer than allowed: 500 5.5.2, counted as an error. */
     public Step lineTooLong() {
         require(phase == Phase.COMMAND, "a command line while content is expected");
         return respond(Replies.LINE_TOO_LONG);
+    }
+
+    /** The content was refused (size, loop, smuggling, storage failure): that reply, transaction reset. */
+    private Step contentRefused(Reply reply) {
+        endTransaction();
+        phase = Phase.COMMAND;
+        return reply.code() == 421 ? close(reply) : Step.reply(reply);
     }
 
     /** The idle timeout expired: 421 4.4.2 and close (RFC 5321 §4.5.3.2). */
@@ -194,7 +207,7 @@ public final class SmtpSession {
         security.tlsStarted(binding);
         helo = null;
         extended = false;
-        transaction = null;
+        endTransaction();
         return Step.silent(Next.COMMAND);
     }
 
@@ -229,7 +242,7 @@ public final class SmtpSession {
     private Step hello(Domain client, boolean ehlo) {
         helo = client;
         extended = ehlo;
-        transaction = null;
+        endTransaction();
         // RFC 2034 §3: replies to HELO and EHLO carry no enhanced status code.
         if (!ehlo) return Step.reply(Reply.plain(250, List.of(settings.hostname())));
         List<String> lines = new ArrayList<>(List.of(settings.hostname(),
@@ -270,7 +283,7 @@ public final class SmtpSession {
         if (transaction != null) return respond(Replies.NESTED_MAIL);
         // RFC 4954 §6 and RFC 6409 §4.3: submission needs AUTH before MAIL.
         if (!security.mailAllowed()) return respond(Replies.AUTH_REQUIRED);
-        if (messages >= settings.maxMessages()) return close(Replies.TOO_MANY_MESSAGES);
+        if (messages >= settings.maxMessages()) return respond(Replies.TOO_MANY_MESSAGES);
         // RFC 1870 §6.1: a declared size over the fixed maximum is 552 at MAIL.
         if (options.declaredSize() > settings.maxMessageSize()) return respond(Replies.TOO_BIG);
         if (policy.sender(from, authenticatedUser()) instanceof Verdict.Reject(Reply reply)) return respond(reply);
@@ -303,25 +316,32 @@ public final class SmtpSession {
         Optional<Reply> refusal = contentRefusal();
         if (refusal.isPresent()) return respond(refusal.get());
         // RFC 3030 §2: DATA and BDAT may not be mixed in one transaction.
-        if (transaction.chunked) return respond(Replies.DATA_AFTER_BDAT);
+        if (transaction.chunked()) return respond(Replies.DATA_AFTER_BDAT);
         phase = Phase.DATA;
-        return Step.reply(Replies.START_DATA, new Next.ReadData(settings.maxMessageSize()));
+        transaction.decoder = new DotDecoder(settings.maxMessageSize(), settings.maxTextLine() - 2);
+        transaction.content = openContent();
+        return Step.reply(Replies.START_DATA, new Next.ReadData(transaction.decoder, transaction.content));
     }
 
     /** RFC 3030 §2, §3: every BDAT chunk is read, even when the command is refused. */
     private Step bdat(long size, boolean last) {
         Optional<Reply> refusal = contentRefusal();
         if (refusal.isPresent()) return discard(size, refusal.get());
-        long remaining = settings.maxMessageSize() - transaction.chunkOctets;
-        if (size > remaining) {
-            transaction = null; // RFC 1870 §6.3 / RFC 3030 §2: the message is refused, the transaction ends
+        if (size > settings.maxMessageSize() - transaction.chunkOctets) {
+            endTransaction(); // RFC 1870 §6.3 / RFC 3030 §2: the message is refused, the transaction ends
             return discard(size, Replies.TOO_BIG);
         }
-        boolean first = !transaction.chunked;
-        transaction.chunked = true;
+        if (!transaction.chunked()) {
+            transaction.content = openContent();
+            transaction.chunks = new LineCheck(transaction.content, settings.maxTextLine() - 2);
+        }
         transaction.chunkOctets += size;
         phase = last ? Phase.LAST_CHUNK : Phase.CHUNK;
-        return Step.silent(new Next.ReadChunk(size, last, remaining, first));
+        return Step.silent(new Next.ReadChunk(size, transaction.chunks));
+    }
+
+    private ContentStage.Content openContent() {
+        return contentStage.open(authenticatedUser(), this::receivedHeader);
     }
 
     /** Why DATA/BDAT cannot start now (RFC 5321 §4.1.4; §3.3: 554 when every RCPT was refused). */
@@ -348,8 +368,14 @@ public final class SmtpSession {
 
     private Step close(Reply reply) {
         phase = Phase.CLOSED;
-        transaction = null;
+        endTransaction();
         return Step.reply(reply, Next.CLOSE);
+    }
+
+    /** The one place a transaction ends without its message being stored: its content goes with it. */
+    private void endTransaction() {
+        if (transaction != null) transaction.abandon();
+        transaction = null;
     }
 
     /** RFC 3848 and RFC 6531 §3.7.3: the "with" protocol of the Received: field: ESMTP, ESMTPS, UTF8SMTPSA ... */

@@ -95,15 +95,21 @@ class CommandParserTest {
         MAIL FROM:<a{FFFD}@b.example> SMTPUTF8          => Invalid[500 5.5.2]
         MAIL FROM:<"a{ZWJ}b"@b.example> SMTPUTF8        => MailFrom[<a{ZWJ}b@b.example> SMTPUTF8]
 
-        # RFC 5321 §4.5.3.1.1: local part 64 octets (553); §4.5.3.1.2: domain 255 (553); §4.5.3.1.3: path 256 (501).
+        # RFC 5321 §4.5.3.1.1: local part 64 octets (553); §4.5.3.1.2: domain 255 (553). §4.5.3.1.3's path of
+        # 256 is a minimum too (§4.5.3.1): a 64-octet local part at a 255-octet domain is accepted; a path over
+        # Tern's bound of 1,024 octets (here a long source route) is 501.
         RCPT TO:<{64a}@local.test>                      => RcptTo[<{64a}@local.test>]
         RCPT TO:<{65a}@local.test>                      => Invalid[553 5.1.3]
         RCPT TO:<"{63a}"@local.test>                    => Invalid[553 5.1.3]
         MAIL FROM:<{65a}@local.test>                    => Invalid[553 5.1.7]
         RCPT TO:<a@{63b}.{63c}.{63d}.{64e}>             => Invalid[553 5.1.3]
         RCPT TO:<{64a}@{63b}.{63c}.{61d}>               => RcptTo[<{64a}@{63b}.{63c}.{61d}>]
-        RCPT TO:<{64a}@{63b}.{63c}.{62d}>               => Invalid[501 5.1.3]
-        MAIL FROM:<{64a}@{63b}.{63c}.{62d}>             => Invalid[501 5.1.7]
+        RCPT TO:<{64a}@{63b}.{63c}.{62d}>               => RcptTo[<{64a}@{63b}.{63c}.{62d}>]
+        MAIL FROM:<{64a}@{63b}.{63c}.{63d}.{63e}>       => MailFrom[<{64a}@{63b}.{63c}.{63d}.{63e}>]
+        RCPT TO:<{64a}@{63b}.{63c}.{63d}.{63e}>         => RcptTo[<{64a}@{63b}.{63c}.{63d}.{63e}>]
+        MAIL FROM:<a@{63b}.{63c}.{63d}.{64e}>           => Invalid[553 5.1.7]
+        RCPT TO:<@{63b}.{63c}.{63d}.{63e},@{63b}.{63c}.{63d}.{63e},@{63b}.{63c}.{63d}.{63e},@{63b}.{63c}.{63d}.{63e}:a@local.test> => Invalid[501 5.1.3]
+        MAIL FROM:<@{63b}.{63c}.{63d}.{63e},@{63b}.{63c}.{63d}.{63e},@{63b}.{63c}.{63d}.{63e},@{63b}.{63c}.{63d}.{63e}:a@b.example> => Invalid[501 5.1.7]
         RCPT TO:<a@{64b}.example>                       => Invalid[501 5.1.3]
 
         # RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8, RFC 3461 §4.3 RET and §4.4 ENVID (xtext).
@@ -136,7 +142,11 @@ class CommandParserTest {
         MAIL FROM:<a@b.example> SMTPUTF8 SMTPUTF8       => Invalid[501 5.5.4]
         # RFC 5321 §4.1.1.11: unknown or unsupported parameters are 555 5.5.4.
         MAIL FROM:<a@b.example> X-FOO=1                 => Invalid[555 5.5.4]
-        MAIL FROM:<a@b.example> AUTH=<>                 => Invalid[555 5.5.4]
+        # RFC 4954 §5: AUTH=<> or AUTH=xtext is accepted when AUTH is offered, then discarded (never trusted).
+        MAIL FROM:<a@b.example> AUTH=<>                 => MailFrom[<a@b.example>]
+        MAIL FROM:<a@b.example> AUTH=alice+40b.example  => MailFrom[<a@b.example>]
+        MAIL FROM:<a@b.example> AUTH=a+ZZ               => Invalid[501 5.5.4]
+        MAIL FROM:<a@b.example> AUTH                    => Invalid[501 5.5.4]
         MAIL FROM:<a@b.example> BODY=BINARYMIME         => Invalid[555 5.5.4]
         MAIL FROM:<a@b.example> NOTIFY=NEVER            => Invalid[555 5.5.4]
 

@@ -14,7 +14,8 @@ class ReceivedHeaderTest {
     static final ZonedDateTime WHEN = ZonedDateTime.of(2025, 2, 3, 10, 4, 5, 0, ZoneOffset.ofHours(1));
 
     static SmtpSession transaction(String address, String commands) {
-        SmtpSession session = new SmtpSession(SmtpSessionTest.SETTINGS, new TablePolicy(), address);
+        SmtpSession session = new SmtpSession(SmtpSessionTest.SETTINGS, new TablePolicy(), address, SecurityProfile.PLAIN,
+                new MemoryContentStage());
         session.greeting();
         for (String command : commands.split(" *; *")) session.command(command);
         return session;

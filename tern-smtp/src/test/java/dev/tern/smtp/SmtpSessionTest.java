@@ -15,13 +15,18 @@ class SmtpSessionTest {
     static final SessionSettings SETTINGS = new SessionSettings("mx.local.test", 10_000, 100, 3, 5, 50, false, false);
 
     final TablePolicy policy = new TablePolicy();
+    final MemoryContentStage stage = new MemoryContentStage();
 
     SmtpSession session() {
-        return new SmtpSession(SETTINGS, policy, "192.0.2.7");
+        return session(SETTINGS);
+    }
+
+    SmtpSession session(SessionSettings settings) {
+        return new SmtpSession(settings, policy, "192.0.2.7", SecurityProfile.PLAIN, stage);
     }
 
     Transcript transcript(String text) {
-        return Transcript.of(session()).run(text);
+        return Transcript.of(session(), stage).run(text);
     }
 
     /** Plays {@code ;}-separated commands and returns the reply to the last one. */
@@ -124,7 +129,7 @@ class SmtpSessionTest {
             S: 250 2.1.5 Ok
             C: DATA
             S: 354 End data with <CR><LF>.<CR><LF>
-            N: ReadData[maxOctets=10000]
+            N: ReadData[DotDecoder[maxOctets=10000, maxLineLength=998]]
             """);
         assertThat(t.session().envelope().reversePath()).isEqualTo(ReversePath.of(Mailbox.of("sender", "b.example")));
         assertThat(t.session().envelope().recipients()).extracting(r -> r.mailbox().toString())
@@ -150,7 +155,7 @@ class SmtpSessionTest {
             S: 250 2.1.5 Ok
             C: DATA
             S: 354 *
-            M: rejected 550 5.6.0 Message contains bare CR or LF
+            M: content bare\\nLF\\r\\n.\\r\\n
             S: 550 5.6.0 Message contains bare CR or LF
             N: ReadCommand
             C: DATA
@@ -170,7 +175,7 @@ class SmtpSessionTest {
             S: 250 *
             C: DATA
             S: 354 *
-            M: rejected 421 4.3.0 Try again later
+            M: refuse 421 4.3.0 Try again later
             S: 421 4.3.0 Try again later
             N: Close
             """);
@@ -187,13 +192,13 @@ class SmtpSessionTest {
             C: RCPT TO:<alice@local.test>
             S: 250 *
             C: BDAT 4000
-            N: ReadChunk[octets=4000, last=false, maxOctets=10000, first=true]
+            N: ReadChunk[octets=4000]
             M: chunk 4000
             S: 250 2.0.0 4000 octets received
             C: DATA
             S: 503 5.5.1 DATA not allowed after BDAT
             C: BDAT 6000 LAST
-            N: ReadChunk[octets=6000, last=true, maxOctets=6000, first=false]
+            N: ReadChunk[octets=6000]
             M: queued Q2
             S: 250 2.0.0 Ok: queued as Q2
             """);
@@ -338,15 +343,18 @@ class SmtpSessionTest {
     }
 
     @Test
-    void mailBeyondTheMessageLimitIs421AndClose() {
+    void mailBeyondTheMessageLimitIs451AndTheConnectionStaysOpen() {
         SmtpSession session = session();
         lastStepOf(session, "HELO c.test");
         for (int i = 0; i < 3; i++) {
             assertThat(session.command("MAIL FROM:<a@b.example>").reply().orElseThrow().code()).isEqualTo(250);
             session.command("RSET");
         }
-        assertThat(session.command("MAIL FROM:<a@b.example>"))
-                .isEqualTo(Step.reply(Reply.of(421, "4.7.0", "Too many messages in this session"), Next.CLOSE));
+        // A pipelining client's batch is answered in full (RFC 2920 §3.1), then it reconnects.
+        assertThat(session.command("MAIL FROM:<a@b.example>")).isEqualTo(Step.reply(
+                Reply.of(451, "4.7.0", "Too many messages in this session, reconnect to send more"), Next.COMMAND));
+        assertThat(session.command("RCPT TO:<alice@local.test>").reply().orElseThrow().code()).isEqualTo(503);
+        assertThat(session.command("QUIT").reply().orElseThrow().code()).isEqualTo(221);
     }
 
     @Test
@@ -365,7 +373,7 @@ class SmtpSessionTest {
     @Test
     void vrfyAndExpnAskThePolicyWhenEnabled() {
         SessionSettings open = new SessionSettings("mx.local.test", 10_000, 100, 3, 5, 50, true, true);
-        SmtpSession session = new SmtpSession(open, policy, "192.0.2.7");
+        SmtpSession session = session(open);
         assertThat(session.command("VRFY alice").reply().orElseThrow().toString()).isEqualTo("250 2.1.5 alice@local.test");
         assertThat(session.command("VRFY mallory").reply().orElseThrow().code()).isEqualTo(550);
         assertThat(session.command("EXPN team").reply().orElseThrow().wire())
@@ -385,8 +393,7 @@ class SmtpSessionTest {
     @Test
     void outOfOrderCallsAreBugs() {
         SmtpSession session = session();
-        assertThatThrownBy(() -> session.messageReceived(new QueueId("Q1"))).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> session.chunkReceived(1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(session::contentEnded).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(session::envelope).isInstanceOf(IllegalStateException.class);
         session.command("QUIT");
         assertThatThrownBy(() -> session.command("NOOP")).isInstanceOf(IllegalStateException.class);
@@ -394,7 +401,7 @@ class SmtpSessionTest {
 
     @Test
     void clientAddressMustBeNumeric() {
-        assertThatThrownBy(() -> new SmtpSession(SETTINGS, policy, "evil\r\nX-Injected: 1"))
+        assertThatThrownBy(() -> new SmtpSession(SETTINGS, policy, "evil\r\nX-Injected: 1", SecurityProfile.PLAIN, stage))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

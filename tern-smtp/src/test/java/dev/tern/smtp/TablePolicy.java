@@ -3,6 +3,7 @@ package dev.tern.smtp;
 import dev.tern.mail.Mailbox;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An honest in-memory {@link RecipientPolicy}: mailboxes under {@code local.test} (and the postmaster of
@@ -13,7 +14,7 @@ final class TablePolicy implements RecipientPolicy {
     final List<Mailbox> asked = new ArrayList<>();
 
     @Override
-    public Verdict recipient(Mailbox forwardPath) {
+    public Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
         asked.add(forwardPath);
         String domain = forwardPath.domain().name();
         if (!domain.equals("local.test") && !domain.equals("mx.local.test")) {

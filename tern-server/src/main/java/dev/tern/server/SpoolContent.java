@@ -1,7 +1,9 @@
 package dev.tern.server;
 
-import dev.tern.smtp.ByteSink;
+import dev.tern.mail.Envelope;
+import dev.tern.smtp.ContentStage;
 import dev.tern.smtp.HeaderScanner;
+import dev.tern.smtp.Replies;
 import dev.tern.spool.MessageWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,18 +14,21 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The content of one message on its way into the spool: watches its header section and writes it to the spool
- * writer. A write failure (a full disk) is remembered, not thrown, so the connection keeps reading the client's
- * data to its end and can answer with a 4yz reply instead of dropping the connection mid-message.
+ * The content of one message on its way into the spool, and the content policy applied to it: the hop limit,
+ * the header size limit, and for submission the fields RFC 6409 §8 lets the server add. It watches the header
+ * section and writes everything to the spool writer. A write failure (a full disk) is remembered, not thrown,
+ * so the connection keeps reading the client's data to its end and the client gets a 4yz reply instead of a
+ * dropped connection mid-message.
  *
- * <p>For submission (RFC 6409 §8) the header section is held back until it ends, so that a missing
- * {@code Date:} or {@code Message-ID:} can be added in front of it; the header section is bounded by the header
- * size limit, so holding it costs at most that much memory.
+ * <p>For submission the header section is held back until it ends, so that a missing {@code Date:} or
+ * {@code Message-ID:} can be added in front of it; the header section is bounded by the header size limit, so
+ * holding it costs at most that much memory.
  */
-final class Incoming implements ByteSink, AutoCloseable {
+final class SpoolContent implements ContentStage.Content {
     // RFC 5322 §3.3 date-time with a numeric zone ("GMT" is obsolete syntax, never to be generated).
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
 
+    private final SpoolContentStage stage;
     private final MessageWriter writer;
     private final HeaderScanner headers;
     private final Optional<String> submissionHost;
@@ -35,10 +40,11 @@ final class Incoming implements ByteSink, AutoCloseable {
      * @param submissionHost the server's name when missing Date:/Message-ID: are to be added (submission);
      *                       empty for relayed mail, which is never changed
      */
-    Incoming(MessageWriter writer, int maxHeaderSize, String receivedHeader, Optional<String> submissionHost,
-             ZonedDateTime received) {
+    SpoolContent(SpoolContentStage stage, MessageWriter writer, String receivedHeader, Optional<String> submissionHost,
+                 ZonedDateTime received) {
+        this.stage = stage;
         this.writer = writer;
-        this.headers = new HeaderScanner(maxHeaderSize);
+        this.headers = new HeaderScanner(stage.maxHeaderSize());
         this.submissionHost = submissionHost;
         this.received = received;
         byte[] trace = receivedHeader.getBytes(StandardCharsets.UTF_8);
@@ -57,9 +63,26 @@ final class Incoming implements ByteSink, AutoCloseable {
         if (headers.headerEnded() || headers.headerTooLarge()) releaseHeld();
     }
 
-    /** Called when the content is complete: anything still held back goes out now. */
-    void finish() {
+    @Override
+    public ContentStage.Stored store(Envelope envelope) {
         if (held != null) releaseHeld();
+        if (failure != null) return stage.storageFailure(failure);
+        // RFC 5321 §6.3: a message that has passed too many hops is looping.
+        if (headers.receivedCount() >= stage.maxReceivedHeaders()) return new ContentStage.Stored.Refused(Replies.LOOP);
+        if (headers.headerTooLarge()) return new ContentStage.Stored.Refused(Replies.HEADER_TOO_LARGE);
+        try {
+            writer.commit(envelope);
+        } catch (IOException e) {
+            return stage.storageFailure(e);
+        }
+        stage.queued(writer.id(), envelope, writer.size());
+        return new ContentStage.Stored.Queued(writer.id());
+    }
+
+    /** Discards the message unless it was committed. */
+    @Override
+    public void discard() {
+        writer.close();
     }
 
     // RFC 6409 §8.2 (Date) and §8.3 (Message-ID): added by the submission server when the client left them out.
@@ -86,24 +109,5 @@ final class Incoming implements ByteSink, AutoCloseable {
         } catch (IOException e) {
             failure = e;
         }
-    }
-
-    MessageWriter writer() {
-        return writer;
-    }
-
-    HeaderScanner headers() {
-        return headers;
-    }
-
-    /** The write failure, if one happened; the content is then incomplete and must not be committed. */
-    Optional<IOException> failure() {
-        return Optional.ofNullable(failure);
-    }
-
-    /** Discards the message unless it was committed. */
-    @Override
-    public void close() {
-        writer.close();
     }
 }

@@ -1,0 +1,58 @@
+package dev.tern.smtp;
+
+import dev.tern.mail.Envelope;
+import dev.tern.mail.QueueId;
+import java.time.ZonedDateTime;
+import java.util.Optional;
+
+/**
+ * Where the content of a message goes between the session and the spool: the place for content policy (hop
+ * count, header size, the fields a submission server adds; later DKIM, DMARC and milters) and for storing the
+ * message durably. The session opens one {@link Content} per transaction when DATA or the first BDAT chunk
+ * arrives and owns it until the transaction ends: it is stored at the end of data or discarded when the
+ * transaction is abandoned (RSET, EHLO, STARTTLS, an error, the end of the connection).
+ *
+ * <p>Called on the connection's thread, one call at a time per session.
+ */
+public interface ContentStage {
+    /**
+     * Opens the content of the current transaction's message. {@code authenticatedUser} is present when the
+     * client authenticated (RFC 6409 submission); {@code received} makes the transaction's {@code Received:}
+     * field once the content has a queue id.
+     */
+    Content open(Optional<String> authenticatedUser, TraceField received);
+
+    /** The {@code Received:} field (RFC 5321 §4.4) of the transaction, ending in CRLF. */
+    @FunctionalInterface
+    interface TraceField {
+        String format(QueueId id, ZonedDateTime when);
+    }
+
+    /**
+     * The content of one message as it arrives, decoded (no dot-stuffing, CRLF line endings). A write failure
+     * (a full disk) is remembered and reported by {@link #store}, so the client's data is still read to its end.
+     */
+    interface Content extends ByteSink {
+        /**
+         * The content is complete and passed the protocol's checks: apply content policy and store the message
+         * with {@code envelope}. {@link Stored.Queued} only once message and envelope are durable (fsynced).
+         */
+        Stored store(Envelope envelope);
+
+        /** Throws away a message that was not stored; after {@link #store} it does nothing. Idempotent. */
+        void discard();
+    }
+
+    /** What became of a message at the end of its data. */
+    sealed interface Stored {
+        /** Durably queued under {@code id}. */
+        record Queued(QueueId id) implements Stored {}
+
+        /** Refused by content policy or storage: a 4yz or 5yz reply, the transaction ends. */
+        record Refused(Reply reply) implements Stored {
+            public Refused {
+                if (!reply.isError()) throw new IllegalArgumentException("a refusal needs a 4yz or 5yz reply");
+            }
+        }
+    }
+}
