@@ -235,7 +235,7 @@ class ConfigLoaderTest {
         TernConfig config = loaded(Path.of("../config/tern.example.yaml"));
         TernConfig defaults = TernConfig.defaults();
 
-        assertThat(config.server().withListeners(defaults.server().smtpListeners())).isEqualTo(defaults.server());
+        assertThat(config.server().withSmtpListeners(defaults.server().smtpListeners())).isEqualTo(defaults.server());
         assertThat(config.session().withHostname("localhost")).isEqualTo(defaults.session());
         assertThat(config.delivery().concurrency()).isEqualTo(defaults.delivery().concurrency());
         assertThat(config.delivery().firstRetry()).isEqualTo(defaults.delivery().firstRetry());
