@@ -11,6 +11,7 @@ import dev.tern.server.InboundPolicy;
 import dev.tern.server.SmtpServer;
 import dev.tern.server.tls.TlsContext;
 import dev.tern.spool.Spool;
+import dev.tern.store.MaildirSettings;
 import dev.tern.store.MaildirStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,7 +46,9 @@ public final class Tern implements AutoCloseable {
     public void start() throws IOException {
         Files.createDirectories(config.dataDirectory());
         spool = Spool.open(config.dataDirectory().resolve("spool"), config.spool());
-        var store = MaildirStore.open(config.dataDirectory().resolve("mail"));
+        MaildirSettings maildir = config.maildir();
+        Files.createDirectories(maildir.root());
+        var store = new MaildirStore(maildir);
         var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
         runner = new QueueRunner(config.delivery(), spool, directory, store, Clock.systemUTC());
         runner.start();

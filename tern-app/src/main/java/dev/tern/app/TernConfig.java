@@ -6,6 +6,7 @@ import dev.tern.server.ServerSettings;
 import dev.tern.server.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
 import dev.tern.spool.SpoolSettings;
+import dev.tern.store.MaildirSettings;
 import java.nio.file.Path;
 
 /**
@@ -24,6 +25,15 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                       DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery) {
         this(dataDirectory, server, session, directory, spool, delivery, TlsSettings.defaults(), true);
+    }
+
+    /**
+     * The Maildir store's settings, which follow from {@code data_dir} alone: the mailboxes live in its
+     * {@code mail/} directory, and unique file names carry this machine's host name (maildir.txt), not the
+     * configured {@code hostname}, so two machines sharing one Maildir never make the same name.
+     */
+    public MaildirSettings maildir() {
+        return MaildirSettings.of(dataDirectory.resolve("mail"));
     }
 
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */

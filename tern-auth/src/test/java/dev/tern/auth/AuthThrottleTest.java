@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tern.smtp.Credentials;
 import dev.tern.smtp.Credentials.Check;
 import dev.tern.smtp.ScramCredential;
+import dev.tern.testbase.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;

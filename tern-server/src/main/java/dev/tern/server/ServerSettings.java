@@ -5,14 +5,18 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The SMTP listeners' settings. Immutable; {@link #defaults()} serve {@code ./tern run} without a config file.
+ * The SMTP listeners' settings. Immutable; {@link #defaults()} serve {@code ./tern run} without a config file,
+ * and each {@code withX} copy changes one field (validated as the constructor does), so a caller states only
+ * what differs from the defaults. No check spans two fields, so a failing {@code withX} names its own field.
  *
  * @param smtpListeners       addresses to accept SMTP on (default 127.0.0.1:2525): STARTTLS offered, AUTH
  *                            offered only over TLS and never required
  * @param submissionListeners message submission, RFC 6409 (default 127.0.0.1:2587): STARTTLS, AUTH required
  * @param smtpsListeners      submission over implicit TLS, RFC 8314 §3.3 (default 127.0.0.1:2465): AUTH required
  * @param listenBacklog       the accept queue length (large, so bursts of connecting clients are not refused)
- * @param maxConnections      concurrent sessions in total; beyond it new clients get 421 4.7.0 and a close
+ * @param maxConnections      concurrent sessions in total; beyond it new clients get 421 4.7.0 and a close. The
+ *                            server lowers it further to what its file-descriptor limit allows
+ *                            ({@link FileDescriptorBudget})
  * @param maxConnectionsPerIp concurrent sessions per client address, except {@code exemptNetworks}
  * @param exemptNetworks      CIDR blocks free of the per-address limit (default: loopback, like Postfix's
  *                            mynetworks exemption for anvil limits)
@@ -31,67 +35,124 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
                              int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
                              Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize,
                              boolean plaintextAuthOnLoopback, SubmissionLimitSettings submissionLimits) {
-    public static final List<InetSocketAddress> DEFAULT_SUBMISSION = List.of(new InetSocketAddress("127.0.0.1", 2587));
-    public static final List<InetSocketAddress> DEFAULT_SMTPS = List.of(new InetSocketAddress("127.0.0.1", 2465));
-
     public ServerSettings {
         smtpListeners = List.copyOf(smtpListeners);
         submissionListeners = List.copyOf(submissionListeners);
         smtpsListeners = List.copyOf(smtpsListeners);
         exemptNetworks = List.copyOf(exemptNetworks);
         if (submissionLimits == null) throw new IllegalArgumentException("submissionLimits are required");
-        if (listenBacklog < 1 || maxConnections < 1 || maxConnectionsPerIp < 1) {
-            throw new IllegalArgumentException("connection limits must be positive");
-        }
-        if (idleTimeout.isNegative() || idleTimeout.isZero() || sessionTimeout.isNegative() || sessionTimeout.isZero()) {
-            throw new IllegalArgumentException("timeouts must be positive");
-        }
-        if (maxCommandLine < 512) throw new IllegalArgumentException("maxCommandLine must be at least 512 (RFC 5321 §4.5.3.1.4)");
-        if (maxTextLine < 1000) throw new IllegalArgumentException("maxTextLine must be at least 1000 (RFC 5321 §4.5.3.1.6)");
-        if (maxHeaderSize < 1024) throw new IllegalArgumentException("maxHeaderSize must be at least 1024");
-    }
-
-    /** As above, with the default submission limits. */
-    public ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSocketAddress> submissionListeners,
-                          List<InetSocketAddress> smtpsListeners, int listenBacklog, int maxConnections,
-                          int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
-                          Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize,
-                          boolean plaintextAuthOnLoopback) {
-        this(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections, maxConnectionsPerIp,
-                exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize,
-                plaintextAuthOnLoopback, SubmissionLimitSettings.defaults());
-    }
-
-    /** The settings of issue #2: SMTP listeners only given; submission and SMTPS on their defaults, no plaintext AUTH. */
-    public ServerSettings(List<InetSocketAddress> smtpListeners, int listenBacklog, int maxConnections,
-                          int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
-                          Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize) {
-        this(smtpListeners, DEFAULT_SUBMISSION, DEFAULT_SMTPS, listenBacklog, maxConnections, maxConnectionsPerIp,
-                exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize, false);
+        atLeast(listenBacklog, 1, "listenBacklog must be at least 1");
+        atLeast(maxConnections, 1, "maxConnections must be at least 1");
+        atLeast(maxConnectionsPerIp, 1, "maxConnectionsPerIp must be at least 1");
+        positive(idleTimeout, "idleTimeout must be longer than zero");
+        positive(sessionTimeout, "sessionTimeout must be longer than zero");
+        atLeast(maxCommandLine, 512, "maxCommandLine must be at least 512 (RFC 5321 §4.5.3.1.4)");
+        atLeast(maxTextLine, 1000, "maxTextLine must be at least 1000 (RFC 5321 §4.5.3.1.6)");
+        atLeast(maxHeaderSize, 1024, "maxHeaderSize must be at least 1024");
     }
 
     public static ServerSettings defaults() {
-        return new ServerSettings(List.of(new InetSocketAddress("127.0.0.1", 2525)), 4096, 20_000, 50,
-                List.of("127.0.0.0/8", "::1/128"), Duration.ofMinutes(5), Duration.ofMinutes(30), 512, 1000, 256 * 1024);
-    }
-
-    /** The same with other SMTP listeners; submission and SMTPS listeners stay as they are. */
-    public ServerSettings withListeners(List<InetSocketAddress> listeners) {
-        return withListeners(listeners, submissionListeners, smtpsListeners);
+        return new ServerSettings(List.of(new InetSocketAddress("127.0.0.1", 2525)),
+                List.of(new InetSocketAddress("127.0.0.1", 2587)), List.of(new InetSocketAddress("127.0.0.1", 2465)),
+                4096, 20_000, 50, List.of("127.0.0.0/8", "::1/128"), Duration.ofMinutes(5), Duration.ofMinutes(30),
+                512, 1000, 256 * 1024, false, SubmissionLimitSettings.defaults());
     }
 
     /** The same with other listeners of all three kinds (tests: {@code 127.0.0.1:0} each). */
     public ServerSettings withListeners(List<InetSocketAddress> smtp, List<InetSocketAddress> submission,
                                         List<InetSocketAddress> smtps) {
-        return new ServerSettings(smtp, submission, smtps, listenBacklog, maxConnections, maxConnectionsPerIp,
-                exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine, maxHeaderSize,
-                plaintextAuthOnLoopback, submissionLimits);
+        return withSmtpListeners(smtp).withSubmissionListeners(submission).withSmtpsListeners(smtps);
     }
 
-    /** The same with other hourly submission limits (tests: small ones). */
-    public ServerSettings withSubmissionLimits(SubmissionLimitSettings limits) {
+    public ServerSettings withSmtpListeners(List<InetSocketAddress> value) {
+        return new ServerSettings(value, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withSubmissionListeners(List<InetSocketAddress> value) {
+        return new ServerSettings(smtpListeners, value, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withSmtpsListeners(List<InetSocketAddress> value) {
+        return new ServerSettings(smtpListeners, submissionListeners, value, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withListenBacklog(int value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, value, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withMaxConnections(int value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, value,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withMaxConnectionsPerIp(int value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                value, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withExemptNetworks(List<String> value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, value, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withIdleTimeout(Duration value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, value, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withSessionTimeout(Duration value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, value, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withMaxCommandLine(int value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, value, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withMaxTextLine(int value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, value,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withMaxHeaderSize(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
-                maxHeaderSize, plaintextAuthOnLoopback, limits);
+                value, plaintextAuthOnLoopback, submissionLimits);
+    }
+
+    public ServerSettings withPlaintextAuthOnLoopback(boolean value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, value, submissionLimits);
+    }
+
+    public ServerSettings withSubmissionLimits(SubmissionLimitSettings value) {
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxHeaderSize, plaintextAuthOnLoopback, value);
+    }
+
+    private static void atLeast(int value, int min, String message) {
+        if (value < min) throw new IllegalArgumentException(message);
+    }
+
+    private static void positive(Duration value, String message) {
+        if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(message);
     }
 }

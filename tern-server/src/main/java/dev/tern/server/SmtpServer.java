@@ -35,8 +35,11 @@ import org.slf4j.LoggerFactory;
  * <li>Submission (port 587, RFC 6409): STARTTLS offered; AUTH required before MAIL (RFC 6409 §4.3).
  * <li>SMTPS (port 465, RFC 8314 §3.3): TLS from the first byte; AUTH required as on submission.
  * </ul>
- * Without a {@link TlsContext} nothing TLS is offered and no SMTPS listener is bound; AUTH then works only
- * where {@link ServerSettings#plaintextAuthOnLoopback()} allows it.
+ * AUTH without TLS is offered only where {@link ServerSettings#plaintextAuthOnLoopback()} allows it.
+ *
+ * <p>Sessions are limited in total by {@link ServerSettings#maxConnections()}, lowered to what the process's
+ * file-descriptor limit leaves room for ({@link FileDescriptorBudget}, logged at start); a client over the limit
+ * gets {@code 421 4.7.0} and a close instead of the greeting.
  *
  * <p>Submission (the submission and SMTPS listeners, and authenticated sessions on SMTP) is limited per hour
  * by {@link SubmissionLimits}, one count shared by all listeners, through a {@link RateLimitedPolicy} per
@@ -58,8 +61,7 @@ public final class SmtpServer implements AutoCloseable {
     private final Spool spool;
     private final ConnectionLimiter limiter;
     private final SubmissionLimits submissionLimits;
-    private final Optional<TlsContext> tls;
-    private final Optional<Function<InetAddress, Credentials>> credentials;
+    private final Function<InetAddress, Credentials> credentials;
     private final TlsHandshake handshake;
     private final List<Listener> listeners = new ArrayList<>();
     private final List<Thread> acceptors = new ArrayList<>();
@@ -67,47 +69,53 @@ public final class SmtpServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closing;
 
-    /** SMTP listeners only, as in issue #2: no TLS, no AUTH. */
-    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool) {
-        this(server, session, policy, spool, Optional.empty(), Optional.empty());
-    }
-
     /**
      * All three kinds of listener. {@code credentials} gives each connection what AUTH checks against, given the
      * client's address (so failures can be limited per address); called once per connection that offers AUTH.
      */
     public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
                       TlsContext tls, Function<InetAddress, Credentials> credentials) {
-        this(server, session, policy, spool, Optional.of(tls), Optional.of(credentials));
-    }
-
-    /** SMTP and submission listeners without TLS: AUTH only where plaintext AUTH on loopback is allowed. */
-    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
-                      Function<InetAddress, Credentials> credentials) {
-        this(server, session, policy, spool, Optional.empty(), Optional.of(credentials));
-    }
-
-    private SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
-                       Optional<TlsContext> tls, Optional<Function<InetAddress, Credentials>> credentials) {
-        if (server == null || session == null || policy == null || spool == null) {
-            throw new IllegalArgumentException("settings, policy and spool are required");
+        if (server == null || session == null || policy == null || spool == null || tls == null || credentials == null) {
+            throw new IllegalArgumentException("settings, policy, spool, TLS and credentials are required");
         }
         this.server = server;
         this.session = session;
         this.policy = policy;
         this.spool = spool;
-        this.tls = tls;
         this.credentials = credentials;
-        this.handshake = tls.<TlsHandshake>map(context -> context::handshake).orElse(TlsHandshake.NONE);
-        this.limiter = new ConnectionLimiter(server.maxConnections(), server.maxConnectionsPerIp(), server.exemptNetworks());
+        this.handshake = tls::handshake;
+        this.limiter = new ConnectionLimiter(connectionLimit(server.maxConnections()), server.maxConnectionsPerIp(),
+                server.exemptNetworks());
         this.submissionLimits = new SubmissionLimits(server.submissionLimits(), Clock.systemUTC());
+    }
+
+    /**
+     * The configured limit, or fewer sessions where the descriptor limit would be reached first. Measured when
+     * the server is made, after the spool, store and TLS files the rest of the server keeps open are open.
+     */
+    private static int connectionLimit(int configured) {
+        Optional<FileDescriptorBudget> budget = FileDescriptorBudget.ofThisProcess();
+        if (budget.isEmpty()) {
+            log.info("connection limit={} (the file-descriptor limit is unknown here)", configured);
+            return configured;
+        }
+        FileDescriptorBudget b = budget.get();
+        int limit = b.connections(configured);
+        String line = "connection limit={} configured={} fd_limit={} fd_open={} fd_reserve={}";
+        if (limit < configured) {
+            log.warn(line + ": lowered to fit the file-descriptor limit (raise it with ulimit -n or LimitNOFILE=)",
+                    limit, configured, b.maxDescriptors(), b.openDescriptors(), b.reserve());
+        } else {
+            log.info(line, limit, configured, b.maxDescriptors(), b.openDescriptors(), b.reserve());
+        }
+        return limit;
     }
 
     /** Binds every listener and starts accepting. */
     public void start() throws IOException {
         bind(server.smtpListeners(), Kind.SMTP);
-        if (credentials.isPresent()) bind(server.submissionListeners(), Kind.SUBMISSION);
-        if (credentials.isPresent() && tls.isPresent()) bind(server.smtpsListeners(), Kind.SMTPS);
+        bind(server.submissionListeners(), Kind.SUBMISSION);
+        bind(server.smtpsListeners(), Kind.SMTPS);
     }
 
     private void bind(List<InetSocketAddress> addresses, Kind kind) throws IOException {
@@ -129,12 +137,12 @@ public final class SmtpServer implements AutoCloseable {
         return addresses(Kind.SMTP);
     }
 
-    /** The bound submission addresses (RFC 6409); empty when the server was made without credentials. */
+    /** The bound submission addresses (RFC 6409). */
     public List<InetSocketAddress> submissionAddresses() {
         return addresses(Kind.SUBMISSION);
     }
 
-    /** The bound SMTPS addresses (RFC 8314); empty without TLS or credentials. */
+    /** The bound SMTPS addresses (RFC 8314). */
     public List<InetSocketAddress> smtpsAddresses() {
         return addresses(Kind.SMTPS);
     }
@@ -146,30 +154,29 @@ public final class SmtpServer implements AutoCloseable {
 
     /** How a connection on a {@code kind} listener from {@code client} is secured. */
     private SecurityProfile profile(Kind kind, InetAddress client) {
-        if (credentials.isEmpty()) return tls.isPresent() ? STARTTLS_ONLY : SecurityProfile.PLAIN;
-        boolean startTls = tls.isPresent();
         // RFC 8314 §3 wants passwords encrypted; plaintext AUTH is a local convenience, off by default.
         boolean plaintext = server.plaintextAuthOnLoopback() && client.isLoopbackAddress();
-        Credentials check = credentials.get().apply(client);
+        Credentials check = credentials.apply(client);
         return switch (kind) {
-            case SMTP -> new SecurityProfile(startTls, false, true, plaintext, false, check);
-            case SUBMISSION -> new SecurityProfile(startTls, false, true, plaintext, true, check);
+            case SMTP -> new SecurityProfile(true, false, true, plaintext, false, check);
+            case SUBMISSION -> new SecurityProfile(true, false, true, plaintext, true, check);
             case SMTPS -> new SecurityProfile(false, true, true, plaintext, true, check);
         };
     }
 
-    private static final SecurityProfile STARTTLS_ONLY = new SecurityProfile(true, false, false, false, false,
-            Credentials.NONE);
-
     private void acceptLoop(ServerSocket listener, Kind kind) {
+        AcceptFailures failures = new AcceptFailures(AcceptFailures.INTERVAL);
         while (!closing) {
             Socket socket;
             try {
                 socket = listener.accept();
             } catch (IOException e) {
                 if (closing) break;
-                // Out of file descriptors (EMFILE) and the like: back off rather than spin and flood the log.
-                log.error("accept failed on {}: {}", listener.getLocalSocketAddress(), e.toString());
+                // Out of file descriptors (EMFILE) and the like: the client waits in the backlog. Back off rather
+                // than spin, keep serving those connected, and say so once per interval rather than per failure.
+                failures.failed(System.nanoTime()).ifPresent(count -> log.error(
+                        "accept failed on {} ({} times since the last report, open sessions={}): {}",
+                        listener.getLocalSocketAddress(), count, limiter.open(), e.toString()));
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException interrupted) {

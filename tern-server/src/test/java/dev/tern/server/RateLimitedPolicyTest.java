@@ -8,6 +8,7 @@ import dev.tern.smtp.RecipientPolicy;
 import dev.tern.smtp.Replies;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.Verdict;
+import dev.tern.testbase.MutableClock;
 import java.net.InetAddress;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.server.SubmissionLimits.Count;
 import dev.tern.server.SubmissionLimits.Key;
+import dev.tern.testbase.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

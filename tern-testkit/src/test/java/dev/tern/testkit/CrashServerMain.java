@@ -36,7 +36,7 @@ public final class CrashServerMain {
      */
     private static TernConfig quickRetries(TernConfig config) {
         DeliverySettings d = config.delivery();
-        var delivery = new DeliverySettings(d.hostname(), d.concurrency(), Duration.ofMillis(500), Duration.ofSeconds(2),
+        var delivery = new DeliverySettings(d.concurrency(), Duration.ofMillis(500), Duration.ofSeconds(2),
                 d.maxQueueTime());
         return new TernConfig(config.dataDirectory(), config.server(), config.session(), config.directory(),
                 config.spool(), delivery);

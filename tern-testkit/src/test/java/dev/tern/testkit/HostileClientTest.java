@@ -27,9 +27,8 @@ class HostileClientTest {
 
     private static ServerSettings limits(ServerSettings s, int maxConnections, int perIp, List<String> exempt,
                                          Duration idle, Duration session) {
-        return new ServerSettings(s.smtpListeners(), s.submissionListeners(), s.smtpsListeners(), s.listenBacklog(),
-                maxConnections, perIp, exempt, idle, session, s.maxCommandLine(), s.maxTextLine(), s.maxHeaderSize(),
-                s.plaintextAuthOnLoopback());
+        return s.withMaxConnections(maxConnections).withMaxConnectionsPerIp(perIp).withExemptNetworks(exempt)
+                .withIdleTimeout(idle).withSessionTimeout(session);
     }
 
     private static Socket connect(TestServer server) throws IOException {

@@ -17,7 +17,7 @@ class RetryTest {
     @Test
     void temporaryDeliveryFailureIsRetriedWithBackOff() throws Exception {
         TestServer server = TestServer.start(data, c -> new TernConfig(c.dataDirectory(), c.server(), c.session(),
-                c.directory(), c.spool(), new DeliverySettings("localhost", 4, Duration.ofMillis(200),
+                c.directory(), c.spool(), new DeliverySettings(4, Duration.ofMillis(200),
                         Duration.ofSeconds(1), Duration.ofDays(1))));
         try (server) {
             // A plain file where the mailbox directory belongs: every delivery attempt fails, temporarily.

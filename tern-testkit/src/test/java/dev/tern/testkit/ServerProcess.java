@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,9 +30,27 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code data} and waits (up to {@code timeout}) until it listens. */
     static ServerProcess start(Path data, Path log, Duration timeout) throws IOException, InterruptedException {
+        return start(javaCommand(data), log, timeout);
+    }
+
+    /**
+     * The same with the process's file-descriptor limit (soft and hard {@code RLIMIT_NOFILE}) set to
+     * {@code fdLimit} by the shell, which then becomes the JVM ({@code exec}, so the pid is the server's).
+     */
+    static ServerProcess start(Path data, Path log, Duration timeout, int fdLimit) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "bash"));
+        command.addAll(javaCommand(data));
+        return start(command, log, timeout);
+    }
+
+    private static List<String> javaCommand(Path data) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow(() -> new IOException("no java command"));
-        List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        return List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), CrashServerMain.class.getName(), data.toString());
+    }
+
+    private static ServerProcess start(List<String> command, Path log, Duration timeout)
+            throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

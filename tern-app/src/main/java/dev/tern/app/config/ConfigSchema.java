@@ -11,14 +11,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
@@ -26,34 +23,13 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * The keys of the config file (documented in {@code docs/config.md}) and the settings field each one fills.
  * Every key is optional; an absent key keeps the module's built-in default.
  *
- * <p>Values are converted first, key by key, so one pass reports every mistake. Only a file with no such
- * mistakes is turned into settings records; a record's own validation message is then reported under the
- * config key of the field it names.
+ * <p>Each key is checked where it is read, so a mistake is reported under the key that holds it and one pass
+ * reports every mistake: a value is converted (and held to its bounds) on its own, and a value of
+ * {@link ServerSettings} is applied with the record's {@code withX} copy, whose refusal belongs to that key. A
+ * check that spans keys names the key given in the file. Only a file with no mistakes is turned into settings
+ * records. To add a key: read it in the section's method below, with its bounds, and pass it on.
  */
 final class ConfigSchema {
-    private static final Map<String, String> SERVER_KEYS = Map.of(
-            "smtpListeners", "smtp.listen", "listenBacklog", "smtp.backlog",
-            "maxConnections", "limits.max_connections", "maxConnectionsPerIp", "limits.max_connections_per_ip",
-            "exemptNetworks", "limits.exempt_networks", "idleTimeout", "limits.idle_timeout",
-            "sessionTimeout", "limits.session_timeout", "maxCommandLine", "limits.max_command_line",
-            "maxTextLine", "limits.max_text_line", "maxHeaderSize", "limits.max_header_size");
-    private static final Map<String, String> SUBMISSION_KEYS = Map.of(
-            "maxMessagesPerUser", "submission.max_messages_per_hour_per_user",
-            "maxRecipientsPerUser", "submission.max_recipients_per_hour_per_user",
-            "maxMessagesPerIp", "submission.max_messages_per_hour_per_ip",
-            "maxRecipientsPerIp", "submission.max_recipients_per_hour_per_ip");
-    private static final Map<String, String> SESSION_KEYS = Map.of(
-            "hostname", "hostname", "maxMessageSize", "limits.max_message_size",
-            "maxRecipients", "limits.max_recipients", "maxMessages", "limits.max_messages_per_session",
-            "maxErrors", "limits.max_errors", "maxReceivedHeaders", "limits.max_hops",
-            "vrfyEnabled", "vrfy", "expnEnabled", "expn");
-    private static final Map<String, String> DELIVERY_KEYS = Map.of(
-            "hostname", "hostname", "concurrency", "delivery.concurrency", "firstRetry", "delivery.first_retry",
-            "maxRetry", "delivery.max_retry", "maxQueueTime", "delivery.max_queue_time");
-    private static final Map<String, String> DIRECTORY_KEYS = Map.of(
-            "domains", "domains", "users", "users", "aliases", "aliases", "lists", "lists",
-            "subaddressSeparator", "subaddress_separator");
-
     private final List<ConfigError> errors = new ArrayList<>();
     private final TernConfig defaults = TernConfig.defaults();
 
@@ -73,28 +49,24 @@ final class ConfigSchema {
         Section limits = top.section("limits");
         Section submission = top.section("submission");
         boolean checkSender = submission.get("check_sender", ConfigValues::bool, true);
+        ServerSettings server = readServer(top.section("smtp"), submission, top.section("smtps"), limits);
         Section auth = top.section("auth");
-        boolean plaintextAuth = auth.get("plaintext_on_loopback", ConfigValues::bool,
-                defaults.server().plaintextAuthOnLoopback());
+        server = auth.with("plaintext_on_loopback", ConfigValues::bool, server,
+                ServerSettings::withPlaintextAuthOnLoopback);
         auth.rejectUnknown();
-        Supplier<ServerSettings> server = readServer(top.section("smtp"), submission, top.section("smtps"), limits,
-                plaintextAuth);
         TlsSettings tls = readTls(top.section("tls"));
         Supplier<SessionSettings> session = readSession(limits, hostname, vrfy, expn);
         limits.rejectUnknown();
-        Supplier<DeliverySettings> delivery = readDelivery(top.section("delivery"), hostname);
+        Supplier<DeliverySettings> delivery = readDelivery(top.section("delivery"));
         Supplier<DirectorySettings> directory = DirectorySchema.read(top);
         top.rejectUnknown();
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
 
-        Map<String, String> serverKeys = new HashMap<>(SERVER_KEYS);
-        serverKeys.putAll(SUBMISSION_KEYS);
-        ServerSettings serverSettings = build(server, serverKeys, "limits");
-        DeliverySettings deliverySettings = build(delivery, DELIVERY_KEYS, "delivery");
-        SessionSettings sessionSettings = build(session, SESSION_KEYS, "limits");
-        DirectorySettings directorySettings = build(directory, DIRECTORY_KEYS, "");
+        SessionSettings sessionSettings = build(session, "limits");
+        DeliverySettings deliverySettings = build(delivery, "delivery");
+        DirectorySettings directorySettings = build(directory, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
-        return new ConfigResult.Loaded(new TernConfig(dataDirectory, serverSettings, sessionSettings, directorySettings,
+        return new ConfigResult.Loaded(new TernConfig(dataDirectory, server, sessionSettings, directorySettings,
                 defaults.spool(), deliverySettings, tls, checkSender));
     }
 
@@ -102,47 +74,49 @@ final class ConfigSchema {
      * Reads {@code smtp}, {@code submission} (its listeners and hourly limits) and {@code smtps}, and the
      * connection and line limits of {@code limits}. An empty {@code listen} list turns a kind of listener off (SMTP must have one).
      */
-    private Supplier<ServerSettings> readServer(Section smtp, Section submission, Section smtps, Section limits,
-                                                boolean plaintextAuth) {
-        ServerSettings d = defaults.server();
-        List<InetSocketAddress> listen = smtp.list("listen", ConfigValues::listenAddress, d.smtpListeners());
-        checkDistinct(smtp.keyOf("listen"), listen, "address");
-        int backlog = smtp.get("backlog", n -> ConfigValues.integer(n, 1), d.listenBacklog());
+    private ServerSettings readServer(Section smtp, Section submission, Section smtps, Section limits) {
+        ServerSettings s = defaults.server();
+        s = smtp.withList("listen", ConfigValues::listenAddress, s, ServerSettings::withSmtpListeners);
+        checkDistinct(smtp.keyOf("listen"), s.smtpListeners(), "address");
+        s = smtp.with("backlog", n -> ConfigValues.integer(n, 1), s, ServerSettings::withListenBacklog);
         smtp.rejectUnknown();
-        List<InetSocketAddress> submissionListen = submission.list("listen", ConfigValues::listenAddress,
-                d.submissionListeners());
-        SubmissionLimitSettings s = d.submissionLimits();
-        int messagesPerUser = submission.get("max_messages_per_hour_per_user", n -> ConfigValues.integer(n, 1),
-                s.maxMessagesPerUser());
-        int recipientsPerUser = submission.get("max_recipients_per_hour_per_user", n -> ConfigValues.integer(n, 1),
-                s.maxRecipientsPerUser());
-        int messagesPerIp = submission.get("max_messages_per_hour_per_ip", n -> ConfigValues.integer(n, 1),
-                s.maxMessagesPerIp());
-        int recipientsPerIp = submission.get("max_recipients_per_hour_per_ip", n -> ConfigValues.integer(n, 1),
-                s.maxRecipientsPerIp());
+        s = submission.withList("listen", ConfigValues::listenAddress, s, ServerSettings::withSubmissionListeners);
+        s = s.withSubmissionLimits(readSubmissionLimits(submission, s.submissionLimits()));
         submission.rejectUnknown();
-        List<InetSocketAddress> smtpsListen = smtps.list("listen", ConfigValues::listenAddress, d.smtpsListeners());
+        s = smtps.withList("listen", ConfigValues::listenAddress, s, ServerSettings::withSmtpsListeners);
         smtps.rejectUnknown();
-        List<InetSocketAddress> all = new ArrayList<>(listen);
-        all.addAll(submissionListen);
-        all.addAll(smtpsListen);
+        List<InetSocketAddress> all = new ArrayList<>(s.smtpListeners());
+        all.addAll(s.submissionListeners());
+        all.addAll(s.smtpsListeners());
         if (new HashSet<>(all).size() != all.size()) {
             errors.add(new ConfigError("submission.listen", "an address is used by more than one listener"));
         }
 
-        int maxConnections = limits.get("max_connections", n -> ConfigValues.integer(n, 1), d.maxConnections());
-        int perIp = limits.get("max_connections_per_ip", n -> ConfigValues.integer(n, 1), d.maxConnectionsPerIp());
-        List<String> exempt = limits.list("exempt_networks", ConfigValues::network, d.exemptNetworks());
-        Duration idle = limits.get("idle_timeout", ConfigValues::duration, d.idleTimeout());
-        Duration sessionTimeout = limits.get("session_timeout", ConfigValues::duration, d.sessionTimeout());
-        int commandLine = limits.get("max_command_line", n -> ConfigValues.integer(n, 1), d.maxCommandLine());
-        int textLine = limits.get("max_text_line", n -> ConfigValues.integer(n, 1), d.maxTextLine());
-        int headerSize = limits.get("max_header_size", n -> (int) ConfigValues.size(n, 1, Integer.MAX_VALUE),
-                d.maxHeaderSize());
-        return () -> new ServerSettings(listen, submissionListen, smtpsListen, backlog, maxConnections, perIp, exempt,
-                idle, sessionTimeout, commandLine, textLine, headerSize, plaintextAuth,
-                new SubmissionLimitSettings(messagesPerUser, recipientsPerUser, messagesPerIp, recipientsPerIp,
-                        s.maxTrackedKeys()));
+        s = limits.with("max_connections", n -> ConfigValues.integer(n, 1), s, ServerSettings::withMaxConnections);
+        s = limits.with("max_connections_per_ip", n -> ConfigValues.integer(n, 1), s,
+                ServerSettings::withMaxConnectionsPerIp);
+        s = limits.withList("exempt_networks", ConfigValues::network, s, ServerSettings::withExemptNetworks);
+        s = limits.with("idle_timeout", ConfigValues::duration, s, ServerSettings::withIdleTimeout);
+        s = limits.with("session_timeout", ConfigValues::duration, s, ServerSettings::withSessionTimeout);
+        s = limits.with("max_command_line", n -> ConfigValues.integer(n, 1), s, ServerSettings::withMaxCommandLine);
+        s = limits.with("max_text_line", n -> ConfigValues.integer(n, 1), s, ServerSettings::withMaxTextLine);
+        s = limits.with("max_header_size", n -> (int) ConfigValues.size(n, 1, Integer.MAX_VALUE), s,
+                ServerSettings::withMaxHeaderSize);
+        return s;
+    }
+
+    /** The four hourly limits of {@code submission}; each is a whole number of at least 1. */
+    private SubmissionLimitSettings readSubmissionLimits(Section submission, SubmissionLimitSettings d) {
+        int messagesPerUser = submission.get("max_messages_per_hour_per_user", n -> ConfigValues.integer(n, 1),
+                d.maxMessagesPerUser());
+        int recipientsPerUser = submission.get("max_recipients_per_hour_per_user", n -> ConfigValues.integer(n, 1),
+                d.maxRecipientsPerUser());
+        int messagesPerIp = submission.get("max_messages_per_hour_per_ip", n -> ConfigValues.integer(n, 1),
+                d.maxMessagesPerIp());
+        int recipientsPerIp = submission.get("max_recipients_per_hour_per_ip", n -> ConfigValues.integer(n, 1),
+                d.maxRecipientsPerIp());
+        return new SubmissionLimitSettings(messagesPerUser, recipientsPerUser, messagesPerIp, recipientsPerIp,
+                d.maxTrackedKeys());
     }
 
     /** Reads {@code tls.certificates}: a list of {@code {fullchain, private_key}} PEM file pairs. */
@@ -168,26 +142,53 @@ final class ConfigSchema {
         return new TlsSettings(files);
     }
 
-    /** Reads the per-session limits of {@code limits}. */
+    /**
+     * Reads the per-session limits of {@code limits}, each held here to the bound {@link SessionSettings}
+     * enforces (the loader test has a row at each bound).
+     */
     private Supplier<SessionSettings> readSession(Section limits, String hostname, boolean vrfy, boolean expn) {
         SessionSettings s = defaults.session();
-        long messageSize = limits.get("max_message_size", n -> ConfigValues.size(n, 1, Long.MAX_VALUE),
+        long messageSize = limits.get("max_message_size", n -> ConfigValues.size(n, 1024, Long.MAX_VALUE),
                 s.maxMessageSize());
-        int recipients = limits.get("max_recipients", n -> ConfigValues.integer(n, 1), s.maxRecipients());
+        // RFC 5321 §4.5.3.1.8: a server accepts at least 100 recipients.
+        int recipients = limits.get("max_recipients", n -> ConfigValues.integer(n, 100), s.maxRecipients());
         int messages = limits.get("max_messages_per_session", n -> ConfigValues.integer(n, 1), s.maxMessages());
         int maxErrors = limits.get("max_errors", n -> ConfigValues.integer(n, 1), s.maxErrors());
         int hops = limits.get("max_hops", n -> ConfigValues.integer(n, 1), s.maxReceivedHeaders());
         return () -> new SessionSettings(hostname, messageSize, recipients, messages, maxErrors, hops, vrfy, expn);
     }
 
-    private Supplier<DeliverySettings> readDelivery(Section section, String hostname) {
+    /**
+     * Reads {@code delivery}. The retry delays must be ordered (first retry, longest retry, queue lifetime); when
+     * they are not, the mistake is reported under the key given in the file, the later one when both are.
+     */
+    private Supplier<DeliverySettings> readDelivery(Section section) {
         DeliverySettings d = defaults.delivery();
         int concurrency = section.get("concurrency", n -> ConfigValues.integer(n, 1), d.concurrency());
-        Duration firstRetry = section.get("first_retry", ConfigValues::duration, d.firstRetry());
-        Duration maxRetry = section.get("max_retry", ConfigValues::duration, d.maxRetry());
-        Duration maxQueueTime = section.get("max_queue_time", ConfigValues::duration, d.maxQueueTime());
+        Optional<Duration> firstRetry = Optional.ofNullable(section.get("first_retry", ConfigValues::duration, null));
+        Optional<Duration> maxRetry = Optional.ofNullable(section.get("max_retry", ConfigValues::duration, null));
+        Optional<Duration> maxQueueTime = Optional.ofNullable(
+                section.get("max_queue_time", ConfigValues::duration, null));
+        Duration first = firstRetry.orElse(d.firstRetry());
+        Duration max = maxRetry.orElse(d.maxRetry());
+        Duration queue = maxQueueTime.orElse(d.maxQueueTime());
+        notShorter(section.keyOf("max_retry"), maxRetry.isPresent(), max, section.keyOf("first_retry"),
+                firstRetry.isPresent(), first);
+        notShorter(section.keyOf("max_queue_time"), maxQueueTime.isPresent(), queue, section.keyOf("max_retry"),
+                maxRetry.isPresent(), max);
         section.rejectUnknown();
-        return () -> new DeliverySettings(hostname, concurrency, firstRetry, maxRetry, maxQueueTime);
+        return () -> new DeliverySettings(concurrency, first, max, queue);
+    }
+
+    /** {@code longer} must not be shorter than {@code shorter}; reported under the key given in the file. */
+    private void notShorter(String longerKey, boolean longerGiven, Duration longer, String shorterKey,
+                            boolean shorterGiven, Duration shorter) {
+        if (longer.compareTo(shorter) >= 0 || !(longerGiven || shorterGiven)) return;
+        if (longerGiven) {
+            errors.add(new ConfigError(longerKey, "must not be shorter than " + shorterKey));
+        } else {
+            errors.add(new ConfigError(shorterKey, "must not be longer than " + longerKey));
+        }
     }
 
     private void checkDistinct(String key, List<?> values, String what) {
@@ -199,24 +200,14 @@ final class ConfigSchema {
     }
 
     /**
-     * Calls a settings record's constructor; its validation message is reported under the config key of the
-     * first field the message names, or under {@code fallbackKey}.
+     * Calls a settings record's constructor once every key has been checked on its own. A record that still
+     * refuses means a bound is missing from this schema: reported under the section's key, never guessed.
      */
-    private <T> T build(Supplier<T> constructor, Map<String, String> fieldKeys, String fallbackKey) {
+    private <T> T build(Supplier<T> constructor, String sectionKey) {
         try {
             return constructor.get();
         } catch (IllegalArgumentException e) {
-            String reason = e.getMessage() == null ? "invalid value" : e.getMessage();
-            String key = fallbackKey;
-            int first = Integer.MAX_VALUE;
-            for (Map.Entry<String, String> field : fieldKeys.entrySet()) {
-                var m = Pattern.compile("\\b" + field.getKey() + "\\b").matcher(reason);
-                if (m.find() && m.start() < first) {
-                    first = m.start();
-                    key = field.getValue();
-                }
-            }
-            errors.add(new ConfigError(key, reason));
+            errors.add(new ConfigError(sectionKey, e.getMessage() == null ? "invalid value" : e.getMessage()));
             return null;
         }
     }

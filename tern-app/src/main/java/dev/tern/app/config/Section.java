@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -73,6 +74,30 @@ final class Section {
     /** The nested mapping under {@code key}; empty when absent. */
     Section section(String key) {
         return of(keyOf(key), take(key), errors);
+    }
+
+    /**
+     * Applies the value of {@code key}, when given, to {@code settings} with one of its {@code withX} copies.
+     * The copy validates as the record's constructor does; a refusal is reported under {@code key}, whatever
+     * its message says, and {@code settings} is kept.
+     */
+    <S, T> S with(String key, Function<Node, T> conversion, S settings, BiFunction<S, T, S> withX) {
+        return apply(key, get(key, conversion, null), settings, withX);
+    }
+
+    /** As {@link #with}, for a list under {@code key}; each bad element is reported as {@code key[i]}. */
+    <S, T> S withList(String key, Function<Node, T> element, S settings, BiFunction<S, List<T>, S> withX) {
+        return apply(key, list(key, element, null), settings, withX);
+    }
+
+    private <S, T> S apply(String key, T value, S settings, BiFunction<S, T, S> withX) {
+        if (value == null) return settings; // absent, or not converted (reported already)
+        try {
+            return withX.apply(settings, value);
+        } catch (IllegalArgumentException e) {
+            error(keyOf(key), e.getMessage());
+            return settings;
+        }
     }
 
     <T> T get(String key, Function<Node, T> conversion, T fallback) {

@@ -70,12 +70,26 @@ class ConfigLoaderTest {
         {smtp: {listen: ['127.0.0.1:25', '127.0.0.1:25']}}    | smtp.listen[1]             | listed twice
         {limits: {exempt_networks: ['10.0.0.0/33']}}          | limits.exempt_networks[0]  | prefix length
         {limits: {exempt_networks: ['10.0.0/8']}}             | limits.exempt_networks[0]  | expected an IP address
-        # a settings record's own validation, reported under the key of the field it names
+        # bounds of the settings records, reported under the key that holds the value (issue #6: not by
+        # matching field names in the record's message)
         {limits: {max_recipients: 10}}                        | limits.max_recipients      | at least 100
         {limits: {max_command_line: 100}}                     | limits.max_command_line    | at least 512
         {limits: {max_text_line: 998}}                        | limits.max_text_line       | at least 1000
-        {delivery: {first_retry: 2h, max_retry: 1h}}          | delivery.max_retry         | maxRetry >= firstRetry
+        {limits: {max_header_size: 1000}}                     | limits.max_header_size     | at least 1024
+        {limits: {max_message_size: 1000}}                    | limits.max_message_size    | at least 1024
         {limits: {max_connections: 0}}                        | limits.max_connections     | at least 1
+        {limits: {max_connections_per_ip: 0}}                 | limits.max_connections_per_ip | at least 1
+        {limits: {max_messages_per_session: 0}}               | limits.max_messages_per_session | at least 1
+        {limits: {max_errors: 0}}                             | limits.max_errors          | at least 1
+        {limits: {max_hops: 0}}                               | limits.max_hops            | at least 1
+        {smtp: {backlog: 0}}                                  | smtp.backlog               | at least 1
+        {delivery: {concurrency: 0}}                          | delivery.concurrency       | at least 1
+        # retry delays in order: the mistake is under the key the file gives (the later one when both are)
+        {delivery: {first_retry: 2h, max_retry: 1h}}          | delivery.max_retry         | not be shorter than delivery.first_retry
+        {delivery: {first_retry: 2h}}                         | delivery.first_retry       | not be longer than delivery.max_retry
+        {delivery: {max_retry: 10d}}                          | delivery.max_retry         | not be longer than delivery.max_queue_time
+        {delivery: {max_queue_time: 30m}}                     | delivery.max_queue_time    | not be shorter than delivery.max_retry
+        {delivery: {max_retry: 10d, max_queue_time: 6d}}      | delivery.max_queue_time    | not be shorter than delivery.max_retry
         # hourly submission limits: whole numbers of at least 1
         {submission: {max_messages_per_hour_per_user: 0}}     | submission.max_messages_per_hour_per_user   | at least 1
         {submission: {max_recipients_per_hour_per_user: -5}}  | submission.max_recipients_per_hour_per_user | at least 1
@@ -123,6 +137,19 @@ class ConfigLoaderTest {
             assertThat(e.reason()).contains(reason);
         });
         assertThat(errors).allSatisfy(e -> assertThat(e.reason()).doesNotContain("Exception", "\tat "));
+    }
+
+    /** The bounds held at each key are the records' own: the boundary value itself loads. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{limits: {max_recipients: 100, max_command_line: 512, max_text_line: 1000}}",
+        "{limits: {max_header_size: 1KiB, max_message_size: 1024, max_connections: 1, max_connections_per_ip: 1}}",
+        "{limits: {max_messages_per_session: 1, max_errors: 1, max_hops: 1, idle_timeout: 1ms, session_timeout: 1ms}}",
+        "{smtp: {backlog: 1}, delivery: {concurrency: 1, first_retry: 1h, max_retry: 1h, max_queue_time: 1h}}",
+        "{delivery: {max_retry: 10d, max_queue_time: 10d}}",
+    })
+    void acceptsEachBoundaryValue(String yaml) {
+        assertThat(ConfigLoader.parse(yaml)).isInstanceOf(ConfigResult.Loaded.class);
     }
 
     @Test
@@ -182,7 +209,6 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(config.session().hostname()).isEqualTo("mail.example.com");
-        assertThat(config.delivery().hostname()).isEqualTo("mail.example.com");
         assertThat(config.dataDirectory()).isEqualTo(Path.of("/var/lib/tern"));
         assertThat(config.server().smtpListeners()).hasSize(2);
         assertThat(config.server().smtpListeners().get(1).getAddress()).isInstanceOf(Inet6Address.class);
@@ -235,7 +261,7 @@ class ConfigLoaderTest {
         TernConfig config = loaded(Path.of("../config/tern.example.yaml"));
         TernConfig defaults = TernConfig.defaults();
 
-        assertThat(config.server().withListeners(defaults.server().smtpListeners())).isEqualTo(defaults.server());
+        assertThat(config.server().withSmtpListeners(defaults.server().smtpListeners())).isEqualTo(defaults.server());
         assertThat(config.session().withHostname("localhost")).isEqualTo(defaults.session());
         assertThat(config.delivery().concurrency()).isEqualTo(defaults.delivery().concurrency());
         assertThat(config.delivery().firstRetry()).isEqualTo(defaults.delivery().firstRetry());

@@ -1,4 +1,4 @@
-package dev.tern.server;
+package dev.tern.testbase;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that stands still until a test moves it. */
-final class MutableClock extends Clock {
+/** A clock that stands still until a test moves it; safe to read from other threads. */
+public final class MutableClock extends Clock {
     private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
