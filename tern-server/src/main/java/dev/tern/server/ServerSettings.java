@@ -22,8 +22,9 @@ import java.util.List;
  *                            mynetworks exemption for anvil limits)
  * @param idleTimeout         time to wait for a command or data (RFC 5321 §4.5.3.2.7: at least 5 minutes)
  * @param sessionTimeout      the longest a whole session may last
- * @param maxCommandLine      octets in a command line including CRLF (RFC 5321 §4.5.3.1.4: 512)
- * @param maxTextLine         octets in a line of message content including CRLF (RFC 5321 §4.5.3.1.6: 1000)
+ * @param maxCommandLine      octets in a command line including CRLF (default 2048, as Postfix's
+ *                            line_length_limit: RFC 5321 §4.5.3.1.4's 512 is a minimum that extensions raise,
+ *                            RFC 1870 by 26, RFC 3461 by ENVID/RET and ORCPT, RFC 4954 §5 by 500 for AUTH=)
  * @param maxHeaderSize       octets in the message's header section
  * @param plaintextAuthOnLoopback AUTH offered without TLS to clients on a loopback address (default false:
  *                            passwords only ever travel encrypted, RFC 8314 §3)
@@ -33,7 +34,7 @@ import java.util.List;
 public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSocketAddress> submissionListeners,
                              List<InetSocketAddress> smtpsListeners, int listenBacklog, int maxConnections,
                              int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
-                             Duration sessionTimeout, int maxCommandLine, int maxTextLine, int maxHeaderSize,
+                             Duration sessionTimeout, int maxCommandLine, int maxHeaderSize,
                              boolean plaintextAuthOnLoopback, SubmissionLimitSettings submissionLimits) {
     public ServerSettings {
         smtpListeners = List.copyOf(smtpListeners);
@@ -47,7 +48,6 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
         positive(idleTimeout, "idleTimeout must be longer than zero");
         positive(sessionTimeout, "sessionTimeout must be longer than zero");
         atLeast(maxCommandLine, 512, "maxCommandLine must be at least 512 (RFC 5321 §4.5.3.1.4)");
-        atLeast(maxTextLine, 1000, "maxTextLine must be at least 1000 (RFC 5321 §4.5.3.1.6)");
         atLeast(maxHeaderSize, 1024, "maxHeaderSize must be at least 1024");
     }
 
@@ -55,7 +55,7 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
         return new ServerSettings(List.of(new InetSocketAddress("127.0.0.1", 2525)),
                 List.of(new InetSocketAddress("127.0.0.1", 2587)), List.of(new InetSocketAddress("127.0.0.1", 2465)),
                 4096, 20_000, 50, List.of("127.0.0.0/8", "::1/128"), Duration.ofMinutes(5), Duration.ofMinutes(30),
-                512, 1000, 256 * 1024, false, SubmissionLimitSettings.defaults());
+                2048, 256 * 1024, false, SubmissionLimitSettings.defaults());
     }
 
     /** The same with other listeners of all three kinds (tests: {@code 127.0.0.1:0} each). */
@@ -66,85 +66,79 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
 
     public ServerSettings withSmtpListeners(List<InetSocketAddress> value) {
         return new ServerSettings(value, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withSubmissionListeners(List<InetSocketAddress> value) {
         return new ServerSettings(smtpListeners, value, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withSmtpsListeners(List<InetSocketAddress> value) {
         return new ServerSettings(smtpListeners, submissionListeners, value, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withListenBacklog(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, value, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withMaxConnections(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, value,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withMaxConnectionsPerIp(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                value, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                value, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withExemptNetworks(List<String> value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, value, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, value, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withIdleTimeout(Duration value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, value, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, value, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withSessionTimeout(Duration value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, value, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, value, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withMaxCommandLine(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, value, maxTextLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
-    }
-
-    public ServerSettings withMaxTextLine(int value) {
-        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, value,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, value,
                 maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withMaxHeaderSize(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 value, plaintextAuthOnLoopback, submissionLimits);
     }
 
     public ServerSettings withPlaintextAuthOnLoopback(boolean value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, value, submissionLimits);
     }
 
     public ServerSettings withSubmissionLimits(SubmissionLimitSettings value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
-                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine, maxTextLine,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
                 maxHeaderSize, plaintextAuthOnLoopback, value);
     }
 

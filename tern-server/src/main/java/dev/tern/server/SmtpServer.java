@@ -3,8 +3,8 @@ package dev.tern.server;
 import dev.tern.server.tls.TlsContext;
 import dev.tern.smtp.Credentials;
 import dev.tern.smtp.RecipientPolicy;
+import dev.tern.smtp.Replies;
 import dev.tern.smtp.SecurityProfile;
-import dev.tern.smtp.Reply;
 import dev.tern.smtp.SessionSettings;
 import dev.tern.spool.Spool;
 import java.io.IOException;
@@ -47,9 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
-    private static final byte[] BUSY = Reply.of(421, "4.7.0", "Too many connections, try again later").wireBytes();
-    private static final byte[] BUSY_FROM_ADDRESS = Reply.of(421, "4.7.0",
-            "Too many connections from your address, try again later").wireBytes();
+    private static final byte[] BUSY = Replies.TOO_MANY_CONNECTIONS.wireBytes();
+    private static final byte[] BUSY_FROM_ADDRESS = Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS.wireBytes();
 
     private enum Kind { SMTP, SUBMISSION, SMTPS }
 

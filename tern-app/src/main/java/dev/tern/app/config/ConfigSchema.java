@@ -99,7 +99,6 @@ final class ConfigSchema {
         s = limits.with("idle_timeout", ConfigValues::duration, s, ServerSettings::withIdleTimeout);
         s = limits.with("session_timeout", ConfigValues::duration, s, ServerSettings::withSessionTimeout);
         s = limits.with("max_command_line", n -> ConfigValues.integer(n, 1), s, ServerSettings::withMaxCommandLine);
-        s = limits.with("max_text_line", n -> ConfigValues.integer(n, 1), s, ServerSettings::withMaxTextLine);
         s = limits.with("max_header_size", n -> (int) ConfigValues.size(n, 1, Integer.MAX_VALUE), s,
                 ServerSettings::withMaxHeaderSize);
         return s;
@@ -155,7 +154,10 @@ final class ConfigSchema {
         int messages = limits.get("max_messages_per_session", n -> ConfigValues.integer(n, 1), s.maxMessages());
         int maxErrors = limits.get("max_errors", n -> ConfigValues.integer(n, 1), s.maxErrors());
         int hops = limits.get("max_hops", n -> ConfigValues.integer(n, 1), s.maxReceivedHeaders());
-        return () -> new SessionSettings(hostname, messageSize, recipients, messages, maxErrors, hops, vrfy, expn);
+        // RFC 5321 §4.5.3.1.6: a text line of 1000 octets with its CRLF, in DATA and BDAT alike.
+        int textLine = limits.get("max_text_line", n -> ConfigValues.integer(n, 1000), s.maxTextLine());
+        return () -> new SessionSettings(hostname, messageSize, recipients, messages, maxErrors, hops, vrfy, expn,
+                textLine);
     }
 
     /**
