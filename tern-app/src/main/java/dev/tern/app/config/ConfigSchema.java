@@ -1,6 +1,7 @@
 package dev.tern.app.config;
 
 import dev.tern.app.TernConfig;
+import dev.tern.auth.AuthSettings;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
@@ -76,6 +77,7 @@ final class ConfigSchema {
         Section auth = top.section("auth");
         boolean plaintextAuth = auth.get("plaintext_on_loopback", ConfigValues::bool,
                 defaults.server().plaintextAuthOnLoopback());
+        AuthSettings authSettings = AuthSchema.read(auth, defaults.auth());
         auth.rejectUnknown();
         Supplier<ServerSettings> server = readServer(top.section("smtp"), submission, top.section("smtps"), limits,
                 plaintextAuth);
@@ -95,7 +97,7 @@ final class ConfigSchema {
         DirectorySettings directorySettings = build(directory, DIRECTORY_KEYS, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, serverSettings, sessionSettings, directorySettings,
-                defaults.spool(), deliverySettings, tls, checkSender));
+                defaults.spool(), deliverySettings, tls, checkSender, authSettings));
     }
 
     /**
