@@ -53,8 +53,8 @@ public final class Tern implements AutoCloseable {
         runner = new QueueRunner(config.delivery(), spool, directory, store, Clock.systemUTC());
         runner.start();
         TlsContext tls = TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
-        AccountStore accounts = AccountStore.open(config.dataDirectory());
-        AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), AuthThrottle.Policy.defaults());
+        AccountStore accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
+        AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
         server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory, config.checkSender()),
                 spool, tls, throttle::forClient);
         server.start();

@@ -1,5 +1,6 @@
 package dev.tern.app;
 
+import dev.tern.auth.AuthSettings;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
@@ -17,10 +18,19 @@ import java.nio.file.Path;
  * @param tls           certificates; none configured means a self-signed one is made on first start
  * @param checkSender   an authenticated client may only send as its own addresses (RFC 6409 §8.1 lets a
  *                      submission server enforce this); on by default
+ * @param auth          the accounts and their login failure limits ({@code auth.*} but
+ *                      {@code plaintext_on_loopback}, which is the server's)
  */
 public record TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                          DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
-                         TlsSettings tls, boolean checkSender) {
+                         TlsSettings tls, boolean checkSender, AuthSettings auth) {
+    /** With the default login limits. */
+    public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
+                      DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
+                      TlsSettings tls, boolean checkSender) {
+        this(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, AuthSettings.defaults());
+    }
+
     /** The settings of issue #2 (no TLS material configured, sender check on). */
     public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                       DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery) {
@@ -34,6 +44,10 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
      */
     public MaildirSettings maildir() {
         return MaildirSettings.of(dataDirectory.resolve("mail"));
+    }
+
+    public TernConfig withAuth(AuthSettings auth) {
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth);
     }
 
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */

@@ -7,9 +7,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +30,15 @@ import org.slf4j.LoggerFactory;
  * A success clears the account's failures but not the address's, so logging into one's own account does not
  * buy more guesses at another.
  *
- * <p>The maps are bounded at {@link Policy#maxTracked()} keys each, least recently used evicted first. The
- * lock guards only the maps: no sleeping or hashing inside it. Thread-safe; the delay runs on the caller's
- * (virtual) thread.
+ * <p>Only failures of admitted checks are recorded: a refused attempt costs no password check and leaves
+ * nothing behind, so one address can put at most {@link Policy#clientLimit()} accounts into the table per
+ * window. The tables ({@link FailureTable}) are bounded at {@link Policy#maxTracked()} keys each and evict by
+ * age, entries below a limit before locks, so a lock holds against floods of distinct names from one address
+ * or from many. Refusals are logged through {@link ThrottleLog}: the first in full, then one summary line per
+ * minute per address or account. The lock guards only the tables: no sleeping, hashing or logging inside it.
+ * Thread-safe; the delay runs on the caller's (virtual) thread.
  */
 public final class AuthThrottle {
-    private static final Logger log = LoggerFactory.getLogger(AuthThrottle.class);
     /** Checks of one account running at once; a mail program opens a few connections, not dozens. */
     public static final int MAX_CONCURRENT_PER_ACCOUNT = 8;
     /** Checks from one client address running at once (a webmail host logs many users in). */
@@ -80,12 +81,39 @@ public final class AuthThrottle {
         void sleep(Duration duration) throws InterruptedException;
     }
 
+    /** What refused an attempt; the log summarises refusals per client address or per account accordingly. */
+    enum Limit {
+        CLIENT_FAILURES("client_failures", true), ACCOUNT_FAILURES("account_failures", false),
+        CLIENT_CONCURRENCY("client_concurrency", true), ACCOUNT_CONCURRENCY("account_concurrency", false);
+
+        private final String logName;
+        private final boolean perClient;
+
+        Limit(String logName, boolean perClient) {
+            this.logName = logName;
+            this.perClient = perClient;
+        }
+
+        String logName() {
+            return logName;
+        }
+    }
+
+    /** The answer of {@link #admit}: check the password after a delay, or refuse by a limit. */
+    private sealed interface Admission {
+        record Admitted(Duration delay) implements Admission {}
+
+        record Refused(Limit limit) implements Admission {}
+    }
+
     private final Credentials accounts;
     private final Policy policy;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final Map<String, ArrayDeque<Instant>> byClient;
-    private final Map<String, ArrayDeque<Instant>> byAccount;
+    private final Logger log;
+    private final ThrottleLog throttleLog;
+    private final FailureTable byClient;
+    private final FailureTable byAccount;
     private final Map<String, Integer> runningByClient = new HashMap<>();
     private final Map<String, Integer> runningByAccount = new HashMap<>();
 
@@ -94,12 +122,19 @@ public final class AuthThrottle {
     }
 
     public AuthThrottle(Credentials accounts, Policy policy, Clock clock, Sleeper sleeper) {
+        this(accounts, policy, clock, sleeper, LoggerFactory.getLogger(AuthThrottle.class));
+    }
+
+    /** With the logger given, so a test can read the lines. */
+    AuthThrottle(Credentials accounts, Policy policy, Clock clock, Sleeper sleeper, Logger log) {
         this.accounts = accounts;
         this.policy = policy;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.byClient = bounded(policy.maxTracked());
-        this.byAccount = bounded(policy.maxTracked());
+        this.log = log;
+        this.throttleLog = new ThrottleLog(log, ThrottleLog.DEFAULT_INTERVAL, policy.maxTracked(), clock);
+        this.byClient = new FailureTable(policy.window(), policy.clientLimit(), policy.maxTracked());
+        this.byAccount = new FailureTable(policy.window(), policy.accountLimit(), policy.maxTracked());
     }
 
     /** The credentials one connection from {@code client} uses: the accounts, limited and logged. */
@@ -134,14 +169,22 @@ public final class AuthThrottle {
         private Check limited(String username, Supplier<Check> check) {
             String account = Usernames.canonical(username).orElseGet(() -> Usernames.forLog(username).toLowerCase(Locale.ROOT));
             Instant attempt = clock.instant();
-            Optional<Duration> delay = admit(clientKey, account, attempt);
-            if (delay.isEmpty()) {
-                log.warn("auth throttled user={} client={}", account, client.getHostAddress());
-                return Check.THROTTLED;
+            switch (admit(clientKey, account, attempt)) {
+                case Admission.Refused(Limit limit) -> {
+                    String key = limit.perClient ? "client=" + clientKey : "user=" + account;
+                    throttleLog.refused(new ThrottleLog.Refusal(limit, key, account, client.getHostAddress()));
+                    return Check.THROTTLED;
+                }
+                case Admission.Admitted(Duration delay) -> {
+                    return checked(account, attempt, delay, check);
+                }
             }
+        }
+
+        private Check checked(String account, Instant attempt, Duration delay, Supplier<Check> check) {
             Check result = Check.THROTTLED;
             try {
-                if (delay.get().isPositive()) sleeper.sleep(delay.get());
+                if (delay.isPositive()) sleeper.sleep(delay);
                 result = check.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // shutting down: answer a temporary failure, keep the flag
@@ -151,7 +194,7 @@ public final class AuthThrottle {
             switch (result) {
                 case ACCEPTED -> log.info("auth ok user={} client={}", account, client.getHostAddress());
                 case REJECTED -> log.info("auth failed user={} client={}", account, client.getHostAddress());
-                case THROTTLED -> log.warn("auth throttled user={} client={}", account, client.getHostAddress());
+                case THROTTLED -> log.warn("auth not checked user={} client={}", account, client.getHostAddress());
             }
             return result;
         }
@@ -159,19 +202,22 @@ public final class AuthThrottle {
 
     /**
      * Admits a check unless a limit is reached: the failures in the window, or the checks already running.
-     * Returns the delay to apply (from the failures so far), or empty for {@code THROTTLED}.
+     * Looking the failures up creates nothing: a refused attempt leaves no entry behind.
      */
-    private synchronized Optional<Duration> admit(String client, String account, Instant now) {
-        ArrayDeque<Instant> clientFailures = recent(byClient, client, now);
-        ArrayDeque<Instant> accountFailures = recent(byAccount, account, now);
-        if (clientFailures.size() >= policy.clientLimit() || accountFailures.size() >= policy.accountLimit()
-                || runningByClient.getOrDefault(client, 0) >= MAX_CONCURRENT_PER_CLIENT
-                || runningByAccount.getOrDefault(account, 0) >= MAX_CONCURRENT_PER_ACCOUNT) {
-            return Optional.empty();
+    private synchronized Admission admit(String client, String account, Instant now) {
+        int clientFailures = byClient.count(client, now);
+        int accountFailures = byAccount.count(account, now);
+        if (clientFailures >= policy.clientLimit()) return new Admission.Refused(Limit.CLIENT_FAILURES);
+        if (accountFailures >= policy.accountLimit()) return new Admission.Refused(Limit.ACCOUNT_FAILURES);
+        if (runningByClient.getOrDefault(client, 0) >= MAX_CONCURRENT_PER_CLIENT) {
+            return new Admission.Refused(Limit.CLIENT_CONCURRENCY);
+        }
+        if (runningByAccount.getOrDefault(account, 0) >= MAX_CONCURRENT_PER_ACCOUNT) {
+            return new Admission.Refused(Limit.ACCOUNT_CONCURRENCY);
         }
         runningByClient.merge(client, 1, Integer::sum);
         runningByAccount.merge(account, 1, Integer::sum);
-        return Optional.of(policy.delayAfter(Math.max(clientFailures.size(), accountFailures.size())));
+        return new Admission.Admitted(policy.delayAfter(Math.max(clientFailures, accountFailures)));
     }
 
     /** Ends an admitted check: a failure is counted, a success clears the account's failures. */
@@ -180,28 +226,20 @@ public final class AuthThrottle {
         runningByAccount.computeIfPresent(account, (k, n) -> n <= 1 ? null : n - 1);
         switch (result) {
             case REJECTED -> {
-                recent(byClient, client, attempt).addLast(attempt);
-                recent(byAccount, account, attempt).addLast(attempt);
+                byClient.add(client, attempt);
+                byAccount.add(account, attempt);
             }
-            case ACCEPTED -> byAccount.remove(account);
+            case ACCEPTED -> byAccount.clear(account);
             case THROTTLED -> { } // a temporary failure of ours (interrupted while waiting): not the client's
         }
     }
 
-    private ArrayDeque<Instant> recent(Map<String, ArrayDeque<Instant>> map, String key, Instant now) {
-        ArrayDeque<Instant> failures = map.computeIfAbsent(key, k -> new ArrayDeque<>());
-        Instant horizon = now.minus(policy.window());
-        while (!failures.isEmpty() && !failures.peekFirst().isAfter(horizon)) failures.removeFirst();
-        return failures;
-    }
+    /** What the throttle holds, for the tests of the memory bound. */
+    record Tracked(int clients, int accounts, int largestClientEntry, int largestAccountEntry, int running) {}
 
-    private static Map<String, ArrayDeque<Instant>> bounded(int max) {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Instant>> eldest) {
-                return size() > max;
-            }
-        };
+    synchronized Tracked tracked() {
+        return new Tracked(byClient.size(), byAccount.size(), byClient.largestEntry(), byAccount.largestEntry(),
+                runningByClient.size() + runningByAccount.size());
     }
 
     /** The key a client address is counted under: IPv4 as is, IPv6 by its /64 prefix. */

@@ -3,7 +3,8 @@
  * keys ({@link dev.tern.auth.ScramKeys}), the accounts file under the data directory
  * ({@link dev.tern.auth.AccountStore}, reloaded without a restart), the {@link dev.tern.smtp.Credentials} the
  * SASL exchanges of {@code tern-smtp} check against ({@link dev.tern.auth.AccountCredentials}), and failure rate
- * limiting per client address and per account ({@link dev.tern.auth.AuthThrottle}).
+ * limiting per client address and per account ({@link dev.tern.auth.AuthThrottle}, over the bounded
+ * {@code FailureTable}s, with its refusals summarised by {@code ThrottleLog}).
  *
  * <p>Depends on {@code tern-smtp} (only for the {@code Credentials} contract and {@code ScramCredential}),
  * {@code tern-mail} (usernames are mailboxes), SLF4J, and Bouncy Castle's provider for Argon2id, which the JDK

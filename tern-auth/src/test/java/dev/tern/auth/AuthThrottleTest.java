@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.event.Level;
 
 class AuthThrottleTest {
     private final MutableClock clock = new MutableClock();
@@ -186,7 +187,7 @@ class AuthThrottleTest {
     }
 
     @Test
-    void trackedKeysAreBoundedOldestEvictedFirst() {
+    void trackedKeysAreBoundedOldestLockEvictedFirst() {
         AuthThrottle.Policy small = new AuthThrottle.Policy(Duration.ofMinutes(10), 3, Duration.ofSeconds(1),
                 Duration.ofSeconds(8), 10, 1, 2);
         AuthThrottle bounded = new AuthThrottle(table, small, clock, slept::add);
@@ -200,6 +201,104 @@ class AuthThrottleTest {
         assertThat(client.verifyPassword("a@example.com", "right")).isEqualTo(Check.ACCEPTED);
     }
 
+    // Issue 6 item 3: the account lock must survive an attacker who floods the bounded tables.
+
+    @Test
+    void throttledAttemptsWithDistinctNamesDoNotFlushTheAccountLock() {
+        attempts(throttle.forClient(ip("192.0.2.1")), "alice@example.com", "wrong", 5);
+        Credentials attacker = throttle.forClient(ip("203.0.113.66"));
+        for (int i = 0; i < 20_000; i++) attacker.verifyPassword("flush" + i + "@example.com", "wrong");
+
+        assertThat(throttle.forClient(ip("198.51.100.7")).verifyPassword("alice@example.com", "right"))
+                .isEqualTo(Check.THROTTLED);
+        assertThat(checks).hasValue(5 + 10); // the flood cost 10 password checks: the address limit
+    }
+
+    @Test
+    void failuresSpreadOverManySlash64sDoNotFlushALockedAccount() {
+        // Each /64 makes its 10 real failures, all on distinct names: 10 times more than the table holds.
+        AuthThrottle bounded = new AuthThrottle(table, policyTracking(100), clock, slept::add);
+        attempts(bounded.forClient(ip("192.0.2.1")), "alice@example.com", "wrong", 5);
+        for (int net = 0; net < 100; net++) {
+            Credentials attacker = bounded.forClient(ip("2001:db8:" + Integer.toHexString(net) + "::1"));
+            for (int i = 0; i < 10; i++) attacker.verifyPassword("n" + net + "x" + i + "@example.com", "wrong");
+        }
+
+        assertThat(bounded.forClient(ip("198.51.100.7")).verifyPassword("alice@example.com", "right"))
+                .isEqualTo(Check.THROTTLED);
+    }
+
+    @Test
+    void oneAddressPutsAtMostItsLimitOfAccountsIntoTheTable() {
+        Credentials attacker = throttle.forClient(ip("203.0.113.66"));
+        for (int i = 0; i < 20_000; i++) attacker.verifyPassword("flush" + i + "@example.com", "wrong");
+
+        assertThat(throttle.tracked()).isEqualTo(new AuthThrottle.Tracked(1, 10, 10, 1, 0));
+    }
+
+    @Test
+    void aLockIsForgottenOnlyOnceTheTableIsFullOfNewerLocks() {
+        // The price of pushing one lock out: maxTracked × accountLimit fresh failures, 10 per address.
+        AuthThrottle bounded = new AuthThrottle(table, policyTracking(50), clock, slept::add);
+        Credentials alice = bounded.forClient(ip("198.51.100.7"));
+        attempts(bounded.forClient(ip("192.0.2.1")), "alice@example.com", "wrong", 5);
+        for (int n = 0; n < 49; n++) {
+            attempts(bounded.forClient(ip("2001:db8:" + Integer.toHexString(n / 2) + "::1")), "locked" + n + "@example.com", "wrong", 5);
+        }
+        assertThat(alice.verifyPassword("alice@example.com", "right")).isEqualTo(Check.THROTTLED);
+
+        bounded.forClient(ip("2001:db8:ffff::1")).verifyPassword("one-more@example.com", "wrong");
+
+        assertThat(alice.verifyPassword("alice@example.com", "right")).isEqualTo(Check.ACCEPTED);
+        assertThat(checks).hasValue(5 + 49 * 5 + 1 + 1);
+    }
+
+    @Test
+    void memoryStaysBoundedUnderAFloodFromManyAddresses() {
+        AuthThrottle bounded = new AuthThrottle(table, policyTracking(100), clock, slept::add);
+        for (int net = 0; net < 2_000; net++) {
+            Credentials attacker = bounded.forClient(ip("2001:db8:" + Integer.toHexString(net) + "::1"));
+            for (int i = 0; i < 20; i++) attacker.verifyPassword((i % 2 == 0 ? "alice" : "n" + net + "x" + i) + "@example.com", "wrong");
+        }
+
+        AuthThrottle.Tracked tracked = bounded.tracked();
+        assertThat(tracked.clients()).isEqualTo(100);
+        assertThat(tracked.accounts()).isEqualTo(100);
+        assertThat(tracked.largestClientEntry()).isLessThanOrEqualTo(10);
+        assertThat(tracked.largestAccountEntry()).isLessThanOrEqualTo(5);
+        assertThat(tracked.running()).isZero();
+        // 5 guesses at alice, then one address's 10 real failures each (on the names it was not refused for).
+        assertThat(checks).hasValue(2_000 * 10);
+    }
+
+    @Test
+    void refusedAttemptsAreSummarisedNotLoggedEach() {
+        RecordingLogger logger = new RecordingLogger();
+        AuthThrottle logged = new AuthThrottle(table, AuthThrottle.Policy.defaults(), clock, slept::add, logger);
+        Credentials attacker = logged.forClient(ip("203.0.113.66"));
+        for (int i = 0; i < 10_000; i++) attacker.verifyPassword("u" + i + "@example.com", "wrong");
+        clock.advance(Duration.ofMinutes(1));
+        attacker.verifyPassword("last@example.com", "wrong");
+
+        assertThat(logger.at(Level.INFO)).hasSize(10).allMatch(l -> l.startsWith("auth failed user=u"));
+        assertThat(logger.at(Level.WARN)).containsExactly(
+                "auth throttled user=u10@example.com client=203.0.113.66 limit=client_failures",
+                "auth throttled client=203.0.113.66 repeated=9989 in=60s last_user=u9999@example.com "
+                        + "last_client=203.0.113.66 limit=client_failures");
+    }
+
+    @Test
+    void aGuessedAccountIsSummarisedOnceWhateverTheAddresses() {
+        RecordingLogger logger = new RecordingLogger();
+        AuthThrottle logged = new AuthThrottle(table, AuthThrottle.Policy.defaults(), clock, slept::add, logger);
+        for (int i = 0; i < 1_000; i++) {
+            logged.forClient(ip("2001:db8:" + Integer.toHexString(i) + "::1")).verifyPassword("alice@example.com", "wrong");
+        }
+
+        assertThat(logger.at(Level.WARN)).containsExactly(
+                "auth throttled user=alice@example.com client=2001:db8:5:0:0:0:0:1 limit=account_failures");
+    }
+
     @Test
     void interruptedDelayIsATemporaryFailure() {
         AuthThrottle interrupting = new AuthThrottle(table, AuthThrottle.Policy.defaults(), clock, d -> {
@@ -211,6 +310,12 @@ class AuthThrottleTest {
         assertThat(client.verifyPassword("alice@example.com", "right")).isEqualTo(Check.THROTTLED);
         assertThat(Thread.interrupted()).isTrue();
         assertThat(checks).hasValue(3);
+    }
+
+    private static AuthThrottle.Policy policyTracking(int maxTracked) {
+        AuthThrottle.Policy d = AuthThrottle.Policy.defaults();
+        return new AuthThrottle.Policy(d.window(), d.freeFailures(), d.firstDelay(), d.maxDelay(), d.clientLimit(),
+                d.accountLimit(), maxTracked);
     }
 
     @Test

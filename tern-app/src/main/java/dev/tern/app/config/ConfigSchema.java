@@ -1,6 +1,7 @@
 package dev.tern.app.config;
 
 import dev.tern.app.TernConfig;
+import dev.tern.auth.AuthSettings;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
@@ -53,6 +54,7 @@ final class ConfigSchema {
         Section auth = top.section("auth");
         server = auth.with("plaintext_on_loopback", ConfigValues::bool, server,
                 ServerSettings::withPlaintextAuthOnLoopback);
+        AuthSettings authSettings = AuthSchema.read(auth, defaults.auth());
         auth.rejectUnknown();
         TlsSettings tls = readTls(top.section("tls"));
         Supplier<SessionSettings> session = readSession(limits, hostname, vrfy, expn);
@@ -67,7 +69,7 @@ final class ConfigSchema {
         DirectorySettings directorySettings = build(directory, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, server, sessionSettings, directorySettings,
-                defaults.spool(), deliverySettings, tls, checkSender));
+                defaults.spool(), deliverySettings, tls, checkSender, authSettings));
     }
 
     /**
