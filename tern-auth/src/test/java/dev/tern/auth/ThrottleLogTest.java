@@ -3,6 +3,7 @@ package dev.tern.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.auth.AuthThrottle.Limit;
+import dev.tern.testbase.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
