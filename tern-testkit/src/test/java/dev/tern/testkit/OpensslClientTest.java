@@ -1,7 +1,6 @@
 package dev.tern.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +31,7 @@ class OpensslClientTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(Files.isExecutable(OPENSSL), "openssl is not installed (Debian package openssl)");
+        RequiredTool.requireExecutable(OPENSSL, "openssl");
         server = TestServer.start(data);
     }
 

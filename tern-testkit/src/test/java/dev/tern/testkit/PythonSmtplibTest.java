@@ -1,7 +1,6 @@
 package dev.tern.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tern.auth.AccountStore;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +42,7 @@ class PythonSmtplibTest {
 
     @Test
     void smtplibSendsRelaysNothingAndSubmitsWithStartTlsAndLogin() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed (.ci/run installs it)");
+        RequiredTool.requireExecutable(Path.of("/usr/bin/python3"), "python3");
         AccountStore.open(data).add("uma@localhost", "correct horse battery");
         try (TestServer server = TestServer.start(data)) {
             Path script = Files.writeString(data.resolve("client.py"), SCRIPT);

@@ -1,7 +1,6 @@
 package dev.tern.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tern.auth.AccountStore;
 import java.io.IOException;
@@ -26,7 +25,7 @@ class SwaksClientTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/swaks")), "swaks is not installed (.ci/run installs it)");
+        RequiredTool.requireExecutable(Path.of("/usr/bin/swaks"), "swaks");
         try {
             AccountStore.open(data).add("alice@localhost", "correct horse battery");
         } catch (IOException e) {
