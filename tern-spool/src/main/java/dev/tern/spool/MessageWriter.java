@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One message being received. Write the content, then {@link #commit}; {@link #close} without commit discards
@@ -21,6 +23,7 @@ import java.util.zip.CRC32C;
  * the spool's log as one record. Always close a writer, committed or not: try-with-resources.
  */
 public final class MessageWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
     private static final int INITIAL_BYTES = 16 * 1024;
 
     private enum State { OPEN, COMMITTED, FAILED, CLOSED }
@@ -124,8 +127,7 @@ public final class MessageWriter implements AutoCloseable {
             Files.deleteIfExists(spillPath);
         } catch (IOException e) {
             // Not fatal: Spool.open empties tmp/ after a restart. Said here so the leak is not silent.
-            System.getLogger(MessageWriter.class.getName())
-                    .log(System.Logger.Level.WARNING, "queue id " + id + ": cannot delete spill file", e);
+            log.warn("id={} cannot delete spill file", id, e);
         }
         spill = null;
     }

@@ -2,7 +2,6 @@ package dev.tern.spool;
 
 import dev.tern.mail.QueueId;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the spool's state from its segments at open: replays every valid record in log order, cuts a torn
@@ -22,7 +23,7 @@ import java.util.Map;
  * @param newestAccepted  the newest acceptance time seen, which new queue ids must not precede
  */
 record Recovery(List<QueuedMessage> live, long nextSegment, Instant newestAccepted) {
-    private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
     static Recovery run(Path directory, Segments segments, boolean fsync) throws IOException {
         List<Long> numbers = Segments.list(directory);
@@ -81,11 +82,11 @@ record Recovery(List<QueuedMessage> live, long nextSegment, Instant newestAccept
         if (!last) {
             // Only the last segment can hold an unflushed batch: a segment is sealed after a successful flush.
             // Keep the evidence; the records after this point are unreadable either way.
-            LOG.log(Level.ERROR, "spool segment {0} is corrupt at offset {1}; records after it are skipped",
+            log.error("spool segment={} corrupt at offset={}; records after it are skipped",
                     number, validEnd);
             return;
         }
-        LOG.log(Level.INFO, "spool segment {0}: cutting unacknowledged tail at offset {1}", number, validEnd);
+        log.info("spool segment={} cutting unacknowledged tail at offset={}", number, validEnd);
         try (var channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
             channel.truncate(validEnd);
             if (fsync) channel.force(false);

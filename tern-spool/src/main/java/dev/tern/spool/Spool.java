@@ -4,7 +4,6 @@ import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -23,6 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable queue: the only hand-off between receiving and delivering (see docs/spool.md).
@@ -39,7 +40,7 @@ import java.util.stream.Stream;
  * Only one process may open a spool directory at a time; {@link #open} fails otherwise.
  */
 public final class Spool implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Spool.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
 
     private final Path tmp;
     private final SpoolSettings settings;
@@ -99,7 +100,7 @@ public final class Spool implements AutoCloseable {
             segments.reclaim();
             var log = new SegmentLog(segments, recovery.nextSegment(), settings.fsync(), settings.segmentBytes());
             var spool = new Spool(directory, settings, lockFile, segments, log, recovery);
-            LOG.log(Level.INFO, "spool opened with {0} pending messages", recovery.live().size());
+            LOG.info("spool opened pending={}", recovery.live().size());
             spool.compaction.atOpen();
             return spool;
         } catch (IOException | RuntimeException e) {
@@ -297,7 +298,7 @@ public final class Spool implements AutoCloseable {
                 listener.accept(id);
             } catch (RuntimeException e) {
                 // The message is durable and will be found by pending(); a listener's bug must not undo the 250.
-                LOG.log(Level.ERROR, "queue id " + id + ": spool listener failed", e);
+                LOG.error("id={} spool listener failed", id, e);
             }
         }
     }
