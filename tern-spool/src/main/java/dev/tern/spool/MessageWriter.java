@@ -53,7 +53,8 @@ public final class MessageWriter implements AutoCloseable {
     /**
      * Appends content bytes, as they will be delivered (CRLF line endings, dot-unstuffed).
      *
-     * @throws SpoolFullException when the spill file cannot grow; the writer is then unusable
+     * @throws SpoolFullException when the spill file cannot grow, or would leave less than the free-space reserve;
+     *                            the writer is then unusable
      */
     public void write(byte[] bytes, int offset, int length) throws IOException {
         java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
@@ -67,6 +68,10 @@ public final class MessageWriter implements AutoCloseable {
                 }
                 System.arraycopy(bytes, offset, buffer, (int) size, length);
             } else {
+                // The spill file takes disk space as it grows: stop before it eats the reserve (452 4.3.1).
+                if (!spool.hasRoomFor(size + length)) {
+                    throw new SpoolFullException("spool file system below its free-space reserve", null);
+                }
                 if (spill == null) startSpill();
                 writeFully(ByteBuffer.wrap(bytes, offset, length));
             }

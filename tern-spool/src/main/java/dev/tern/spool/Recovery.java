@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -48,26 +49,38 @@ record Recovery(List<QueuedMessage> live, long nextSegment, Instant newestAccept
                 }
             }
         };
+        List<Long> kept = new ArrayList<>();
         for (int i = 0; i < numbers.size(); i++) {
             long number = numbers.get(i);
             Path path = segments.path(number);
             boolean last = i == numbers.size() - 1;
-            if (last && Files.size(path) <= Segments.HEADER_BYTES && !hasHeader(path)) {
-                // A crash while creating the segment, before its header was durable: nothing was written to it.
+            long size = Files.size(path);
+            boolean torn = last && size <= Segments.HEADER_BYTES && !hasHeader(path);
+            if (torn || size == Segments.HEADER_BYTES && hasHeader(path)) {
+                // Torn: a crash while creating the segment, before its header was durable. Header only: no record
+                // was ever written to it (older versions made one at every open, also at failed ones). Neither
+                // holds anything, so deleting it, wherever it lies, changes no message.
                 Files.delete(path);
                 segments.syncDirectory();
-                numbers = numbers.subList(0, i);
-                break;
+                continue;
             }
             long validEnd = SegmentReader.scan(number, path, replay);
-            if (validEnd < Files.size(path)) cutTornTail(number, path, validEnd, last, fsync);
+            if (validEnd < size) cutTornTail(number, path, validEnd, last, fsync);
+            kept.add(number);
         }
+        numbers = kept;
         List<QueuedMessage> live = messages.values().stream().filter(m -> !m.isFinished())
                 .sorted(Comparator.comparing(QueuedMessage::accepted).thenComparing(m -> m.id().value()))
                 .toList();
         Map<Long, Integer> pins = new HashMap<>();
-        for (QueuedMessage message : live) pins.merge(message.location().segment(), 1, Integer::sum);
-        for (long number : numbers) segments.addRecovered(number, pins.getOrDefault(number, 0));
+        Map<Long, Long> liveBytes = new HashMap<>();
+        for (QueuedMessage message : live) {
+            pins.merge(message.location().segment(), 1, Integer::sum);
+            liveBytes.merge(message.location().segment(), message.size(), Long::sum);
+        }
+        for (long number : numbers) {
+            segments.addRecovered(number, pins.getOrDefault(number, 0), liveBytes.getOrDefault(number, 0L));
+        }
         long next = numbers.isEmpty() ? 1 : numbers.getLast() + 1;
         return new Recovery(live, next, newest[0]);
     }

@@ -48,6 +48,7 @@ public final class Spool implements AutoCloseable {
     private final Segments segments;
     private final SegmentLog log;
     private final Compaction compaction;
+    private final FreeSpace freeSpace;
     private final QueueIdSource ids;
     private final List<Consumer<QueueId>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,12 +58,13 @@ public final class Spool implements AutoCloseable {
     private final Map<QueueId, QueuedMessage> messages = new LinkedHashMap<>();
 
     private Spool(Path directory, SpoolSettings settings, FileChannel lockFile, Segments segments, SegmentLog log,
-                  Recovery recovery) {
+                  FreeSpace freeSpace, Recovery recovery) {
         this.tmp = directory.resolve("tmp");
         this.settings = settings;
         this.lockFile = lockFile;
         this.segments = segments;
         this.log = log;
+        this.freeSpace = freeSpace;
         this.compaction = new Compaction(this, segments);
         this.ids = new QueueIdSource(recovery.newestAccepted().toEpochMilli() + 1);
         for (QueuedMessage message : recovery.live()) messages.put(message.id(), message);
@@ -71,7 +73,10 @@ public final class Spool implements AutoCloseable {
     /**
      * Opens (creating if needed) the spool under {@code directory} and recovers what a crash left: every
      * committed message with a recipient still pending comes back with {@link SpooledMessage#recovered()}
-     * true; an unacknowledged torn tail of the log is cut off; spill files are deleted.
+     * true; an unacknowledged torn tail of the log is cut off; spill files are deleted. Opening writes nothing
+     * (the first segment of this run is created with its first record), so it succeeds on a full disk: new mail
+     * is then refused, while what is queued can be delivered and its space freed. A compaction that fails at open
+     * is logged and leaves the old copies where they are.
      *
      * @throws IOException when another process has the spool open, or a segment is of an unknown format
      */
@@ -98,10 +103,17 @@ public final class Spool implements AutoCloseable {
             var segments = new Segments(directory, settings.fsync(), wrapper);
             Recovery recovery = Recovery.run(directory, segments, settings.fsync());
             segments.reclaim();
-            var log = new SegmentLog(segments, recovery.nextSegment(), settings.fsync(), settings.segmentBytes());
-            var spool = new Spool(directory, settings, lockFile, segments, log, recovery);
+            var freeSpace = new FreeSpace(directory, settings.minFreeBytes());
+            var log = new SegmentLog(segments, recovery.nextSegment(), settings, freeSpace);
+            var spool = new Spool(directory, settings, lockFile, segments, log, freeSpace, recovery);
             LOG.info("spool opened pending={}", recovery.live().size());
-            spool.compaction.atOpen();
+            try {
+                spool.compaction.atOpen();
+            } catch (IOException | RuntimeException e) {
+                // Not a reason to stay down (a full disk is the usual one): the old copies stay, and a later
+                // compaction, or the messages finishing, frees their segments.
+                LOG.warn("spool compaction at open failed; queued mail stays where it is: {}", e.toString());
+            }
             return spool;
         } catch (IOException | RuntimeException e) {
             lockFile.close();
@@ -267,7 +279,7 @@ public final class Spool implements AutoCloseable {
             lock.unlock();
         }
         // Released only once the completion is durable: the segment holding the message may go now.
-        if (finishedIn >= 0) segments.release(finishedIn);
+        if (finishedIn >= 0) segments.release(finishedIn, message.size());
     }
 
     /** Finishes writing what is queued and releases the directory. Writers not yet committed fail. */
@@ -280,8 +292,23 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Called by {@link MessageWriter#commit}: appends the message and waits until it is durable. */
+    /**
+     * True when {@code bytes} more content would leave the free-space reserve ({@link SpoolSettings#minFreeBytes})
+     * free on the spool's file system. Cheap: see {@link FreeSpace}.
+     */
+    boolean hasRoomFor(long bytes) {
+        return freeSpace.hasRoomFor(bytes);
+    }
+
+    /**
+     * Called by {@link MessageWriter#commit}: appends the message and waits until it is durable.
+     *
+     * @throws SpoolFullException when the message would leave less than the reserve free
+     */
     void commit(QueueId id, Envelope envelope, Content content, int contentCrc) throws IOException {
+        if (!freeSpace.hasRoomFor(content.length())) {
+            throw new SpoolFullException("spool file system below its free-space reserve", null);
+        }
         Instant now = Instant.now();
         List<RecipientState> states = envelope.recipients().stream()
                 .map(r -> new RecipientState(r, RecipientState.Status.PENDING, "")).toList();
@@ -377,7 +404,7 @@ public final class Spool implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            segments.release(release);
+            segments.release(release, message.size());
         }
         if (failed != null) throw failed;
     }
