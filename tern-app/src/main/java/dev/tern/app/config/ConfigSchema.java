@@ -7,6 +7,7 @@ import dev.tern.server.ServerSettings;
 import dev.tern.server.SubmissionLimitSettings;
 import dev.tern.server.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
+import dev.tern.spool.SpoolSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,6 +85,7 @@ final class ConfigSchema {
         limits.rejectUnknown();
         Supplier<DeliverySettings> delivery = readDelivery(top.section("delivery"), hostname);
         Supplier<DirectorySettings> directory = DirectorySchema.read(top);
+        SpoolSettings spool = readSpool(top.section("spool"));
         top.rejectUnknown();
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
 
@@ -95,7 +97,7 @@ final class ConfigSchema {
         DirectorySettings directorySettings = build(directory, DIRECTORY_KEYS, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, serverSettings, sessionSettings, directorySettings,
-                defaults.spool(), deliverySettings, tls, checkSender));
+                spool, deliverySettings, tls, checkSender));
     }
 
     /**
@@ -178,6 +180,14 @@ final class ConfigSchema {
         int maxErrors = limits.get("max_errors", n -> ConfigValues.integer(n, 1), s.maxErrors());
         int hops = limits.get("max_hops", n -> ConfigValues.integer(n, 1), s.maxReceivedHeaders());
         return () -> new SessionSettings(hostname, messageSize, recipients, messages, maxErrors, hops, vrfy, expn);
+    }
+
+    /** Reads {@code spool.min_free}; checked here (a size, 0 or more), so the record's own check cannot fail. */
+    private SpoolSettings readSpool(Section section) {
+        SpoolSettings d = defaults.spool();
+        long minFree = section.get("min_free", n -> ConfigValues.size(n, 0, Long.MAX_VALUE), d.minFreeBytes());
+        section.rejectUnknown();
+        return d.withMinFreeBytes(minFree);
     }
 
     private Supplier<DeliverySettings> readDelivery(Section section, String hostname) {
