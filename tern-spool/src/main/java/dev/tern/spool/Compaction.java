@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>At open, every such segment is compacted.
  *   <li>While running, {@link #afterChange} (called by the spool at the end of {@code complete} and
- *       {@code defer}) looks once per sealed segment, that is once per {@code segmentBytes} of traffic: it
+ *       {@code defer}) looks once per sealed segment (sealed at {@code segmentBytes}, or once mostly finished and
+ *       {@code reclaimAfter} old; see {@link SegmentLog}): it
  *       compacts the oldest sealed segments, in order, while each is mostly dead, and stops at the first busy
  *       one, since space is reclaimed oldest first and nothing younger than a busy segment could go anyway.
  * </ul>

@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>A message whose recipients are all final is forgotten at once; its disk space comes back when every
  * message of its segment, and of all older segments, is finished or moved on by {@link Compaction}
  * (docs/spool.md, "Reclaiming"), which runs at open and, while running, on the thread of a {@link #complete}
- * or {@link #defer} once per sealed segment.
+ * or {@link #defer} once per sealed segment. The active segment is sealed at {@code segmentBytes}, or sooner once
+ * it is mostly finished ({@link SpoolSettings#reclaimAfter}), so delivered content leaves the disk within about
+ * that time. New mail is refused ({@link SpoolFullException}) below the free-space reserve
+ * ({@link SpoolSettings#minFreeBytes}), which is left to delivery and state changes.
  * Only one process may open a spool directory at a time; {@link #open} fails otherwise.
  */
 public final class Spool implements AutoCloseable {
