@@ -169,20 +169,21 @@ final class SegmentLog implements AutoCloseable {
 
     /** While idle: seals the mostly finished active segment and deletes what that made deletable. */
     private void rollIdle() {
+        // Whatever happens below, the next look is one reclaimAfter away: a full disk or a broken log must not
+        // make the committer spin.
+        activeSince = System.nanoTime();
+        lock.lock();
         try {
-            lock.lock();
-            try {
-                if (broken != null) return;
-            } finally {
-                lock.unlock();
-            }
-            roll();
+            if (broken != null) return;
+        } finally {
+            lock.unlock();
+        }
+        rollOptional();
+        try {
             segments.reclaim();
         } catch (IOException e) {
-            // Nothing was appended; the next batch tries to create a segment again, and reports a failure then.
-            // Looked at again only after another reclaimAfter: a full disk must not make the committer spin.
-            activeSince = System.nanoTime();
-            log.warn("spool cannot start a new segment to reclaim space: {}", e.toString());
+            // Not fatal: the next release, or the next open, deletes what is left.
+            log.warn("spool cannot delete finished segments: {}", e.toString());
         }
     }
 
@@ -196,7 +197,11 @@ final class SegmentLog implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (active == null || end >= segmentBytes || rollDue()) roll();
+            if (active == null || end >= segmentBytes) {
+                roll();
+            } else if (rollDue()) {
+                rollOptional();
+            }
             start = end;
             locations = write(batch);
             if (fsync) active.force(false);
@@ -212,6 +217,19 @@ final class SegmentLog implements AutoCloseable {
                 segments.pin(locations.get(i).segment(), m.contentLength());
             }
             batch.get(i).done.complete(locations.get(i));
+        }
+    }
+
+    /**
+     * Rolls only to give space back sooner: if that fails (a full disk), the batch goes on in the active
+     * segment, whose last page may still hold it, and the next try is one reclaimAfter away.
+     */
+    private void rollOptional() {
+        try {
+            roll();
+        } catch (IOException e) {
+            activeSince = System.nanoTime();
+            log.warn("spool cannot start a new segment to reclaim space: {}", e.toString());
         }
     }
 
