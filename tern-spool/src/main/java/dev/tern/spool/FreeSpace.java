@@ -10,10 +10,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The free-space reserve as the accept path checks it: the file system's usable space, measured (one
- * {@code statvfs}) at most every {@link #REFRESH_NANOS}, less what the log appended since. So a check costs a
- * clock read and two volatile reads, and a burst between two measurements is still counted. Space freed
- * meanwhile (reclaimed segments, deleted spill files, other programs) shows at the next measurement, so the
- * estimate errs on the side of refusing, for at most one interval. Thread-safe.
+ * {@code statvfs}) at most every {@link #REFRESH_NANOS}, less what the log appended since. So a check that
+ * finds room costs a clock read and a few volatile reads, and a burst between two measurements is still
+ * counted. Space freed meanwhile (reclaimed segments, deleted spill files, other programs) is not in the
+ * estimate, so before refusing it measures again: a refusal is always made on a fresh measurement (one
+ * system call, next to the message transfer it refuses). Thread-safe.
  */
 final class FreeSpace {
     static final long REFRESH_NANOS = 100_000_000L;
@@ -40,8 +41,12 @@ final class FreeSpace {
         Sample s = sample;
         // Two threads may measure at once at an interval's end; both results are right, the last one stays.
         if (now - s.atNanos() >= REFRESH_NANOS) s = measure(now);
-        long estimate = s.usable() - (appended.get() - s.appendedThen());
-        return estimate - bytes >= reserve;
+        if (estimate(s) - bytes >= reserve) return true;
+        return estimate(measure(now)) - bytes >= reserve;
+    }
+
+    private long estimate(Sample s) {
+        return s.usable() - (appended.get() - s.appendedThen());
     }
 
     /** The log appended {@code bytes} (called by the committer after each batch). */
