@@ -2,7 +2,6 @@ package dev.tern.spool;
 
 import dev.tern.mail.QueueId;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Frees segments kept only by a few long-retrying messages: their live messages are written again at the
@@ -23,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>At open, every such segment is compacted.
  *   <li>While running, {@link #afterChange} (called by the spool at the end of {@code complete} and
- *       {@code defer}) looks once per sealed segment, that is once per {@code segmentBytes} of traffic: it
+ *       {@code defer}) looks once per sealed segment (sealed at {@code segmentBytes}, or once mostly finished and
+ *       {@code reclaimAfter} old; see {@link SegmentLog}): it
  *       compacts the oldest sealed segments, in order, while each is mostly dead, and stops at the first busy
  *       one, since space is reclaimed oldest first and nothing younger than a busy segment could go anyway.
  * </ul>
@@ -35,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * compaction moves them, or their messages finish.
  */
 final class Compaction {
-    private static final System.Logger LOG = System.getLogger(Compaction.class.getName());
+    private static final Logger log = LoggerFactory.getLogger(Compaction.class);
 
     private final Spool spool;
     private final Segments segments;
@@ -74,7 +76,7 @@ final class Compaction {
             sealsSeen = seals;
             oldest();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "spool compaction failed; will try again after the next segment is sealed", e);
+            log.warn("spool compaction failed; will try again after the next segment is sealed", e);
         } finally {
             running.unlock();
         }
@@ -104,7 +106,7 @@ final class Compaction {
         long liveBytes = live.values().stream().mapToLong(Long::longValue).sum();
         try {
             if (liveBytes * 2 >= Files.size(path)) return false;
-            LOG.log(Level.INFO, "spool compaction: moving {0} messages out of segment {1}", live.size(), number);
+            log.info("spool compaction moving messages={} segment={}", live.size(), number);
             // The copies are read through this channel, which stays readable even if the file is deleted
             // meanwhile (its messages finished): POSIX keeps an unlinked file until its last descriptor closes.
             try (var source = FileChannel.open(path, StandardOpenOption.READ)) {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One message being received. Write the content, then {@link #commit}; {@link #close} without commit discards
@@ -21,6 +23,7 @@ import java.util.zip.CRC32C;
  * the spool's log as one record. Always close a writer, committed or not: try-with-resources.
  */
 public final class MessageWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
     private static final int INITIAL_BYTES = 16 * 1024;
 
     private enum State { OPEN, COMMITTED, FAILED, CLOSED }
@@ -50,7 +53,8 @@ public final class MessageWriter implements AutoCloseable {
     /**
      * Appends content bytes, as they will be delivered (CRLF line endings, dot-unstuffed).
      *
-     * @throws SpoolFullException when the spill file cannot grow; the writer is then unusable
+     * @throws SpoolFullException when the spill file cannot grow, or would leave less than the free-space reserve;
+     *                            the writer is then unusable
      */
     public void write(byte[] bytes, int offset, int length) throws IOException {
         java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
@@ -64,6 +68,10 @@ public final class MessageWriter implements AutoCloseable {
                 }
                 System.arraycopy(bytes, offset, buffer, (int) size, length);
             } else {
+                // The spill file takes disk space as it grows: stop before it eats the reserve (452 4.3.1).
+                if (!spool.hasRoomFor(size + length)) {
+                    throw new SpoolFullException("spool file system below its free-space reserve", null);
+                }
                 if (spill == null) startSpill();
                 writeFully(ByteBuffer.wrap(bytes, offset, length));
             }
@@ -124,8 +132,7 @@ public final class MessageWriter implements AutoCloseable {
             Files.deleteIfExists(spillPath);
         } catch (IOException e) {
             // Not fatal: Spool.open empties tmp/ after a restart. Said here so the leak is not silent.
-            System.getLogger(MessageWriter.class.getName())
-                    .log(System.Logger.Level.WARNING, "queue id " + id + ": cannot delete spill file", e);
+            log.warn("id={} cannot delete spill file", id, e);
         }
         spill = null;
     }

@@ -2,16 +2,18 @@ package dev.tern.spool;
 
 import dev.tern.mail.QueueId;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds the spool's state from its segments at open: replays every valid record in log order, cuts a torn
@@ -22,7 +24,7 @@ import java.util.Map;
  * @param newestAccepted  the newest acceptance time seen, which new queue ids must not precede
  */
 record Recovery(List<QueuedMessage> live, long nextSegment, Instant newestAccepted) {
-    private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
     static Recovery run(Path directory, Segments segments, boolean fsync) throws IOException {
         List<Long> numbers = Segments.list(directory);
@@ -47,26 +49,38 @@ record Recovery(List<QueuedMessage> live, long nextSegment, Instant newestAccept
                 }
             }
         };
+        List<Long> kept = new ArrayList<>();
         for (int i = 0; i < numbers.size(); i++) {
             long number = numbers.get(i);
             Path path = segments.path(number);
             boolean last = i == numbers.size() - 1;
-            if (last && Files.size(path) <= Segments.HEADER_BYTES && !hasHeader(path)) {
-                // A crash while creating the segment, before its header was durable: nothing was written to it.
+            long size = Files.size(path);
+            boolean torn = last && size <= Segments.HEADER_BYTES && !hasHeader(path);
+            if (torn || size == Segments.HEADER_BYTES && hasHeader(path)) {
+                // Torn: a crash while creating the segment, before its header was durable. Header only: no record
+                // was ever written to it (older versions made one at every open, also at failed ones). Neither
+                // holds anything, so deleting it, wherever it lies, changes no message.
                 Files.delete(path);
                 segments.syncDirectory();
-                numbers = numbers.subList(0, i);
-                break;
+                continue;
             }
             long validEnd = SegmentReader.scan(number, path, replay);
-            if (validEnd < Files.size(path)) cutTornTail(number, path, validEnd, last, fsync);
+            if (validEnd < size) cutTornTail(number, path, validEnd, last, fsync);
+            kept.add(number);
         }
+        numbers = kept;
         List<QueuedMessage> live = messages.values().stream().filter(m -> !m.isFinished())
                 .sorted(Comparator.comparing(QueuedMessage::accepted).thenComparing(m -> m.id().value()))
                 .toList();
         Map<Long, Integer> pins = new HashMap<>();
-        for (QueuedMessage message : live) pins.merge(message.location().segment(), 1, Integer::sum);
-        for (long number : numbers) segments.addRecovered(number, pins.getOrDefault(number, 0));
+        Map<Long, Long> liveBytes = new HashMap<>();
+        for (QueuedMessage message : live) {
+            pins.merge(message.location().segment(), 1, Integer::sum);
+            liveBytes.merge(message.location().segment(), message.size(), Long::sum);
+        }
+        for (long number : numbers) {
+            segments.addRecovered(number, pins.getOrDefault(number, 0), liveBytes.getOrDefault(number, 0L));
+        }
         long next = numbers.isEmpty() ? 1 : numbers.getLast() + 1;
         return new Recovery(live, next, newest[0]);
     }
@@ -81,11 +95,11 @@ record Recovery(List<QueuedMessage> live, long nextSegment, Instant newestAccept
         if (!last) {
             // Only the last segment can hold an unflushed batch: a segment is sealed after a successful flush.
             // Keep the evidence; the records after this point are unreadable either way.
-            LOG.log(Level.ERROR, "spool segment {0} is corrupt at offset {1}; records after it are skipped",
+            log.error("spool segment={} corrupt at offset={}; records after it are skipped",
                     number, validEnd);
             return;
         }
-        LOG.log(Level.INFO, "spool segment {0}: cutting unacknowledged tail at offset {1}", number, validEnd);
+        log.info("spool segment={} cutting unacknowledged tail at offset={}", number, validEnd);
         try (var channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
             channel.truncate(validEnd);
             if (fsync) channel.force(false);

@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The append side of the segment log, with group commit.
@@ -20,6 +22,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * times more appends+fsync per second when concurrent writers share one flush (BENCHMARKS.md), and a single
  * writer makes the file order equal to the order of {@code append} calls, which the spool relies on.
  *
+ * <p>The active segment is created with the first record after open (so that opening needs no free space),
+ * and replaced by a new one (the old one sealed) when it reaches {@code segmentBytes}, or, so that delivered
+ * content does not wait for that, once it is {@code reclaimAfter} old and its live content is under half of
+ * it: then its space comes back as soon as its last live message finishes or is moved by compaction. That
+ * check is made before each batch and, while idle, by the committer waking every {@code reclaimAfter}; an idle
+ * roll also deletes what it made deletable. At most one such roll per {@code reclaimAfter}.
+ *
  * <p>A batch that fails to write or flush fails all its records, and the file is cut back to where the batch
  * began, so that neither recovery nor the next batch sees a partial record. If even that fails, the log stops
  * accepting records: what is on disk past the last good batch is then unknown, and only a restart, which
@@ -29,11 +38,15 @@ final class SegmentLog implements AutoCloseable {
     /** Where a durable record lies: its segment, and where its content (if any) starts. */
     record Location(long segment, long contentPosition) {}
 
+    private static final Logger log = LoggerFactory.getLogger(SegmentLog.class);
+
     private record Append(LogRecord record, Content content, CompletableFuture<Location> done) {}
 
     private final Segments segments;
     private final boolean fsync;
     private final long segmentBytes;
+    private final long reclaimAfterNanos;
+    private final FreeSpace freeSpace;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final ArrayDeque<Append> queue = new ArrayDeque<>(); // guarded by lock
@@ -42,17 +55,23 @@ final class SegmentLog implements AutoCloseable {
     private final Thread committer;
 
     // Touched by the committer thread only (and by the constructor before it starts).
+    private long nextNumber;
     private long activeNumber;
-    private FileChannel active;
+    private FileChannel active; // null until the first record after open
+    private long activeSince;
     private long end;
 
-    SegmentLog(Segments segments, long firstNumber, boolean fsync, long segmentBytes) throws IOException {
+    /**
+     * @param firstNumber the number of the first segment this log creates
+     * @param freeSpace   told of every byte appended, so that its estimate between measurements is right
+     */
+    SegmentLog(Segments segments, long firstNumber, SpoolSettings settings, FreeSpace freeSpace) {
         this.segments = segments;
-        this.fsync = fsync;
-        this.segmentBytes = segmentBytes;
-        this.activeNumber = firstNumber;
-        this.active = segments.createActive(firstNumber);
-        this.end = Segments.HEADER_BYTES;
+        this.fsync = settings.fsync();
+        this.segmentBytes = settings.segmentBytes();
+        this.reclaimAfterNanos = settings.reclaimAfter().toNanos();
+        this.freeSpace = freeSpace;
+        this.nextNumber = firstNumber;
         this.committer = Thread.ofPlatform().name("tern-spool-committer").daemon().unstarted(this::run);
         committer.start();
     }
@@ -105,7 +124,7 @@ final class SegmentLog implements AutoCloseable {
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
-        active.close();
+        if (active != null) active.close();
     }
 
     private void run() {
@@ -113,15 +132,58 @@ final class SegmentLog implements AutoCloseable {
         while (true) {
             lock.lock();
             try {
-                while (queue.isEmpty() && !closing) work.awaitUninterruptibly();
-                if (queue.isEmpty()) return;
+                while (queue.isEmpty() && !closing && !rollDue()) awaitWork();
+                if (queue.isEmpty() && closing) return;
                 batch.addAll(queue);
                 queue.clear();
             } finally {
                 lock.unlock();
             }
-            commit(batch);
-            batch.clear();
+            if (batch.isEmpty()) {
+                rollIdle();
+            } else {
+                commit(batch);
+                batch.clear();
+            }
+        }
+    }
+
+    /** Waits for work; while the active segment holds records, at most {@code reclaimAfter} (to check again). */
+    private void awaitWork() {
+        if (active == null || end <= Segments.HEADER_BYTES) {
+            work.awaitUninterruptibly();
+            return;
+        }
+        try {
+            work.awaitNanos(reclaimAfterNanos);
+        } catch (InterruptedException e) {
+            // Nobody interrupts the committer; were it to happen, looking again at once is harmless.
+        }
+    }
+
+    /** True when the active segment holds records, is {@code reclaimAfter} old and mostly finished. */
+    private boolean rollDue() {
+        return active != null && end > Segments.HEADER_BYTES && System.nanoTime() - activeSince >= reclaimAfterNanos
+                && segments.mostlyDead(activeNumber, end);
+    }
+
+    /** While idle: seals the mostly finished active segment and deletes what that made deletable. */
+    private void rollIdle() {
+        // Whatever happens below, the next look is one reclaimAfter away: a full disk or a broken log must not
+        // make the committer spin.
+        activeSince = System.nanoTime();
+        lock.lock();
+        try {
+            if (broken != null) return;
+        } finally {
+            lock.unlock();
+        }
+        rollOptional();
+        try {
+            segments.reclaim();
+        } catch (IOException e) {
+            // Not fatal: the next release, or the next open, deletes what is left.
+            log.warn("spool cannot delete finished segments: {}", e.toString());
         }
     }
 
@@ -135,10 +197,15 @@ final class SegmentLog implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (end >= segmentBytes) roll();
+            if (active == null || end >= segmentBytes) {
+                roll();
+            } else if (rollDue()) {
+                rollOptional();
+            }
             start = end;
             locations = write(batch);
             if (fsync) active.force(false);
+            freeSpace.appended(end - start);
         } catch (IOException | RuntimeException e) {
             undo(start, e);
             for (Append append : batch) append.done.completeExceptionally(e);
@@ -146,17 +213,35 @@ final class SegmentLog implements AutoCloseable {
         }
         for (int i = 0; i < batch.size(); i++) {
             // Pinned before the caller hears of it, and before any roll could seal the segment.
-            if (batch.get(i).record instanceof LogRecord.Message) segments.pin(locations.get(i).segment());
+            if (batch.get(i).record instanceof LogRecord.Message m) {
+                segments.pin(locations.get(i).segment(), m.contentLength());
+            }
             batch.get(i).done.complete(locations.get(i));
         }
     }
 
+    /**
+     * Rolls only to give space back sooner: if that fails (a full disk), the batch goes on in the active
+     * segment, whose last page may still hold it, and the next try is one reclaimAfter away.
+     */
+    private void rollOptional() {
+        try {
+            roll();
+        } catch (IOException e) {
+            activeSince = System.nanoTime();
+            log.warn("spool cannot start a new segment to reclaim space: {}", e.toString());
+        }
+    }
+
+    /** Starts the next segment (sealing the active one, if any). */
     private void roll() throws IOException {
-        FileChannel next = segments.createActive(activeNumber + 1);
-        active.close();
+        FileChannel next = segments.createActive(nextNumber);
+        if (active != null) active.close();
         active = next;
-        activeNumber++;
+        activeNumber = nextNumber++;
+        activeSince = System.nanoTime();
         end = Segments.HEADER_BYTES;
+        freeSpace.appended(Segments.HEADER_BYTES);
     }
 
     /** Writes the batch at {@code end}, gathering in-memory parts into few writes, and advances {@code end}. */
@@ -207,6 +292,7 @@ final class SegmentLog implements AutoCloseable {
 
     /** Cuts the file back to where the failed batch began; if that fails, stops the log. */
     private void undo(long start, Exception cause) {
+        if (active == null) return; // no segment could be created: nothing was written
         try {
             active.truncate(start);
             if (fsync) active.force(false);

@@ -32,11 +32,13 @@ final class Segments {
     private static final class Segment {
         final long number;
         int pins;
+        long liveBytes;
         boolean sealed;
 
-        Segment(long number, int pins, boolean sealed) {
+        Segment(long number, int pins, long liveBytes, boolean sealed) {
             this.number = number;
             this.pins = pins;
+            this.liveBytes = liveBytes;
             this.sealed = sealed;
         }
     }
@@ -85,11 +87,11 @@ final class Segments {
         return header.getInt(MAGIC.length) == VERSION;
     }
 
-    /** Registers a sealed segment found at open, holding {@code pins} live messages. */
-    void addRecovered(long number, int pins) {
+    /** Registers a sealed segment found at open, holding {@code pins} live messages of {@code liveBytes}. */
+    void addRecovered(long number, int pins, long liveBytes) {
         lock.lock();
         try {
-            segments.addLast(new Segment(number, pins, true));
+            segments.addLast(new Segment(number, pins, liveBytes, true));
         } finally {
             lock.unlock();
         }
@@ -119,30 +121,36 @@ final class Segments {
                 segments.getLast().sealed = true;
                 seals++;
             }
-            segments.addLast(new Segment(number, 0, false));
+            segments.addLast(new Segment(number, 0, 0, false));
         } finally {
             lock.unlock();
         }
         return channel;
     }
 
-    /** One more live message was made durable in segment {@code number}. */
-    void pin(long number) {
+    /** One more live message, of {@code bytes} content, was made durable in segment {@code number}. */
+    void pin(long number, long bytes) {
         lock.lock();
         try {
-            find(number).pins++;
+            Segment segment = find(number);
+            segment.pins++;
+            segment.liveBytes += bytes;
         } finally {
             lock.unlock();
         }
     }
 
-    /** A message of segment {@code number} is finished or moved: deletes the segments no longer needed. */
-    void release(long number) throws IOException {
+    /**
+     * A message of segment {@code number}, of {@code bytes} content, is finished or moved: deletes the segments
+     * no longer needed.
+     */
+    void release(long number, long bytes) throws IOException {
         lock.lock();
         try {
             Segment segment = find(number);
             if (segment.pins <= 0) throw new IllegalStateException("segment " + number + " has no pins");
             segment.pins--;
+            segment.liveBytes -= bytes;
         } finally {
             lock.unlock();
         }
@@ -179,6 +187,16 @@ final class Segments {
         lock.lock();
         try {
             return seals;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when the live content of segment {@code number} is under half of {@code fileBytes}. */
+    boolean mostlyDead(long number, long fileBytes) {
+        lock.lock();
+        try {
+            return find(number).liveBytes * 2 < fileBytes;
         } finally {
             lock.unlock();
         }

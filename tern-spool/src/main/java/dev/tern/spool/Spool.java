@@ -4,7 +4,6 @@ import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -23,6 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable queue: the only hand-off between receiving and delivering (see docs/spool.md).
@@ -35,11 +36,14 @@ import java.util.stream.Stream;
  * <p>A message whose recipients are all final is forgotten at once; its disk space comes back when every
  * message of its segment, and of all older segments, is finished or moved on by {@link Compaction}
  * (docs/spool.md, "Reclaiming"), which runs at open and, while running, on the thread of a {@link #complete}
- * or {@link #defer} once per sealed segment.
+ * or {@link #defer} once per sealed segment. The active segment is sealed at {@code segmentBytes}, or sooner once
+ * it is mostly finished ({@link SpoolSettings#reclaimAfter}), so delivered content leaves the disk within about
+ * that time. New mail is refused ({@link SpoolFullException}) below the free-space reserve
+ * ({@link SpoolSettings#minFreeBytes}), which is left to delivery and state changes.
  * Only one process may open a spool directory at a time; {@link #open} fails otherwise.
  */
 public final class Spool implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Spool.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
 
     private final Path tmp;
     private final SpoolSettings settings;
@@ -47,6 +51,7 @@ public final class Spool implements AutoCloseable {
     private final Segments segments;
     private final SegmentLog log;
     private final Compaction compaction;
+    private final FreeSpace freeSpace;
     private final QueueIdSource ids;
     private final List<Consumer<QueueId>> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -56,12 +61,13 @@ public final class Spool implements AutoCloseable {
     private final Map<QueueId, QueuedMessage> messages = new LinkedHashMap<>();
 
     private Spool(Path directory, SpoolSettings settings, FileChannel lockFile, Segments segments, SegmentLog log,
-                  Recovery recovery) {
+                  FreeSpace freeSpace, Recovery recovery) {
         this.tmp = directory.resolve("tmp");
         this.settings = settings;
         this.lockFile = lockFile;
         this.segments = segments;
         this.log = log;
+        this.freeSpace = freeSpace;
         this.compaction = new Compaction(this, segments);
         this.ids = new QueueIdSource(recovery.newestAccepted().toEpochMilli() + 1);
         for (QueuedMessage message : recovery.live()) messages.put(message.id(), message);
@@ -70,7 +76,10 @@ public final class Spool implements AutoCloseable {
     /**
      * Opens (creating if needed) the spool under {@code directory} and recovers what a crash left: every
      * committed message with a recipient still pending comes back with {@link SpooledMessage#recovered()}
-     * true; an unacknowledged torn tail of the log is cut off; spill files are deleted.
+     * true; an unacknowledged torn tail of the log is cut off; spill files are deleted. Opening writes nothing
+     * (the first segment of this run is created with its first record), so it succeeds on a full disk: new mail
+     * is then refused, while what is queued can be delivered and its space freed. A compaction that fails at open
+     * is logged and leaves the old copies where they are.
      *
      * @throws IOException when another process has the spool open, or a segment is of an unknown format
      */
@@ -97,10 +106,17 @@ public final class Spool implements AutoCloseable {
             var segments = new Segments(directory, settings.fsync(), wrapper);
             Recovery recovery = Recovery.run(directory, segments, settings.fsync());
             segments.reclaim();
-            var log = new SegmentLog(segments, recovery.nextSegment(), settings.fsync(), settings.segmentBytes());
-            var spool = new Spool(directory, settings, lockFile, segments, log, recovery);
-            LOG.log(Level.INFO, "spool opened with {0} pending messages", recovery.live().size());
-            spool.compaction.atOpen();
+            var freeSpace = new FreeSpace(directory, settings.minFreeBytes());
+            var log = new SegmentLog(segments, recovery.nextSegment(), settings, freeSpace);
+            var spool = new Spool(directory, settings, lockFile, segments, log, freeSpace, recovery);
+            LOG.info("spool opened pending={}", recovery.live().size());
+            try {
+                spool.compaction.atOpen();
+            } catch (IOException | RuntimeException e) {
+                // Not a reason to stay down (a full disk is the usual one): the old copies stay, and a later
+                // compaction, or the messages finishing, frees their segments.
+                LOG.warn("spool compaction at open failed; queued mail stays where it is: {}", e.toString());
+            }
             return spool;
         } catch (IOException | RuntimeException e) {
             lockFile.close();
@@ -266,7 +282,7 @@ public final class Spool implements AutoCloseable {
             lock.unlock();
         }
         // Released only once the completion is durable: the segment holding the message may go now.
-        if (finishedIn >= 0) segments.release(finishedIn);
+        if (finishedIn >= 0) segments.release(finishedIn, message.size());
     }
 
     /** Finishes writing what is queued and releases the directory. Writers not yet committed fail. */
@@ -279,8 +295,23 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Called by {@link MessageWriter#commit}: appends the message and waits until it is durable. */
+    /**
+     * True when {@code bytes} more content would leave the free-space reserve ({@link SpoolSettings#minFreeBytes})
+     * free on the spool's file system. Cheap: see {@link FreeSpace}.
+     */
+    boolean hasRoomFor(long bytes) {
+        return freeSpace.hasRoomFor(bytes);
+    }
+
+    /**
+     * Called by {@link MessageWriter#commit}: appends the message and waits until it is durable.
+     *
+     * @throws SpoolFullException when the message would leave less than the reserve free
+     */
     void commit(QueueId id, Envelope envelope, Content content, int contentCrc) throws IOException {
+        if (!freeSpace.hasRoomFor(content.length())) {
+            throw new SpoolFullException("spool file system below its free-space reserve", null);
+        }
         Instant now = Instant.now();
         List<RecipientState> states = envelope.recipients().stream()
                 .map(r -> new RecipientState(r, RecipientState.Status.PENDING, "")).toList();
@@ -297,7 +328,7 @@ public final class Spool implements AutoCloseable {
                 listener.accept(id);
             } catch (RuntimeException e) {
                 // The message is durable and will be found by pending(); a listener's bug must not undo the 250.
-                LOG.log(Level.ERROR, "queue id " + id + ": spool listener failed", e);
+                LOG.error("id={} spool listener failed", id, e);
             }
         }
     }
@@ -376,7 +407,7 @@ public final class Spool implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            segments.release(release);
+            segments.release(release, message.size());
         }
         if (failed != null) throw failed;
     }

@@ -7,8 +7,8 @@
  * thread with group commit, because one fsync shared by many messages is what makes durable acceptance fast
  * on real disks (docs/spool.md has the on-disk format and the crash reasoning).
  *
- * <p>Depends on {@code tern-mail} and the JDK only. The spool's storage is a class, not an interface, until
- * the PostgreSQL spool arrives; the contract tests are written against {@code Spool}'s Javadoc so they can
- * run against both then.
+ * <p>Depends on {@code tern-mail}, the JDK and the SLF4J API (logging, as in every module) only. The spool's
+ * storage is a class, not an interface, until the PostgreSQL spool arrives; the contract tests are written
+ * against {@code Spool}'s Javadoc so they can run against both then.
  */
 package dev.tern.spool;

@@ -1,21 +1,33 @@
 package dev.tern.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tern.app.TernConfig;
+import dev.tern.delivery.DeliverySettings;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailOptions;
+import dev.tern.mail.Mailbox;
+import dev.tern.mail.QueueId;
+import dev.tern.mail.Recipient;
+import dev.tern.mail.ReversePath;
+import dev.tern.spool.MessageWriter;
+import dev.tern.spool.RecipientState;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpoolSettings;
+import java.io.UncheckedIOException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,13 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A full disk under the spool is a temporary condition: the client hears {@code 452 4.3.1} after DATA (RFC 3463
  * §3.4: mail system full; RFC 5321 §4.2.2: 452 insufficient system storage), nothing of the message survives,
- * and mail flows again once there is room. The data directory lives on a 2 MiB tmpfs mounted for the test, so
- * it needs root (CI runs as root) and is skipped otherwise.
+ * and mail flows again once there is room. The spool keeps a free-space reserve for delivery, gives back the
+ * space of delivered mail within seconds, and a restart on a full disk serves, delivers what is queued, frees
+ * its space and then accepts again. The data directory lives on a 2 MiB tmpfs mounted for the test, so it
+ * needs root (CI runs as root) and is skipped otherwise.
  */
 class DiskFullTest {
     private static final int FREE_BYTES = 100 * 1024;
     /** Three times the free space, and well below the spool's in-memory limit (2 MiB). */
     private static final int MESSAGE_LINES = 4_000;
+    /** The reserve of the tests that have one: about one message. */
+    private static final long RESERVE = 256 * 1024;
 
     @TempDir
     Path work;
@@ -42,10 +58,10 @@ class DiskFullTest {
 
     @BeforeEach
     void mountSmallDisk() throws IOException, InterruptedException {
-        assumeTrue(isRoot(), "DiskFullTest needs root to mount a 2 MiB tmpfs (CI runs as root): skipped");
+        RequiredTool.require(isRoot(), "DiskFullTest needs root to mount a 2 MiB tmpfs (CI runs as root)");
         disk = Files.createDirectory(work.resolve("small-disk"));
         String failure = run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", disk.toString());
-        assumeTrue(failure.isEmpty(), "cannot mount a tmpfs here, DiskFullTest skipped: " + failure);
+        RequiredTool.require(failure.isEmpty(), "cannot mount a tmpfs here: " + failure);
         mounted = true;
     }
 
@@ -58,16 +74,82 @@ class DiskFullTest {
         assertThat(failure).as("unmounting %s", disk).isEmpty();
     }
 
+    /** Without a reserve, so that the disk really fills (ENOSPC) under the spool. */
     @Test
     void fullSpoolDiskIsTemporaryAndLeavesNothingBehind() throws IOException, InterruptedException {
-        assertFullDiskIsTemporary(c -> c);
+        assertFullDiskIsTemporary(c -> withSpool(c, c.spool().withMinFreeBytes(0)));
     }
 
     /** The same with content going through a spill file in spool/tmp, which fills the disk while DATA is read. */
     @Test
     void fullSpoolDiskWhileSpillingIsTemporaryToo() throws IOException, InterruptedException {
-        assertFullDiskIsTemporary(c -> new TernConfig(c.dataDirectory(), c.server(), c.session(), c.directory(),
-                new SpoolSettings(true, SpoolSettings.DEFAULT_SEGMENT_BYTES, 16 * 1024), c.delivery()));
+        assertFullDiskIsTemporary(c -> withSpool(c,
+                new SpoolSettings(true, SpoolSettings.DEFAULT_SEGMENT_BYTES, 16 * 1024).withMinFreeBytes(0)));
+    }
+
+    /** The same with the reserve: the spool refuses before the disk is full. */
+    @Test
+    void reserveRefusesBeforeTheDiskIsFull() throws IOException, InterruptedException {
+        assertFullDiskIsTemporary(c -> withSpool(c, c.spool().withMinFreeBytes(FREE_BYTES * 4)));
+    }
+
+    /**
+     * Five messages of about 240 KB each, one after another, on a 2 MiB disk: each is accepted only if the spool
+     * gave back the space of the ones before (they are all in the Maildir, which leaves just room for the next
+     * one and the reserve), and the spool's files shrink to almost nothing within seconds of each delivery.
+     */
+    @Test
+    void deliveredMailLeavesTheSpoolWithinSeconds() throws IOException, InterruptedException {
+        Path data = disk.resolve("data");
+        server = TestServer.start(data, c -> withSpool(c, c.spool().withMinFreeBytes(RESERVE)));
+        for (int i = 1; i <= 5; i++) {
+            Transcript.run(server.port(), transaction("kept-" + i, "250 2.0.0 *"));
+            assertThat(server.awaitMessages("alice", "localhost", i, Duration.ofSeconds(10))).hasSize(i);
+            awaitTrue(() -> segmentBytes(data.resolve("spool")) < 64 * 1024, Duration.ofSeconds(10),
+                    "spool segments reclaimed after delivery " + i);
+        }
+    }
+
+    /**
+     * The disk is full to the last byte while the spool holds queued mail (and the content of a delivered
+     * message, so compaction at open has work it cannot do). Tern starts anyway, without leaving a segment file
+     * behind, and answers 452 to new mail. Once an operator frees about what the queued mail needs, it delivers
+     * it, gives the spool's space back, and then, thanks to that space only, accepts again.
+     */
+    @Test
+    void restartOnAFullDiskServesDeliversFreesSpaceAndAcceptsAgain() throws IOException, InterruptedException {
+        Path data = disk.resolve("data");
+        Path spoolDirectory = data.resolve("spool");
+        int queued = 3;
+        int queuedBytes = 100 * 1024;
+        // A first run makes what a first start makes (the self-signed certificate); the queue it leaves is then
+        // written straight into the spool, as if the server had stopped right after its 250 replies.
+        TestServer.start(data, c -> withSpool(c, c.spool().withMinFreeBytes(RESERVE))).close();
+        try (Spool spool = Spool.open(spoolDirectory, SpoolSettings.defaults().withMinFreeBytes(0))) {
+            QueueId delivered = commit(spool, "delivered-0", 600 * 1024);
+            for (int i = 1; i <= queued; i++) commit(spool, "queued-" + i, queuedBytes);
+            spool.complete(delivered, 0, RecipientState.Status.DELIVERED, "");
+        }
+        Path filler = disk.resolve("filler");
+        fillToTheBrim(filler);
+        List<Path> segmentsBefore = MaildirAudit.list(spoolDirectory).stream()
+                .filter(p -> p.getFileName().toString().startsWith("segment-")).toList();
+
+        server = TestServer.start(data, c -> fastRetries(withSpool(c, c.spool().withMinFreeBytes(RESERVE))));
+        assertThat(MaildirAudit.list(spoolDirectory).stream()
+                .filter(p -> p.getFileName().toString().startsWith("segment-")).toList())
+                .as("segment files after start").isEqualTo(segmentsBefore);
+        Transcript.run(server.port(), transaction("while-full", "452 4.3.1 *"));
+
+        try (FileChannel file = FileChannel.open(filler, StandardOpenOption.WRITE)) {
+            file.truncate(file.size() - queued * queuedBytes - 64 * 1024);
+        }
+        List<Path> delivered = server.awaitMessages("alice", "localhost", queued, Duration.ofSeconds(20));
+        assertThat(delivered).hasSize(queued);
+        assertThat(Files.readString(delivered.getFirst())).contains("X-Test-Id: queued-");
+        awaitTrue(() -> segmentBytes(spoolDirectory) < 64 * 1024, Duration.ofSeconds(10), "spool space given back");
+        Transcript.run(server.port(), transaction("after", "250 2.0.0 *"));
+        assertThat(server.awaitMessages("alice", "localhost", queued + 1, Duration.ofSeconds(10))).hasSize(queued + 1);
     }
 
     private void assertFullDiskIsTemporary(UnaryOperator<TernConfig> change) throws IOException, InterruptedException {
@@ -115,6 +197,80 @@ class DiskFullTest {
         }
         dialog.append("C: end ").append(marker).append("\nC: .\nS: ").append(finalReply).append('\n');
         return dialog.append("C: QUIT\nS: 221 *\n").toString();
+    }
+
+    private static TernConfig withSpool(TernConfig c, SpoolSettings spool) {
+        return new TernConfig(c.dataDirectory(), c.server(), c.session(), c.directory(), spool, c.delivery());
+    }
+
+    /** Deliveries that failed on the full disk are tried again within half a second, not a minute. */
+    private static TernConfig fastRetries(TernConfig c) {
+        var d = c.delivery();
+        return new TernConfig(c.dataDirectory(), c.server(), c.session(), c.directory(), c.spool(),
+                new DeliverySettings(d.concurrency(), Duration.ofMillis(100), Duration.ofMillis(500),
+                        d.maxQueueTime()));
+    }
+
+    /** A message to alice@localhost of {@code size} bytes of content, committed straight into the spool. */
+    private static QueueId commit(Spool spool, String marker, int size) throws IOException {
+        StringBuilder text = new StringBuilder("Subject: queued\r\nX-Test-Id: " + marker + "\r\n\r\n");
+        while (text.length() < size) text.append(marker).append(" the quick brown fox jumps over the lazy dog\r\n");
+        byte[] content = text.toString().getBytes(StandardCharsets.US_ASCII);
+        var envelope = new Envelope(ReversePath.of(Mailbox.of("sender", "client.test")),
+                List.of(Recipient.of(Mailbox.of("alice", "localhost"))), MailOptions.NONE);
+        try (MessageWriter writer = spool.begin()) {
+            writer.write(content, 0, content.length);
+            writer.commit(envelope);
+            return writer.id();
+        }
+    }
+
+    /** Writes {@code filler} until the file system refuses (ENOSPC): no byte left. */
+    private static void fillToTheBrim(Path filler) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate(4096);
+        try (FileChannel file = FileChannel.open(filler, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            // Bounded by the disk: a 2 MiB tmpfs takes at most 512 blocks.
+            for (int i = 0; i < 1_000_000; i++) {
+                try {
+                    file.write(block.clear());
+                } catch (IOException e) {
+                    if (String.valueOf(e.getMessage()).contains("No space left")) break;
+                    throw e;
+                }
+            }
+        }
+        assertThat(Files.getFileStore(filler.getParent()).getUsableSpace()).as("free space after filling")
+                .isLessThan(4096);
+    }
+
+    /** The bytes of the spool's segment files. */
+    private static long segmentBytes(Path spool) {
+        long total = 0;
+        try {
+            for (Path file : MaildirAudit.list(spool)) {
+                if (file.getFileName().toString().startsWith("segment-")) total += sizeOrZero(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return total;
+    }
+
+    private static long sizeOrZero(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return 0; // reclaimed between the listing and here
+        }
+    }
+
+    /** Polls with a deadline: space is given back by the spool's own thread, with no event to await. */
+    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(until);
+            LockSupport.parkNanos(10_000_000);
+        }
     }
 
     /** Writes {@code filler} until the file system has about {@code free} bytes left. */

@@ -8,6 +8,7 @@ import dev.tern.server.ServerSettings;
 import dev.tern.server.SubmissionLimitSettings;
 import dev.tern.server.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
+import dev.tern.spool.SpoolSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,7 @@ final class ConfigSchema {
         limits.rejectUnknown();
         Supplier<DeliverySettings> delivery = readDelivery(top.section("delivery"));
         Supplier<DirectorySettings> directory = DirectorySchema.read(top);
+        SpoolSettings spool = readSpool(top.section("spool"));
         top.rejectUnknown();
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
 
@@ -69,7 +71,7 @@ final class ConfigSchema {
         DirectorySettings directorySettings = build(directory, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, server, sessionSettings, directorySettings,
-                defaults.spool(), deliverySettings, tls, checkSender, authSettings));
+                spool, deliverySettings, tls, checkSender, authSettings));
     }
 
     /**
@@ -160,6 +162,14 @@ final class ConfigSchema {
         int textLine = limits.get("max_text_line", n -> ConfigValues.integer(n, 1000), s.maxTextLine());
         return () -> new SessionSettings(hostname, messageSize, recipients, messages, maxErrors, hops, vrfy, expn,
                 textLine);
+    }
+
+    /** Reads {@code spool.min_free}; checked here (a size, 0 or more), so the record's own check cannot fail. */
+    private SpoolSettings readSpool(Section section) {
+        SpoolSettings d = defaults.spool();
+        long minFree = section.get("min_free", n -> ConfigValues.size(n, 0, Long.MAX_VALUE), d.minFreeBytes());
+        section.rejectUnknown();
+        return d.withMinFreeBytes(minFree);
     }
 
     /**
