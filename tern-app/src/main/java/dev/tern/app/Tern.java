@@ -17,7 +17,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -75,7 +75,7 @@ public final class Tern implements AutoCloseable {
             return directory; // an address literal or odd name: nothing can be addressed there anyway
         }
         if (directory.domains().contains(own)) return directory;
-        Set<Domain> domains = new HashSet<>(directory.domains());
+        Set<Domain> domains = new LinkedHashSet<>(directory.domains()); // in order: the first stays the primary domain
         domains.add(own);
         return new DirectorySettings(domains, directory.anyLocalPart(), directory.users(), directory.aliases(),
                 directory.lists(), directory.subaddressSeparator());

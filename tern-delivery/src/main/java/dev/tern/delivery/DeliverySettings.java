@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * The queue runner's settings.
  *
- * @param concurrency    messages delivered at once
+ * @param concurrency    messages delivered at once: each holds its slot through about three fsyncs (the file,
+ *                       the shared one of {@code new/}, the spool's shared commit), so keeping pace with a
+ *                       burst of N accepting sessions takes several slots per session
  * @param firstRetry     delay after the first temporary failure; doubles each attempt
  * @param maxRetry       the longest delay between attempts
  * @param maxQueueTime   how long a message may stay queued before it bounces (RFC 5321 §4.5.4.1: 4-5 days)
@@ -21,6 +23,7 @@ public record DeliverySettings(int concurrency, Duration firstRetry, Duration ma
     }
 
     public static DeliverySettings defaults() {
-        return new DeliverySettings(16, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(5));
+        // 64: at 16, a burst from 10 sessions (~1,000 msgs/s) filled every slot and queued up behind the fsyncs.
+        return new DeliverySettings(64, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(5));
     }
 }

@@ -21,8 +21,11 @@ import java.util.Set;
  *       ({@link Mailbox#canonicalLocalPart()}).</li>
  *   <li>A configured user, alias or list matches exactly.</li>
  *   <li>Otherwise {@code base+tag} is tried as {@code base} (sub-addressing, with the configured separator).</li>
- *   <li>Otherwise {@code postmaster} is a user (RFC 5321 §4.5.1), and with {@code anyLocalPart} so is every
- *       other local part.</li>
+ *   <li>Otherwise {@code postmaster} (RFC 5321 §4.5.1) is the primary domain's postmaster (the first
+ *       configured domain): its alias, list or user if configured, else a user there. So the postmaster of a
+ *       domain with none of its own, such as the server's hostname that a bare {@code <postmaster>} names,
+ *       reaches the configured one, as Postfix's aliases serve every {@code $mydestination} domain.</li>
+ *   <li>Otherwise, with {@code anyLocalPart}, every other local part is a user.</li>
  *   <li>Otherwise the address is unknown.</li>
  * </ol>
  * Aliases and lists expand recursively: local targets resolve by the same rules, remote targets are collected,
@@ -37,6 +40,7 @@ public final class Directory {
 
     private final Set<Domain> domains;
     private final List<Domain> domainsByName;
+    private final Mailbox postmaster;
     private final boolean anyLocalPart;
     private final Set<Mailbox> users;
     private final Map<Mailbox, List<Mailbox>> aliases;
@@ -50,6 +54,7 @@ public final class Directory {
         domains = settings.domains();
         domainsByName = domains.stream().sorted(Comparator.comparing(Domain::name)).toList();
         anyLocalPart = settings.anyLocalPart();
+        postmaster = new Mailbox(POSTMASTER, settings.primaryDomain());
         users = Set.copyOf(settings.users().stream().map(Directory::canonical).toList());
         aliases = canonicalKeys(settings.aliases());
         lists = canonicalKeys(settings.lists());
@@ -150,7 +155,8 @@ public final class Directory {
             } catch (IllegalArgumentException e) {
                 return List.of(); // not a possible local part anywhere, so it names nobody
             }
-            find(canonical(candidate)).ifPresent(matches::add);
+            // Distinct: the postmasters of several domains may be one and the same.
+            find(canonical(candidate)).filter(found -> !matches.contains(found)).ifPresent(matches::add);
         }
         return matches;
     }
@@ -161,8 +167,10 @@ public final class Directory {
         Optional<Mailbox> base = withoutSubaddress(key);
         if (base.isPresent() && isConfigured(base.get())) return base;
         Mailbox plain = base.orElse(key);
-        // RFC 5321 §4.5.1: every local domain accepts mail for "postmaster", configured or not.
-        if (anyLocalPart || plain.localPart().equals(POSTMASTER)) return Optional.of(plain);
+        // RFC 5321 §4.5.1: every local domain accepts mail for "postmaster", configured or not; one that has
+        // no postmaster of its own shares the primary domain's, so that mail reaches someone who reads it.
+        if (plain.localPart().equals(POSTMASTER)) return Optional.of(postmaster);
+        if (anyLocalPart) return Optional.of(plain);
         return Optional.empty();
     }
 

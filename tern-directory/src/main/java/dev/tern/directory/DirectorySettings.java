@@ -3,8 +3,10 @@ package dev.tern.directory;
 import dev.tern.mail.Domain;
 import dev.tern.mail.Mailbox;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +18,9 @@ import java.util.Set;
  * alias and list must be at one of {@code domains}, and no address may be more than one of user, alias and
  * list; a settings record that breaks these rules is a configuration error and is refused here.
  *
- * @param domains           local domains
+ * @param domains           local domains, in the order given (a {@link java.util.LinkedHashSet} or a config
+ *                          file's list); the first is the primary domain, whose postmaster answers for every
+ *                          local domain that has none of its own ({@link Directory})
  * @param anyLocalPart      every local part at a local domain is a user (the no-config default)
  * @param users             canonical user mailboxes
  * @param aliases           alias address to its targets (local or remote)
@@ -31,7 +35,9 @@ public record DirectorySettings(Set<Domain> domains, boolean anyLocalPart, Set<M
             throw new IllegalArgumentException("null in directory settings");
         }
         if (subaddressSeparator.contains("@")) throw new IllegalArgumentException("'@' as sub-address separator");
-        domains = Set.copyOf(domains);
+        if (domains.isEmpty()) throw new IllegalArgumentException("no local domain");
+        // Kept in order, not Set.copyOf: the first domain is the primary one.
+        domains = Collections.unmodifiableSet(new LinkedHashSet<>(domains));
         users = Set.copyOf(users);
         aliases = deepCopy(aliases);
         lists = deepCopy(lists);
@@ -44,6 +50,11 @@ public record DirectorySettings(Set<Domain> domains, boolean anyLocalPart, Set<M
                 throw new IllegalArgumentException("configured more than once: " + address);
             }
         }
+    }
+
+    /** The primary domain: the first of {@link #domains}. */
+    public Domain primaryDomain() {
+        return domains.iterator().next();
     }
 
     public static DirectorySettings defaults() {

@@ -53,12 +53,13 @@ class DirectoryTest {
             team@example.com                 | LIST alice@example.com,bob@example.com,carol@other.example / ext@remote.example
             all@other.example                | LIST alice@example.com,bob@example.com,carol@other.example / ext@remote.example
             empty@other.example              | UNKNOWN
-            # RFC 5321 §4.5.1: postmaster at every local domain, configured or not, in any case
+            # RFC 5321 §4.5.1: postmaster at every local domain, configured or not, in any case; a domain with
+            # no postmaster of its own shares the primary domain's (example.com, the first)
             postmaster@example.com           | ALIAS alice@example.com
             PostMaster@example.com           | ALIAS alice@example.com
-            postmaster@other.example         | USER postmaster@other.example
-            POSTMASTER@bücher.example        | USER postmaster@xn--bcher-kva.example
-            postmaster+x@other.example       | USER postmaster@other.example
+            postmaster@other.example         | ALIAS alice@example.com
+            POSTMASTER@bücher.example        | ALIAS alice@example.com
+            postmaster+x@other.example       | ALIAS alice@example.com
             postmaster@remote.example        | REMOTE
             # RFC 5890: U-labels and A-labels are the same domain
             jörg@xn--bcher-kva.example       | USER jörg@xn--bcher-kva.example
@@ -77,6 +78,9 @@ class DirectoryTest {
             sales@example.com         | ALIAS alice@example.com / x@remote.example
             sales+x@example.com       | ALIAS alice@example.com / x@remote.example
             postmaster@localhost      | USER postmaster@localhost
+            # the primary domain (localhost, the first) holds the postmaster of every other local domain
+            postmaster@example.com    | USER postmaster@localhost
+            PostMaster+x@example.com  | USER postmaster@localhost
             anyone@remote.example     | REMOTE
             """)
     void resolvesEveryLocalPartWhenOpen(String address, String expected) {
@@ -147,6 +151,20 @@ class DirectoryTest {
     }
 
     @Test
+    void aDomainsOwnPostmasterWinsAndTheFirstDomainHoldsTheRest() {
+        // zz.example is listed first, so it is the primary domain although it sorts last.
+        Directory directory = new Directory(new DirectorySettings(
+                Fixtures.domains("zz.example", "aa.example", "mx.aa.example"), false,
+                Set.of(mailbox("root@zz.example"), mailbox("hostmaster@aa.example")),
+                Map.of(mailbox("postmaster@zz.example"), List.of(mailbox("root@zz.example")),
+                        mailbox("postmaster@aa.example"), List.of(mailbox("hostmaster@aa.example"))),
+                Map.of(), "+"));
+        assertThat(describe(directory.resolve(mailbox("postmaster@aa.example")))).isEqualTo("ALIAS hostmaster@aa.example");
+        assertThat(describe(directory.resolve(mailbox("postmaster@mx.aa.example")))).isEqualTo("ALIAS root@zz.example");
+        assertThat(describe(directory.resolve(mailbox("Postmaster@zz.example")))).isEqualTo("ALIAS root@zz.example");
+    }
+
+    @Test
     void subaddressingCanBeTurnedOff() {
         Directory plain = new Directory(new DirectorySettings(Set.of(Domain.parse("example.com")), false,
                 Set.of(mailbox("bob@example.com")), Map.of(), Map.of(), ""));
@@ -164,5 +182,7 @@ class DirectoryTest {
         assertThatThrownBy(() -> new Directory(new DirectorySettings(local, false, Set.of(),
                 Map.of(mailbox("a@example.com"), List.of(mailbox("typo@example.com"))), Map.of(), "+")))
                 .hasMessageContaining("unknown typo@example.com");
+        assertThatThrownBy(() -> new DirectorySettings(Set.of(), true, Set.of(), Map.of(), Map.of(), "+"))
+                .hasMessageContaining("no local domain");
     }
 }

@@ -3,6 +3,7 @@ package dev.tern.directory;
 import dev.tern.mail.Domain;
 import dev.tern.mail.Mailbox;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,13 @@ final class Fixtures {
         return Mailbox.of(address.substring(0, at), address.substring(at + 1));
     }
 
+    /** Local domains in this order: the first is the primary domain. */
+    static Set<Domain> domains(String... names) {
+        Set<Domain> domains = new LinkedHashSet<>();
+        for (String name : names) domains.add(Domain.parse(name));
+        return domains;
+    }
+
     static List<Mailbox> mailboxes(String... addresses) {
         return Arrays.stream(addresses).map(Fixtures::mailbox).toList();
     }
@@ -24,7 +32,7 @@ final class Fixtures {
     /** Strict mode: only configured addresses (and postmaster) exist. */
     static DirectorySettings strict() {
         return new DirectorySettings(
-                Set.of(Domain.parse("example.com"), Domain.parse("other.example"), Domain.parse("bücher.example")),
+                domains("example.com", "other.example", "bücher.example"),
                 false,
                 Set.copyOf(mailboxes("alice@example.com", "bob@example.com", "Dave@Example.COM",
                         "carol@other.example", "info+sales@example.com", "jörg@bücher.example",
@@ -55,7 +63,7 @@ final class Fixtures {
 
     /** The no-config mode: every local part at a local domain is a user. */
     static DirectorySettings open() {
-        return new DirectorySettings(Set.of(Domain.parse("localhost"), Domain.parse("example.com")), true,
+        return new DirectorySettings(domains("localhost", "example.com"), true,
                 Set.of(), Map.of(mailbox("sales@example.com"), mailboxes("alice@example.com", "x@remote.example")),
                 Map.of(), "+");
     }

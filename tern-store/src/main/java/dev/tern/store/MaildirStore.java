@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A delivery writes {@code tmp/<unique>}, forces it to disk, renames it into {@code new/<unique>} and forces
  * {@code new/}, so the message is durable when {@link #deliver} returns and a reader never sees it half
  * written. {@code <unique>} is {@code <epochSeconds>.<deliveryId>.<hostname>}: the delivery id in the name is
- * what makes a repeated delivery recognizable. Thread-safe without locks: concurrent deliveries have distinct
- * delivery ids (the {@link MailStore} contract), hence distinct files.
+ * what makes a repeated delivery recognizable. Thread-safe: concurrent deliveries have distinct delivery ids
+ * (the {@link MailStore} contract), hence distinct files; concurrent deliveries into one mailbox share the
+ * fsync of its {@code new/} ({@link DirectorySync}), which is what lets delivery keep pace with a burst.
  */
 public final class MaildirStore implements MailStore {
     private static final List<String> SUBDIRECTORIES = List.of("tmp", "new", "cur");
@@ -35,7 +36,11 @@ public final class MaildirStore implements MailStore {
 
     private final MaildirSettings settings;
     private final Clock clock;
-    private final Set<Path> swept = ConcurrentHashMap.newKeySet();
+    /**
+     * The mailboxes known to exist (created or checked, and their tmp/ swept, once per process), each with the
+     * group commit of its new/. One small entry per mailbox delivered to since start.
+     */
+    private final Map<Path, DirectorySync> prepared = new ConcurrentHashMap<>();
 
     public MaildirStore(MaildirSettings settings) {
         this(settings, Clock.systemUTC());
@@ -77,21 +82,21 @@ public final class MaildirStore implements MailStore {
     public void deliver(Mailbox user, String deliveryId, InputStream content, boolean checkExisting)
             throws IOException {
         MaildirNames.requireDeliveryId(deliveryId);
-        Path maildir = prepare(user);
+        Path maildir = directory(user);
+        prepare(maildir);
         if (checkExisting && contains(maildir, deliveryId)) return;
         String unique = MaildirNames.uniqueName(clock.instant().getEpochSecond(), deliveryId, settings.hostname());
         Path tmp = maildir.resolve("tmp").resolve(unique);
-        Path fresh = maildir.resolve("new");
         // A retry after a crash may find its own half-written tmp file from the same second: it is ours (one
         // attempt per delivery id at a time), and never visible as a message, so it goes.
         if (checkExisting) Files.deleteIfExists(tmp);
+        FileChannel file = create(maildir, tmp);
         try {
-            // CREATE_NEW: a leftover or concurrent file of the same name is an error, never overwritten.
-            try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (file) {
                 CrlfToLf.copy(content, file, new byte[CrlfToLf.BUFFER_SIZE]);
                 file.force(true);
             }
-            Files.move(tmp, fresh.resolve(unique), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, maildir.resolve("new").resolve(unique), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(tmp);
@@ -100,7 +105,7 @@ public final class MaildirStore implements MailStore {
             }
             throw e;
         }
-        syncDirectory(fresh); // the rename is durable only once new/ itself is on disk
+        prepare(maildir).sync(); // the rename is durable only once new/ itself is on disk; shared with concurrent deliveries
     }
 
     /**
@@ -123,18 +128,36 @@ public final class MaildirStore implements MailStore {
         return List.copyOf(messages);
     }
 
-    private Path prepare(Mailbox user) throws IOException {
-        Path maildir = directory(user);
-        if (SUBDIRECTORIES.stream().allMatch(sub -> Files.isDirectory(maildir.resolve(sub)))) {
-            if (swept.add(maildir)) sweepTmp(maildir); // once per mailbox and process: cheap, and enough
-            return maildir;
+    /** Creates the tmp/ file; CREATE_NEW: a leftover or concurrent file of the same name is an error. */
+    private FileChannel create(Path maildir, Path tmp) throws IOException {
+        try {
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            // The mailbox went away since it was prepared (removed by hand): make it again, once.
+            prepared.remove(maildir);
+            prepare(maildir);
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
-        for (String sub : SUBDIRECTORIES) Files.createDirectories(maildir.resolve(sub));
-        // New directory entries must survive a crash as surely as the message renamed into them.
-        syncDirectory(maildir);
-        syncDirectory(maildir.getParent());
-        syncDirectory(settings.root());
-        return maildir;
+    }
+
+    /**
+     * Makes sure the mailbox exists, once per mailbox and process (a known mailbox costs no system call), and
+     * returns the group commit of its {@code new/}.
+     */
+    private DirectorySync prepare(Path maildir) throws IOException {
+        DirectorySync known = prepared.get(maildir);
+        if (known != null) return known;
+        if (SUBDIRECTORIES.stream().allMatch(sub -> Files.isDirectory(maildir.resolve(sub)))) {
+            sweepTmp(maildir); // once per mailbox and process: cheap, and enough
+        } else {
+            for (String sub : SUBDIRECTORIES) Files.createDirectories(maildir.resolve(sub));
+            // New directory entries must survive a crash as surely as the message renamed into them.
+            DirectorySync.force(maildir);
+            DirectorySync.force(maildir.getParent());
+            DirectorySync.force(settings.root());
+        }
+        // Two first deliveries may both get here: both did the same idempotent work, and one sync object wins.
+        return prepared.computeIfAbsent(maildir, dir -> new DirectorySync(dir.resolve("new")));
     }
 
     /**
@@ -174,12 +197,5 @@ public final class MaildirStore implements MailStore {
             return List.of(); // no mailbox yet: nothing delivered
         }
         return entries;
-    }
-
-    /** Forces a directory's entries to disk (Linux allows fsync on a directory opened for reading). */
-    private static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
     }
 }

@@ -165,6 +165,17 @@ class MaildirStoreTest {
     }
 
     @Test
+    void mailboxRemovedAfterAnEarlierDeliveryIsMadeAgain() throws IOException {
+        // The store remembers mailboxes it made; one deleted by hand meanwhile must not fail delivery.
+        store.deliver(ALICE, "Q1", stream("one\r\n"), false);
+        try (Stream<Path> tree = Files.walk(store.directory(ALICE))) {
+            for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(path);
+        }
+        store.deliver(ALICE, "Q2", stream("two\r\n"), false);
+        assertThat(store.list(ALICE)).extracting(StoredMessage::uniqueName).containsExactly("1700000000.Q2.mx.test");
+    }
+
+    @Test
     void largeMessageArrivesIntact() throws IOException {
         Random random = new Random(5321);
         StringBuilder crlf = new StringBuilder();
