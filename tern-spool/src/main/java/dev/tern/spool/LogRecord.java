@@ -16,7 +16,7 @@ sealed interface LogRecord {
     /** A committed message: envelope, state at the time of writing, and the length and CRC32C of its content,
      * which follows the record's metadata in the log. */
     record Message(QueueId id, Instant accepted, Envelope envelope, List<RecipientState> recipients, int attempts,
-                   Instant nextAttempt, long contentLength, int contentCrc) implements LogRecord {
+                   Instant nextAttempt, long contentLength, int contentCrc, int flags) implements LogRecord {
         public Message {
             recipients = List.copyOf(recipients);
             if (recipients.size() != envelope.recipients().size()) {
@@ -33,6 +33,15 @@ sealed interface LogRecord {
         }
     }
 
-    /** An attempt failed temporarily; the still pending recipients wait until {@code nextAttempt}. */
+    /**
+     * An attempt failed temporarily; the still pending recipients wait until {@code nextAttempt}. An empty
+     * {@code diagnostic} leaves each recipient's own (from its {@link Attempt}) as it is.
+     */
     record Defer(QueueId id, Instant nextAttempt, String diagnostic) implements LogRecord {}
+
+    /** Recipient {@code index} was tried: its history grows, and while pending its diagnostic is the attempt's. */
+    record Attempt(QueueId id, int index, RecipientState.Attempt attempt) implements LogRecord {}
+
+    /** The message's flags are now {@code flags} ({@link SpooledMessage#HELD}, {@link SpooledMessage#DELAY_WARNED}). */
+    record Flags(QueueId id, int flags) implements LogRecord {}
 }

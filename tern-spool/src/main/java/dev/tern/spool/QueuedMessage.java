@@ -22,6 +22,7 @@ final class QueuedMessage {
     private final boolean recovered;
     private int attempts;
     private Instant nextAttempt;
+    private int flags;
     private SegmentLog.Location location;
     /** State records of this message appended to the log and not yet applied here, in log order. */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -38,6 +39,7 @@ final class QueuedMessage {
         this.recovered = recovered;
         this.attempts = record.attempts();
         this.nextAttempt = record.nextAttempt();
+        this.flags = record.flags();
         this.location = location;
     }
 
@@ -47,6 +49,10 @@ final class QueuedMessage {
 
     Instant accepted() {
         return accepted;
+    }
+
+    RecipientState recipient(int index) {
+        return recipients.get(index);
     }
 
     int recipientCount() {
@@ -75,17 +81,32 @@ final class QueuedMessage {
         if (index < 0 || index >= recipients.size()) return false;
         RecipientState state = recipients.get(index);
         if (state.status() == RecipientState.Status.PENDING) {
-            recipients.set(index, new RecipientState(state.recipient(), status, diagnostic));
+            recipients.set(index, state.with(status, diagnostic));
         }
         return true;
     }
 
-    /** Counts a failed attempt; the diagnostic goes to every recipient still pending. */
+    /** Counts a failed attempt; a non-empty diagnostic goes to every recipient still pending. */
     void defer(Instant next, String diagnostic) {
         attempts++;
         nextAttempt = next;
-        recipients.replaceAll(s -> s.status() == RecipientState.Status.PENDING
-                ? new RecipientState(s.recipient(), s.status(), diagnostic) : s);
+        if (diagnostic.isEmpty()) return;
+        recipients.replaceAll(s -> s.status() == RecipientState.Status.PENDING ? s.with(s.status(), diagnostic) : s);
+    }
+
+    /** Adds an attempt to recipient {@code index}'s history; false when there is no such recipient. */
+    boolean attempted(int index, RecipientState.Attempt attempt) {
+        if (index < 0 || index >= recipients.size()) return false;
+        recipients.set(index, recipients.get(index).plus(attempt));
+        return true;
+    }
+
+    void flags(int newFlags) {
+        flags = newFlags;
+    }
+
+    int flags() {
+        return flags;
     }
 
     /**
@@ -126,11 +147,11 @@ final class QueuedMessage {
     }
 
     SpooledMessage snapshot() {
-        return new SpooledMessage(id, envelope, recipients, accepted, attempts, nextAttempt, size, recovered);
+        return new SpooledMessage(id, envelope, recipients, accepted, attempts, nextAttempt, size, recovered, flags);
     }
 
     /** This message as a record carrying all its current state, for compaction to write again. */
     LogRecord.Message toRecord() {
-        return new LogRecord.Message(id, accepted, envelope, recipients, attempts, nextAttempt, size, contentCrc);
+        return new LogRecord.Message(id, accepted, envelope, recipients, attempts, nextAttempt, size, contentCrc, flags);
     }
 }

@@ -22,7 +22,8 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * Encodes and decodes the log's records, format version 1 (docs/spool.md is the reference; change both).
+ * Encodes and decodes the log's records, format version 2 (docs/spool.md is the reference; change both). Version
+ * 1's records are still read: its message record (type 1) lacks the attempt history and flags of type 4.
  *
  * <p>A record is a frame {@code u32 metaLength, u32 crc32c(metaLength bytes + meta)} followed by the meta
  * and, for a message, its content. The meta starts with a type byte. Integers are big-endian, strings are
@@ -37,6 +38,9 @@ final class RecordCodec {
     private static final byte MESSAGE = 1;
     private static final byte COMPLETE = 2;
     private static final byte DEFER = 3;
+    private static final byte MESSAGE_V2 = 4;
+    private static final byte ATTEMPT = 5;
+    private static final byte FLAGS = 6;
     private static final List<Notify> NOTIFY_BITS = List.of(Notify.NEVER, Notify.SUCCESS, Notify.FAILURE, Notify.DELAY);
 
     private RecordCodec() {}
@@ -60,6 +64,17 @@ final class RecordCodec {
                     writeString(out, d.id().value());
                     writeInstant(out, d.nextAttempt());
                     writeString(out, d.diagnostic());
+                }
+                case LogRecord.Attempt a -> {
+                    out.writeByte(ATTEMPT);
+                    writeString(out, a.id().value());
+                    out.writeInt(a.index());
+                    writeAttempt(out, a.attempt());
+                }
+                case LogRecord.Flags f -> {
+                    out.writeByte(FLAGS);
+                    writeString(out, f.id().value());
+                    out.writeInt(f.flags());
                 }
             }
         } catch (IOException e) {
@@ -89,7 +104,10 @@ final class RecordCodec {
         try {
             byte type = meta.get();
             return switch (type) {
-                case MESSAGE -> readMessage(meta);
+                case MESSAGE -> readMessage(meta, false);
+                case MESSAGE_V2 -> readMessage(meta, true);
+                case ATTEMPT -> new LogRecord.Attempt(new QueueId(readString(meta)), meta.getInt(), readAttempt(meta));
+                case FLAGS -> new LogRecord.Flags(new QueueId(readString(meta)), meta.getInt());
                 case COMPLETE -> new LogRecord.Complete(new QueueId(readString(meta)), meta.getInt(),
                         status(meta.get()), readString(meta));
                 case DEFER -> new LogRecord.Defer(new QueueId(readString(meta)), readInstant(meta), readString(meta));
@@ -101,7 +119,7 @@ final class RecordCodec {
     }
 
     private static void writeMessage(DataOutputStream out, LogRecord.Message m) throws IOException {
-        out.writeByte(MESSAGE);
+        out.writeByte(MESSAGE_V2);
         writeString(out, m.id().value());
         writeInstant(out, m.accepted());
         Envelope envelope = m.envelope();
@@ -131,12 +149,25 @@ final class RecordCodec {
             RecipientState state = m.recipients().get(i);
             out.writeByte(statusCode(state.status()));
             writeString(out, state.diagnostic());
+            out.writeShort(state.history().size());
+            for (RecipientState.Attempt attempt : state.history()) writeAttempt(out, attempt);
         }
         out.writeLong(m.contentLength());
         out.writeInt(m.contentCrc());
+        out.writeInt(m.flags());
     }
 
-    private static LogRecord.Message readMessage(ByteBuffer in) {
+    private static void writeAttempt(DataOutputStream out, RecipientState.Attempt attempt) throws IOException {
+        writeInstant(out, attempt.at());
+        writeString(out, attempt.host());
+        writeString(out, attempt.diagnostic());
+    }
+
+    private static RecipientState.Attempt readAttempt(ByteBuffer in) {
+        return new RecipientState.Attempt(readInstant(in), readString(in), readString(in));
+    }
+
+    private static LogRecord.Message readMessage(ByteBuffer in, boolean v2) {
         QueueId id = new QueueId(readString(in));
         Instant accepted = readInstant(in);
         ReversePath from = switch (in.get()) {
@@ -161,10 +192,20 @@ final class RecordCodec {
             }
             var recipient = new Recipient(mailbox, notify, readString(in));
             recipients.add(recipient);
-            states.add(new RecipientState(recipient, status(in.get()), readString(in)));
+            RecipientState.Status status = status(in.get());
+            String diagnostic = readString(in);
+            List<RecipientState.Attempt> history = new ArrayList<>();
+            if (v2) {
+                int attemptCount = in.getShort() & 0xffff;
+                for (int k = 0; k < attemptCount; k++) history.add(readAttempt(in));
+            }
+            states.add(new RecipientState(recipient, status, diagnostic, history));
         }
+        long contentLength = in.getLong();
+        int contentCrc = in.getInt();
+        int flags = v2 ? in.getInt() : 0;
         return new LogRecord.Message(id, accepted, new Envelope(from, recipients, options), states, attempts,
-                nextAttempt, in.getLong(), in.getInt());
+                nextAttempt, contentLength, contentCrc, flags);
     }
 
     private static int statusCode(RecipientState.Status status) {

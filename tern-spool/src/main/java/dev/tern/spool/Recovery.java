@@ -47,6 +47,14 @@ record Recovery(List<QueuedMessage> live, long nextSegment, Instant newestAccept
                     QueuedMessage message = messages.get(d.id());
                     if (message != null) message.defer(d.nextAttempt(), d.diagnostic());
                 }
+                case LogRecord.Attempt a -> {
+                    QueuedMessage message = messages.get(a.id());
+                    if (message != null) message.attempted(a.index(), a.attempt());
+                }
+                case LogRecord.Flags f -> {
+                    QueuedMessage message = messages.get(f.id());
+                    if (message != null) message.flags(f.flags());
+                }
             }
         };
         List<Long> kept = new ArrayList<>();

@@ -40,7 +40,7 @@ final class SegmentReader {
             ByteBuffer header = ByteBuffer.allocate(Segments.HEADER_BYTES);
             readFully(channel, header, 0);
             if (!Segments.isCurrentHeader(header.flip())) {
-                throw new IOException("not a version " + Segments.VERSION + " spool segment: " + path);
+                throw new IOException("not a version 1 or " + Segments.VERSION + " spool segment: " + path);
             }
             long position = Segments.HEADER_BYTES;
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK);

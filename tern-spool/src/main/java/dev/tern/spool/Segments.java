@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 final class Segments {
     static final int HEADER_BYTES = 16;
-    static final int VERSION = 1;
+    /** Written in new segments; version 1 segments (no attempt history, no flags) are still read. */
+    static final int VERSION = 2;
     private static final byte[] MAGIC = {'T', 'E', 'R', 'N', 'S', 'P', 'O', 'L'};
     private static final Pattern NAME = Pattern.compile("segment-(\\d{12})\\.log");
 
@@ -84,7 +85,8 @@ final class Segments {
         for (int i = 0; i < MAGIC.length; i++) {
             if (header.get(i) != MAGIC[i]) return false;
         }
-        return header.getInt(MAGIC.length) == VERSION;
+        int version = header.getInt(MAGIC.length);
+        return version == 1 || version == VERSION;
     }
 
     /** Registers a sealed segment found at open, holding {@code pins} live messages of {@code liveBytes}. */

@@ -245,6 +245,86 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
+     * Several state changes of one message at once, durable on return, sharing one flush: the attempts of its
+     * recipients, their final statuses, a deferral, its flags, applied in the order given. One delivery attempt
+     * of a message with many recipients is one call. If it throws IOException, none of the changes that failed
+     * to reach the disk is applied (those before the failure may be) and it may be retried: each change is
+     * idempotent or only adds history.
+     *
+     * @throws NoSuchElementException   when no message with a pending recipient has this id
+     * @throws IllegalArgumentException when a recipient index is out of range or a completion is PENDING
+     */
+    public void update(QueueId id, List<Change> changes) throws IOException {
+        if (changes.isEmpty()) return;
+        CompletableFuture<SegmentLog.Location> last = null;
+        QueuedMessage message;
+        lock.lock();
+        try {
+            message = require(id);
+            for (Change change : changes) {
+                if (change.index() >= message.recipientCount()) {
+                    throw new IllegalArgumentException("no recipient " + change.index() + " in " + id);
+                }
+            }
+            for (Change change : changes) {
+                last = log.append(change.record(id), Content.NONE);
+                message.expect(last, () -> change.applyTo(message));
+            }
+        } finally {
+            lock.unlock();
+        }
+        awaitAndSettle(message, last);
+        compaction.afterChange();
+    }
+
+    /** One state change of a message, for {@link #update}. */
+    public sealed interface Change {
+        /** Recipient {@code index} was tried: history, and while pending its diagnostic. */
+        record Attempted(int index, RecipientState.Attempt attempt) implements Change {}
+
+        /** Recipient {@code index} reached a final status (as {@link #complete}). */
+        record Completed(int index, RecipientState.Status status, String diagnostic) implements Change {
+            public Completed {
+                if (status == RecipientState.Status.PENDING) throw new IllegalArgumentException("PENDING is not final");
+            }
+        }
+
+        /** The attempt counts as failed; the pending recipients wait until {@code nextAttempt} (as {@link #defer},
+         * keeping each recipient's own diagnostic). */
+        record Deferred(Instant nextAttempt) implements Change {}
+
+        /** The message's flags ({@link SpooledMessage#HELD}, {@link SpooledMessage#DELAY_WARNED}) become these. */
+        record Flagged(int flags) implements Change {}
+
+        private int index() {
+            return switch (this) {
+                case Attempted a -> a.index();
+                case Completed c -> c.index();
+                case Deferred d -> -1;
+                case Flagged f -> -1;
+            };
+        }
+
+        private LogRecord record(QueueId id) {
+            return switch (this) {
+                case Attempted a -> new LogRecord.Attempt(id, a.index(), a.attempt());
+                case Completed c -> new LogRecord.Complete(id, c.index(), c.status(), c.diagnostic());
+                case Deferred d -> new LogRecord.Defer(id, d.nextAttempt(), "");
+                case Flagged f -> new LogRecord.Flags(id, f.flags());
+            };
+        }
+
+        private void applyTo(QueuedMessage message) {
+            switch (this) {
+                case Attempted a -> message.attempted(a.index(), a.attempt());
+                case Completed c -> message.complete(c.index(), c.status(), c.diagnostic());
+                case Deferred d -> message.defer(d.nextAttempt(), "");
+                case Flagged f -> message.flags(f.flags());
+            }
+        }
+    }
+
+    /**
      * Waits for a state record of {@code message} and then applies it in memory, or, if it failed, drops it
      * and throws: memory changes only once the record is durable, so a failed {@link #complete} or
      * {@link #defer} leaves the message as it was (still pending, still pinned) and may be retried.
@@ -315,7 +395,7 @@ public final class Spool implements AutoCloseable {
         Instant now = Instant.now();
         List<RecipientState> states = envelope.recipients().stream()
                 .map(r -> new RecipientState(r, RecipientState.Status.PENDING, "")).toList();
-        var record = new LogRecord.Message(id, now, envelope, states, 0, now, content.length(), contentCrc);
+        var record = new LogRecord.Message(id, now, envelope, states, 0, now, content.length(), contentCrc, 0);
         SegmentLog.Location location = SegmentLog.await(log.append(record, content));
         lock.lock();
         try {

@@ -13,10 +13,24 @@ import java.util.List;
  * @param nextAttempt when the next attempt is due ({@code accepted} for a new message)
  * @param recovered   true when the spool found this message at open() and it may have been partly delivered
  *                    before a crash (deliverers then check for an existing copy)
+ * @param flags       {@link #HELD}, {@link #DELAY_WARNED}
  */
 public record SpooledMessage(QueueId id, Envelope envelope, List<RecipientState> recipients, Instant accepted,
-                             int attempts, Instant nextAttempt, long size, boolean recovered) {
+                             int attempts, Instant nextAttempt, long size, boolean recovered, int flags) {
+    /** An operator holds the message (like Postfix's hold queue): it is not delivered until released. */
+    public static final int HELD = 1;
+    /** The sender was sent a delay warning for it (RFC 3464 "delayed"): at most one per message. */
+    public static final int DELAY_WARNED = 2;
+
     public SpooledMessage {
         recipients = List.copyOf(recipients);
+    }
+
+    public boolean held() {
+        return (flags & HELD) != 0;
+    }
+
+    public boolean delayWarned() {
+        return (flags & DELAY_WARNED) != 0;
     }
 }

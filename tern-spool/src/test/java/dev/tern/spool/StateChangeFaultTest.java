@@ -136,7 +136,7 @@ class StateChangeFaultTest {
         try (Spool spool = Spool.open(dir, Fixtures.NO_FSYNC)) {
             QueueId id = commit(spool, envelope(3), content("order", 10));
             message = new QueuedMessage(new LogRecord.Message(id, FIRST, envelope(3),
-                    spool.read(id).recipients(), 0, FIRST, 10, 0), new SegmentLog.Location(1, 100), false);
+                    spool.read(id).recipients(), 0, FIRST, 10, 0, 0), new SegmentLog.Location(1, 100), false);
         }
         var first = new CompletableFuture<SegmentLog.Location>();
         var failed = new CompletableFuture<SegmentLog.Location>();

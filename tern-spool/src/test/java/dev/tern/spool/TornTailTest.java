@@ -125,9 +125,9 @@ class TornTailTest {
         bytes[11] = 9; // version 9
         Files.write(lastSegment(dir), bytes);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Spool.open(dir, NO_FSYNC))
-                .isInstanceOf(IOException.class).hasMessageContaining("not a version 1 spool segment");
+                .isInstanceOf(IOException.class).hasMessageContaining("not a version 1 or 2 spool segment");
         // The lock was released: a fixed spool can be opened by the same process.
-        bytes[11] = 1;
+        bytes[11] = 2;
         Files.write(lastSegment(dir), bytes);
         try (Spool spool = Spool.open(dir, NO_FSYNC)) {
             assertThat(spool.pending()).containsExactly(first, second);
