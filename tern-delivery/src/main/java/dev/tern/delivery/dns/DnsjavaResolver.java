@@ -36,10 +36,13 @@ import org.xbill.DNS.Type;
  * {@link CachingResolver} in front.
  *
  * <p>dnsjava runs its own selector thread for the sockets; the calling thread blocks for at most
- * {@link DnsSettings#worstCase()} per query, and a CNAME that the server did not resolve costs one more query.
+ * {@link DnsSettings#worstCase()} plus one second per query (dnsjava checks timeouts about once a second, so a try's
+ * timeout under a second behaves as about a second), and a CNAME the server did not resolve costs one more query.
  */
 public final class DnsjavaResolver implements Resolver {
     private static final Logger log = LoggerFactory.getLogger(DnsjavaResolver.class);
+
+    private static final Duration NIO_SLACK = Duration.ofSeconds(1);
 
     private final ExtendedResolver resolver;
 
@@ -53,8 +56,9 @@ public final class DnsjavaResolver implements Resolver {
         resolver = new ExtendedResolver(servers);
         resolver.setLoadBalance(false);
         resolver.setRetries(settings.retries() + 1); // dnsjava counts tries, the first one included
-        // ExtendedResolver's own timeout bounds the whole question; a little slack lets the last try finish.
-        resolver.setTimeout(settings.worstCase().plus(settings.timeout().dividedBy(2)));
+        // ExtendedResolver's own timeout bounds the whole question. dnsjava's selector notices a try's timeout up to
+        // a second late, so the whole question gets that second more than the tries themselves.
+        resolver.setTimeout(settings.worstCase().plus(NIO_SLACK));
     }
 
     @Override
@@ -111,7 +115,7 @@ public final class DnsjavaResolver implements Resolver {
             } catch (SocketTimeoutException e) {
                 return tempFail(name, type, "timeout");
             } catch (IOException e) {
-                return tempFail(name, type, "no answer (" + e.getClass().getSimpleName() + ")");
+                return tempFail(name, type, "no answer (" + e.getMessage() + ")");
             }
             int rcode = response.getRcode();
             // RFC 6604 §3: after a CNAME the RCODE speaks of the last name in the chain, which is still no answer.
