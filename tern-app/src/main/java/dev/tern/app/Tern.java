@@ -50,7 +50,8 @@ public final class Tern implements AutoCloseable {
         Files.createDirectories(maildir.root());
         var store = new MaildirStore(maildir);
         var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
-        runner = new QueueRunner(config.delivery(), spool, directory, store, Clock.systemUTC());
+        runner = QueueRunner.open(config.delivery(), config.remote(), spool, directory, store,
+                Domain.parse(config.session().hostname()), ownAddresses(config), Clock.systemUTC());
         runner.start();
         TlsContext tls = TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
         AccountStore accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
@@ -60,6 +61,18 @@ public final class Tern implements AutoCloseable {
         server.start();
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
+    }
+
+    /** The addresses this server listens on: an MX pointing at one of them points back at us (a loop). */
+    private static Set<java.net.InetAddress> ownAddresses(TernConfig config) {
+        Set<java.net.InetAddress> own = new java.util.HashSet<>();
+        for (var list : List.of(config.server().smtpListeners(), config.server().submissionListeners(),
+                config.server().smtpsListeners())) {
+            for (var address : list) {
+                if (!address.getAddress().isAnyLocalAddress()) own.add(address.getAddress());
+            }
+        }
+        return own;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tern.app;
 
 import dev.tern.auth.AuthSettings;
 import dev.tern.delivery.DeliverySettings;
+import dev.tern.delivery.RemoteSettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
 import dev.tern.server.tls.TlsSettings;
@@ -20,10 +21,26 @@ import java.nio.file.Path;
  *                      submission server enforce this); on by default
  * @param auth          the accounts and their login failure limits ({@code auth.*} but
  *                      {@code plaintext_on_loopback}, which is the server's)
+ * @param remote        outbound SMTP: port, relay host, routes, DNS servers, TLS ({@code delivery.*}, {@code dns.*})
  */
 public record TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                          DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
-                         TlsSettings tls, boolean checkSender, AuthSettings auth) {
+                         TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote) {
+    /** With the default outbound settings. */
+    public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
+                      DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
+                      TlsSettings tls, boolean checkSender, AuthSettings auth) {
+        this(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, RemoteSettings.defaults());
+    }
+
+    public TernConfig withRemote(RemoteSettings value) {
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value);
+    }
+
+    public TernConfig withDelivery(DeliverySettings value) {
+        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote);
+    }
+
     /** With the default login limits. */
     public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                       DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
@@ -47,7 +64,7 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withAuth(AuthSettings auth) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote);
     }
 
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */

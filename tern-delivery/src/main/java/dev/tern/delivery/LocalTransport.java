@@ -2,9 +2,12 @@ package dev.tern.delivery;
 
 import dev.tern.directory.Directory;
 import dev.tern.directory.Resolution;
+import dev.tern.mail.EnhancedStatus;
+import dev.tern.mail.Envelope;
 import dev.tern.mail.Mailbox;
 import dev.tern.mail.QueueId;
-import dev.tern.spool.RecipientState;
+import dev.tern.mail.Recipient;
+import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpooledMessage;
 import dev.tern.store.MailStore;
@@ -13,27 +16,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers a spooled message to its local recipients: resolves each pending recipient (aliases and lists
- * expand here, at delivery time, so a changed alias takes effect), writes one copy per mailbox, and records
- * each recipient's final state in the spool only after its copies are durable.
+ * Delivers recipients at local domains: resolves each (aliases and lists expand here, at delivery time, so a
+ * changed alias takes effect) and writes one copy per mailbox. Members of an alias or list at other domains are
+ * forwarded: one new message to all of them, queued in the spool from the original sender, which the queue then
+ * routes like any other mail.
  *
- * <p>Exactly once: each copy carries a delivery id made of the queue id, the recipient's index and the
+ * <p>Exactly once locally: each copy carries a delivery id made of the queue id, the recipient's index and the
  * mailbox's index, so a message recovered after a crash is checked against the mailbox before it is stored again.
+ * A forward can be queued twice when the process dies between queueing it and recording the recipient (a
+ * duplicate beats a loss).
  */
-final class LocalTransport {
+final class LocalTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(LocalTransport.class);
+    private static final EnhancedStatus MAILBOX_UNAVAILABLE = EnhancedStatus.of(4, 2, 0);
+    private static final EnhancedStatus USER_UNKNOWN = EnhancedStatus.of(5, 1, 1);
 
     private final Spool spool;
     private final Directory directory;
     private final MailStore store;
-
-    /** How an attempt went: recipients left pending, and the last temporary error. */
-    record Outcome(int deferred, String lastError) {}
 
     LocalTransport(Spool spool, Directory directory, MailStore store) {
         this.spool = spool;
@@ -41,17 +47,14 @@ final class LocalTransport {
         this.store = store;
     }
 
-    Outcome deliver(SpooledMessage message) {
+    @Override
+    public List<RecipientOutcome> deliver(SpooledMessage message, List<Integer> recipients) {
         boolean checkExisting = message.recovered() || message.attempts() > 0;
-        int deferred = 0;
-        String lastError = "";
-        List<RecipientState> recipients = message.recipients();
-        for (int i = 0; i < recipients.size(); i++) {
-            RecipientState state = recipients.get(i);
-            if (state.status() != RecipientState.Status.PENDING) continue;
-            Mailbox rcpt = state.recipient().mailbox();
+        List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
+        for (int i : recipients) {
+            Mailbox rcpt = message.envelope().recipients().get(i).mailbox();
             try {
-                switch (directory.resolve(rcpt)) {
+                outcomes.add(switch (directory.resolve(rcpt)) {
                     case Resolution.Local l -> {
                         for (int j = 0; j < l.mailboxes().size(); j++) {
                             Mailbox box = l.mailboxes().get(j);
@@ -60,54 +63,42 @@ final class LocalTransport {
                                 store.deliver(box, deliveryId(message.id(), i, j), content, checkExisting);
                             }
                         }
-                        if (!l.remote().isEmpty()) {
-                            // TODO(outbound delivery, the next issue on the road map): forward alias members at other domains. Until then the
-                            // recipient stays pending (its local copies are idempotent by delivery id), so the
-                            // remote copies wait in the queue instead of being dropped.
-                            deferred++;
-                            lastError = "4.4.0 remote alias members wait for outbound delivery: " + l.remote();
-                            log.info("id={} delivered to=<{}> mailboxes={} remote_pending={}", message.id(), rcpt,
-                                    l.mailboxes().size(), l.remote().size());
-                            continue;
-                        }
-                        spool.complete(message.id(), i, RecipientState.Status.DELIVERED, "");
-                        log.info("id={} delivered to=<{}> mailboxes={}", message.id(), rcpt, l.mailboxes().size());
+                        String forwarded = l.remote().isEmpty() ? "" : " forwarded as " + forward(message, l.remote());
+                        log.info("id={} delivered to=<{}> mailboxes={}{}", message.id(), rcpt, l.mailboxes().size(),
+                                forwarded);
+                        yield new RecipientOutcome.Delivered(i, "local", "delivered to " + l.mailboxes().size()
+                                + " mailbox(es)" + forwarded);
                     }
-                    case Resolution.Unknown u -> {
-                        spool.complete(message.id(), i, RecipientState.Status.FAILED, "5.1.1 user unknown");
-                        log.info("id={} bounced to=<{}> reason=\"5.1.1 user unknown\"", message.id(), rcpt);
-                    }
-                    case Resolution.Remote r -> {
-                        // TODO(outbound delivery, the next issue on the road map): relay through MX. Until then remote mail waits here.
-                        deferred++;
-                        lastError = "4.4.0 remote delivery is not available yet";
-                    }
-                }
+                    case Resolution.Unknown u -> new RecipientOutcome.PermanentFailure(i, USER_UNKNOWN, "local",
+                            "user unknown");
+                    // The runner gives only local recipients; a domain that stopped being local meanwhile waits.
+                    case Resolution.Remote r -> new RecipientOutcome.TemporaryFailure(i, EnhancedStatus.of(4, 3, 0),
+                            "local", "not a local recipient any more");
+                });
             } catch (IOException e) {
-                deferred++;
-                lastError = "4.3.0 mailbox temporarily unavailable"; // no paths: this text may reach a bounce
+                // No paths in the text: it may reach a DSN.
+                outcomes.add(new RecipientOutcome.TemporaryFailure(i, MAILBOX_UNAVAILABLE, "local",
+                        "mailbox temporarily unavailable"));
                 log.warn("id={} to=<{}> temporary failure: {}", message.id(), rcpt, e.toString());
             }
         }
-        return new Outcome(deferred, lastError);
-    }
-
-    /** The message stayed queued too long: its pending recipients fail. */
-    void expire(SpooledMessage message, String reason) {
-        for (int i = 0; i < message.recipients().size(); i++) {
-            if (message.recipients().get(i).status() != RecipientState.Status.PENDING) continue;
-            try {
-                spool.complete(message.id(), i, RecipientState.Status.FAILED, "4.4.7 expired in queue: " + reason);
-                log.info("id={} bounced to=<{}> reason=\"4.4.7 expired in queue\"", message.id(),
-                        message.recipients().get(i).recipient().mailbox());
-            } catch (IOException e) {
-                log.error("id={} cannot record expiry: {}", message.id(), e.toString());
-            }
-        }
+        return outcomes;
     }
 
     static String deliveryId(QueueId id, int recipient, int mailbox) {
         return id.value() + "R" + recipient + "M" + mailbox;
+    }
+
+    /** Queues the message again for {@code members} at other domains, from the original sender; its queue id. */
+    private QueueId forward(SpooledMessage message, List<Mailbox> members) throws IOException {
+        List<Recipient> to = members.stream().map(Recipient::of).toList();
+        Envelope original = message.envelope();
+        try (MessageWriter writer = spool.begin(); InputStream content = spool.openContent(message.id())) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = content.read(buffer)) > 0; ) writer.write(buffer, 0, n);
+            writer.commit(new Envelope(original.reversePath(), to, original.options()));
+            return writer.id();
+        }
     }
 
     // RFC 5321 §4.4: the final delivery adds Return-Path; Delivered-To marks the hop (and stops alias loops).

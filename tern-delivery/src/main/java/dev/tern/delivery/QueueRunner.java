@@ -1,20 +1,40 @@
 package dev.tern.delivery;
 
-import dev.tern.directory.Directory;
-import dev.tern.mail.QueueId;
-import dev.tern.spool.Spool;
-import dev.tern.spool.SpooledMessage;
+import dev.tern.delivery.dns.CachingResolver;
+import dev.tern.delivery.dns.DnsjavaResolver;
+import dev.tern.delivery.dsn.Action;
+import dev.tern.delivery.dsn.DsnComposer;
+import dev.tern.delivery.dsn.DsnSettings;
+import dev.tern.delivery.route.MxRouter;
+import dev.tern.delivery.route.RoutingSettings;
 import dev.tern.store.MailStore;
+import dev.tern.mail.Mailbox;
+import java.net.InetAddress;
+import dev.tern.directory.Directory;
+import dev.tern.directory.Resolution;
+import dev.tern.mail.Domain;
+import dev.tern.mail.EnhancedStatus;
+import dev.tern.mail.QueueId;
+import dev.tern.spool.RecipientState;
+import dev.tern.spool.Spool;
+import dev.tern.spool.Spool.Change;
+import dev.tern.spool.SpooledMessage;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,28 +43,59 @@ import org.slf4j.LoggerFactory;
  * Delivers what the spool holds. Owns one virtual dispatcher thread, which takes messages as they fall due
  * and runs each delivery on a virtual thread of its own, at most {@code concurrency} at once.
  *
+ * <p>A delivery groups the message's pending recipients by next hop: local domains go to the local transport,
+ * every other domain to the remote one, one call (and so one SMTP transaction) per domain. The outcomes are
+ * recorded in one spool update: each recipient's attempt, the final ones completed, a deferral with back-off
+ * when any is left. Before recipients are recorded as failed, or once a message has waited
+ * {@code delayWarning}, the sender's DSN is queued (RFC 3461/3464); NOTIFY=SUCCESS gets its report too.
+ *
  * <p>New messages arrive through the spool's listener and are delivered at once; deferred ones come back when
  * their next attempt is due; on {@link #start()} everything the spool still holds is picked up again, which is
- * how a restart resumes delivery.
+ * how a restart resumes delivery. A held message is skipped until released.
  */
 public final class QueueRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
+    private static final EnhancedStatus INTERNAL = EnhancedStatus.of(4, 3, 0);
 
     private final DeliverySettings settings;
     private final Spool spool;
-    private final LocalTransport local;
+    private final Directory directory;
+    private final Transport local;
+    private final Transport remote;
+    private final Notifier notifier;
     private final Clock clock;
     private final DelayQueue<Due> due = new DelayQueue<>();
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private Thread dispatcher;
 
-    public QueueRunner(DeliverySettings settings, Spool spool, Directory directory, MailStore store, Clock clock) {
+    QueueRunner(DeliverySettings settings, Spool spool, Directory directory, Transport local, Transport remote,
+                Notifier notifier, Clock clock) {
         this.settings = settings;
         this.spool = spool;
-        this.local = new LocalTransport(spool, directory, store);
+        this.directory = directory;
+        this.local = local;
+        this.remote = remote;
+        this.notifier = notifier;
         this.clock = clock;
         this.slots = new Semaphore(settings.concurrency());
+    }
+
+    /**
+     * The delivery stage: local mailboxes for {@code directory}'s domains, SMTP over DNS for the rest, DSNs from
+     * {@code hostname}. {@code ownAddresses} are this server's listening addresses, so an MX that points back at
+     * them is a loop (RFC 5321 §5.1).
+     */
+    public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, Spool spool, Directory directory,
+                                   MailStore store, Domain hostname, Set<InetAddress> ownAddresses, Clock clock) {
+        var resolver = new CachingResolver(new DnsjavaResolver(remote.dns()));
+        var routing = RoutingSettings.defaults().withSelf(hostname, ownAddresses).withIpPreference(remote.ipPreference());
+        var router = new MxRouter(resolver, routing);
+        var destinations = new Destinations(remote.maxConnections(), remote.maxPerDestination(), remote.downFor(), clock);
+        var smtp = new RemoteTransport(remote, spool, router, OpportunisticTls.context(), destinations);
+        var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
+                hostname.name()));
+        return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store), smtp, notifier, clock);
     }
 
     /** Picks up every pending message and starts delivering. */
@@ -52,13 +103,34 @@ public final class QueueRunner implements AutoCloseable {
         spool.addListener(id -> due.add(new Due(id, System.nanoTime())));
         int recovered = 0;
         for (QueueId id : spool.pending()) {
-            Instant next = spool.read(id).nextAttempt();
-            long wait = Math.max(0, Duration.between(clock.instant(), next).toNanos());
+            SpooledMessage message = spool.read(id);
+            if (message.held()) continue;
+            long wait = Math.max(0, Duration.between(clock.instant(), message.nextAttempt()).toNanos());
             due.add(new Due(id, System.nanoTime() + wait));
             recovered++;
         }
         if (recovered > 0) log.info("queue resumed messages={}", recovered);
         dispatcher = Thread.ofVirtual().name("queue-runner").start(this::dispatch);
+    }
+
+    /**
+     * Makes the next attempt of each of {@code ids} due now ({@code tern queue flush}, a release). A message being
+     * delivered is left alone (that attempt is under way); an id not queued is ignored. Thread-safe.
+     */
+    public void flush(Collection<QueueId> ids) {
+        Set<QueueId> wanted = Set.copyOf(ids);
+        Set<QueueId> scheduled = new java.util.HashSet<>();
+        for (Due waiting : due.toArray(new Due[0])) {
+            // remove() succeeds once per entry: each message keeps exactly one scheduled attempt.
+            if (wanted.contains(waiting.id()) && due.remove(waiting)) {
+                due.add(new Due(waiting.id(), System.nanoTime()));
+                scheduled.add(waiting.id());
+            }
+        }
+        // A released message has no scheduled attempt: schedule one.
+        for (QueueId id : wanted) {
+            if (!scheduled.contains(id) && !inFlight.contains(id)) due.add(new Due(id, System.nanoTime()));
+        }
     }
 
     private void dispatch() {
@@ -92,43 +164,153 @@ public final class QueueRunner implements AutoCloseable {
             retryLater(id, 1);
             return;
         }
-        try {
-            LocalTransport.Outcome outcome = local.deliver(message);
-            if (outcome.deferred() > 0) defer(message, outcome.lastError());
-        } catch (RuntimeException e) {
-            // Recorded like any temporary failure: the attempt counts (so the next one checks for copies already
-            // made, and the message expires in time) and the back-off applies.
-            log.error("id={} delivery failed with an internal error", id, e);
-            defer(message, "4.3.0 internal error");
+        if (message.held()) return; // released by tern queue release, which schedules it again
+        List<RecipientOutcome> outcomes = new ArrayList<>();
+        for (Map.Entry<Hop, List<Integer>> group : groups(message).entrySet()) {
+            Transport transport = group.getKey() == Hop.LOCAL ? local : remote;
+            try {
+                outcomes.addAll(transport.deliver(message, group.getValue()));
+            } catch (RuntimeException e) {
+                // A bug: recorded like a temporary failure, so the attempt counts, back-off applies and the
+                // message expires in time.
+                log.error("id={} delivery failed with an internal error", id, e);
+                for (int i : group.getValue()) {
+                    outcomes.add(new RecipientOutcome.TemporaryFailure(i, INTERNAL, "", "internal error"));
+                }
+            }
         }
+        record(message, outcomes);
     }
 
-    private void defer(SpooledMessage message, String reason) {
+    /** The next hop of a recipient: local, or the remote domain (one SMTP transaction per domain). */
+    private record Hop(Domain domain) {
+        static final Hop LOCAL = new Hop(null);
+    }
+
+    private Map<Hop, List<Integer>> groups(SpooledMessage message) {
+        Map<Hop, List<Integer>> groups = new LinkedHashMap<>();
+        List<RecipientState> recipients = message.recipients();
+        for (int i = 0; i < recipients.size(); i++) {
+            if (recipients.get(i).status() != RecipientState.Status.PENDING) continue;
+            var mailbox = recipients.get(i).recipient().mailbox();
+            Hop hop = directory.resolve(mailbox) instanceof Resolution.Remote ? new Hop(mailbox.domain()) : Hop.LOCAL;
+            groups.computeIfAbsent(hop, h -> new ArrayList<>()).add(i);
+        }
+        return groups;
+    }
+
+    /**
+     * Records one attempt's outcomes: DSNs first (queued before the recipients they report are recorded, so a
+     * crash between the two repeats a DSN rather than losing one), then one spool update.
+     */
+    private void record(SpooledMessage message, List<RecipientOutcome> outcomes) {
         Instant now = clock.instant();
-        if (Duration.between(message.accepted(), now).compareTo(settings.maxQueueTime()) > 0) {
-            local.expire(message, reason);
+        boolean expired = Duration.between(message.accepted(), now).compareTo(settings.maxQueueTime()) > 0;
+        List<Change> changes = new ArrayList<>();
+        List<Notifier.Line> failures = new ArrayList<>();
+        List<Notifier.Line> successes = new ArrayList<>();
+        List<Notifier.Line> delays = new ArrayList<>();
+        Instant retryUntil = message.accepted().plus(settings.maxQueueTime());
+        boolean deferred = false;
+        for (RecipientOutcome outcome : outcomes) {
+            int i = outcome.index();
+            changes.add(new Change.Attempted(i, new RecipientState.Attempt(now, outcome.host(), outcome.diagnostic())));
+            switch (outcome) {
+                case RecipientOutcome.Delivered d -> {
+                    changes.add(new Change.Completed(i, RecipientState.Status.DELIVERED, d.diagnostic()));
+                    successes.add(new Notifier.Line(i, Action.DELIVERED, EnhancedStatus.of(2, 0, 0), d.host(), "", now));
+                }
+                case RecipientOutcome.Relayed r -> {
+                    changes.add(new Change.Completed(i, RecipientState.Status.DELIVERED, r.diagnostic()));
+                    // RFC 3464 §2.3.3: "relayed" when the next hop takes no DSN request; otherwise it reports.
+                    if (!r.dsnPassedOn()) {
+                        successes.add(new Notifier.Line(i, Action.RELAYED, EnhancedStatus.of(2, 0, 0), r.host(),
+                                r.reply(), now));
+                    }
+                }
+                case RecipientOutcome.PermanentFailure p -> {
+                    changes.add(new Change.Completed(i, RecipientState.Status.FAILED, p.diagnostic()));
+                    failures.add(new Notifier.Line(i, Action.FAILED, p.status(), p.host(), p.text(), now));
+                }
+                case RecipientOutcome.TemporaryFailure t -> {
+                    if (expired) {
+                        // RFC 3463 X.4.7: delivery time expired; reported with the last temporary status, as Postfix.
+                        changes.add(new Change.Completed(i, RecipientState.Status.FAILED,
+                                "4.4.7 expired in queue, last: " + t.diagnostic()));
+                        failures.add(new Notifier.Line(i, Action.FAILED, t.status(), t.host(), t.text(), now));
+                    } else {
+                        deferred = true;
+                        delays.add(new Notifier.Line(i, Action.delayed(retryUntil), t.status(), t.host(), t.text(), now));
+                    }
+                }
+            }
+        }
+        boolean warn = deferred && !message.delayWarned() && !settings.delayWarning().isZero()
+                && Duration.between(message.accepted(), now).compareTo(settings.delayWarning()) >= 0;
+        try {
+            if (!failures.isEmpty()) notifier.report(message, failures, now);
+            if (!successes.isEmpty()) notifier.report(message, successes, now);
+            if (warn) {
+                notifier.report(message, delays, now);
+                changes.add(new Change.Flagged(message.flags() | SpooledMessage.DELAY_WARNED));
+            }
+        } catch (IOException e) {
+            // The DSN could not be queued (a full disk): nothing is recorded, the attempt is made again later.
+            log.warn("id={} cannot queue a DSN, trying again later: {}", message.id(), e.toString());
+            retryLater(message.id(), message.attempts() + 1);
             return;
         }
         Duration delay = backoff(settings, message.attempts() + 1);
+        if (deferred) changes.add(new Change.Deferred(now.plus(delay)));
         try {
-            spool.defer(message.id(), now.plus(delay), reason);
-            log.info("id={} deferred attempts={} retry_in={}s reason=\"{}\"", message.id(), message.attempts() + 1,
-                    delay.toSeconds(), reason);
+            spool.update(message.id(), changes);
+        } catch (NoSuchElementException e) {
+            return; // deleted meanwhile (tern queue delete)
         } catch (IOException e) {
-            log.error("id={} cannot record deferral: {}", message.id(), e.toString());
+            log.error("id={} cannot record the attempt: {}", message.id(), e.toString());
+            retryLater(message.id(), message.attempts() + 1);
+            return;
         }
-        due.add(new Due(message.id(), System.nanoTime() + delay.toNanos()));
+        for (RecipientOutcome outcome : outcomes) logOutcome(message, outcome, expired);
+        if (deferred) {
+            log.info("id={} deferred attempts={} retry_in={}s", message.id(), message.attempts() + 1, delay.toSeconds());
+            due.add(new Due(message.id(), System.nanoTime() + delay.toNanos()));
+        }
+    }
+
+    private static void logOutcome(SpooledMessage message, RecipientOutcome outcome, boolean expired) {
+        var to = message.envelope().recipients().get(outcome.index()).mailbox();
+        switch (outcome) {
+            case RecipientOutcome.Delivered d -> { } // LocalTransport logs each delivery with its mailboxes
+            case RecipientOutcome.Relayed r ->
+                    log.info("id={} relayed to=<{}> host={} reply=\"{}\"", message.id(), to, r.host(), r.reply());
+            case RecipientOutcome.PermanentFailure p ->
+                    log.info("id={} bounced to=<{}> host={} reason=\"{}\"", message.id(), to, p.host(), p.diagnostic());
+            case RecipientOutcome.TemporaryFailure t -> {
+                if (expired) {
+                    log.info("id={} bounced to=<{}> reason=\"4.4.7 expired in queue, last: {}\"", message.id(), to,
+                            t.diagnostic());
+                } else {
+                    log.info("id={} deferred to=<{}> host={} reason=\"{}\"", message.id(), to, t.host(), t.diagnostic());
+                }
+            }
+        }
     }
 
     private void retryLater(QueueId id, int attempts) {
         due.add(new Due(id, System.nanoTime() + backoff(settings, attempts).toNanos()));
     }
 
-    /** firstRetry, doubling per attempt, capped at maxRetry (like Postfix's minimal/maximal backoff). */
+    /**
+     * firstRetry, doubling per attempt, capped at maxRetry (like Postfix's minimal/maximal backoff), less up to
+     * 10 % at random so that messages deferred together do not all come back in the same instant.
+     */
     static Duration backoff(DeliverySettings settings, int attempts) {
         Duration delay = settings.firstRetry();
         for (int i = 1; i < attempts && delay.compareTo(settings.maxRetry()) < 0; i++) delay = delay.multipliedBy(2);
-        return delay.compareTo(settings.maxRetry()) > 0 ? settings.maxRetry() : delay;
+        if (delay.compareTo(settings.maxRetry()) > 0) delay = settings.maxRetry();
+        long jitter = (long) (delay.toNanos() * 0.1 * ThreadLocalRandom.current().nextDouble());
+        return delay.minusNanos(jitter);
     }
 
     /** Stops dispatching and waits for deliveries under way. Undelivered mail stays in the spool. */

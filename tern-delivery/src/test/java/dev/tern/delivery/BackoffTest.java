@@ -6,7 +6,10 @@ import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Retry delays: firstRetry, doubling per attempt, capped at maxRetry (defaults 1 minute and 1 hour). */
+/**
+ * Retry delays: firstRetry, doubling per attempt, capped at maxRetry (defaults 1 minute and 1 hour), less up to
+ * 10 % of jitter so that messages deferred together spread out.
+ */
 class BackoffTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
@@ -18,6 +21,10 @@ class BackoffTest {
             50  | PT1H
             """)
     void delaysDoubleUpToTheCap(int attempts, String expected) {
-        assertThat(QueueRunner.backoff(DeliverySettings.defaults(), attempts)).isEqualTo(Duration.parse(expected));
+        Duration nominal = Duration.parse(expected);
+        for (int i = 0; i < 100; i++) {
+            Duration delay = QueueRunner.backoff(DeliverySettings.defaults(), attempts);
+            assertThat(delay).isLessThanOrEqualTo(nominal).isGreaterThanOrEqualTo(nominal.multipliedBy(9).dividedBy(10));
+        }
     }
 }
