@@ -1,5 +1,7 @@
 package dev.tern.app;
 
+import dev.tern.app.control.ControlServer;
+import dev.tern.app.control.SpoolQueueControl;
 import dev.tern.auth.AccountCredentials;
 import dev.tern.auth.AccountStore;
 import dev.tern.auth.AuthThrottle;
@@ -37,6 +39,7 @@ public final class Tern implements AutoCloseable {
     private Spool spool;
     private QueueRunner runner;
     private SmtpServer server;
+    private ControlServer control;
 
     public Tern(TernConfig config) {
         this.config = config;
@@ -58,6 +61,7 @@ public final class Tern implements AutoCloseable {
         server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory, config.checkSender()),
                 spool, tls, throttle::forClient);
         server.start();
+        control = ControlServer.start(config.dataDirectory(), new SpoolQueueControl(spool, runner), Clock.systemUTC());
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
     }
@@ -114,6 +118,7 @@ public final class Tern implements AutoCloseable {
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
         try {
+            if (control != null) control.close();
             if (server != null) server.close();
             if (runner != null) runner.close();
             if (spool != null) spool.close();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -129,6 +130,19 @@ public final class QueueRunner implements AutoCloseable {
         Duration delay = settings.firstRetry();
         for (int i = 1; i < attempts && delay.compareTo(settings.maxRetry()) < 0; i++) delay = delay.multipliedBy(2);
         return delay.compareTo(settings.maxRetry()) > 0 ? settings.maxRetry() : delay;
+    }
+
+    /**
+     * Makes the next attempt of each of {@code ids} due now ({@code tern queue flush}). A message being
+     * delivered is left alone (that attempt is under way); an id not queued is ignored. Thread-safe; costs one
+     * scan of the waiting messages per message flushed.
+     */
+    public void flush(Collection<QueueId> ids) {
+        Set<QueueId> wanted = Set.copyOf(ids);
+        for (Due waiting : due.toArray(new Due[0])) {
+            // remove() succeeds once per entry: each message keeps exactly one scheduled attempt.
+            if (wanted.contains(waiting.id()) && due.remove(waiting)) due.add(new Due(waiting.id(), System.nanoTime()));
+        }
     }
 
     /** Stops dispatching and waits for deliveries under way. Undelivered mail stays in the spool. */
