@@ -118,7 +118,10 @@ final class QueueCommand {
 
         @Override
         ControlReply run(ControlClient client, PrintWriter out) throws IOException {
-            if (json) return client.call(new ControlRequest.Listing(), line -> print(out, line + "\n"));
+            if (json) return client.call(new ControlRequest.Listing(), line -> {
+                out.write(line);
+                out.write('\n');
+            });
             boolean[] first = {true};
             return client.call(new ControlRequest.Listing(), line -> {
                 if (first[0]) print(out, QueueText.listHeader());

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole server, wired with plain constructors: spool and mailbox store first, then delivery, then the
- * listeners; closed in the reverse order, so no connection is accepted without a spool behind it and the spool
- * is closed only after everything that writes to it.
+ * control channel of {@code tern queue}, then the listeners; closed in the reverse order, so no connection is
+ * accepted without a spool behind it and the spool is closed only after everything that writes to it.
  */
 public final class Tern implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tern.class);
@@ -60,8 +60,9 @@ public final class Tern implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
         server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory, config.checkSender()),
                 spool, tls, throttle::forClient);
-        server.start();
+        // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
         control = ControlServer.start(config.dataDirectory(), new SpoolQueueControl(spool, runner), Clock.systemUTC());
+        server.start();
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
     }
@@ -118,8 +119,8 @@ public final class Tern implements AutoCloseable {
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
         try {
-            if (control != null) control.close();
             if (server != null) server.close();
+            if (control != null) control.close();
             if (runner != null) runner.close();
             if (spool != null) spool.close();
             log.info("tern stopped");

@@ -7,7 +7,7 @@ public sealed interface ControlReply {
 
     /**
      * The server refused: {@code error} is a stable code ({@code not_found}, {@code unsupported},
-     * {@code bad_request}, {@code forbidden}, {@code busy}, {@code internal}), {@code message} is for people.
+     * {@code bad_request}, {@code forbidden}, {@code internal}), {@code message} is for people.
      */
     record Refused(String error, String message) implements ControlReply {}
 

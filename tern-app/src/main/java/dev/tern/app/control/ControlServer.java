@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -45,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * credentials ({@code SO_PEERCRED}) are checked as well: only this server's user and root are answered.
  *
  * <p>Owns one virtual thread accepting connections, one virtual thread per connection (at most
- * {@link #MAX_CLIENTS} at once; more are answered "busy"), and one virtual timer thread that closes a
- * connection whose request or answer overruns its deadline.
+ * {@link #MAX_CLIENTS} at once; more wait in the listen backlog), and one virtual timer thread that closes a
+ * connection whose request ({@link #REQUEST_TIMEOUT}) or answer ({@link #ANSWER_TIMEOUT}) overruns its
+ * deadline.
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
@@ -157,17 +156,20 @@ public final class ControlServer implements AutoCloseable {
 
     private void accept() {
         while (channel.isOpen()) {
+            try {
+                // At the limit, wait for a connection to end (each has a deadline): later clients wait in the
+                // listen backlog, and their own timeouts bound the wait.
+                clients.acquire();
+            } catch (InterruptedException e) {
+                return; // close() was called
+            }
             SocketChannel client;
             try {
                 client = channel.accept();
-            } catch (ClosedChannelException e) {
-                return; // close() was called
             } catch (IOException e) {
+                clients.release();
+                if (e instanceof ClosedChannelException) return; // close() was called
                 log.warn("control channel accept failed: {}", e.toString());
-                continue;
-            }
-            if (!clients.tryAcquire()) {
-                refuse(client, ControlJson.error("busy", "too many control connections; try again"));
                 continue;
             }
             Thread.ofVirtual().name("control-client").start(() -> {
@@ -235,14 +237,6 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static void refuse(SocketChannel client, String line) {
-        try (client) {
-            client.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            log.debug("control connection refused and gone: {}", e.toString());
-        }
-    }
-
     private static void closeQuietly(SocketChannel client) {
         try {
             client.close();
@@ -256,6 +250,7 @@ public final class ControlServer implements AutoCloseable {
     public void close() {
         try {
             channel.close();
+            acceptor.interrupt(); // it may be waiting for a free slot rather than in accept()
             acceptor.join(Duration.ofSeconds(5));
             for (SocketChannel client : open) closeQuietly(client);
         } catch (IOException e) {

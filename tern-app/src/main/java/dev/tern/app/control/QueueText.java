@@ -24,7 +24,7 @@ public final class QueueText {
     /** One message of a listing: id ({@code !} when held), size, age and sender, then each recipient. */
     public static String listEntry(JsonValue.Obj entry, Instant now) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-16s%s %8d %7s  %s%n", entry.string("queue_id"), entry.bool("held") ? "!" : " ",
+        out.append(String.format("%-17s %8d %7s  %s%n", entry.string("queue_id") + (entry.bool("held") ? "!" : ""),
                 entry.number("message_size"), age(Duration.between(instant(entry, "arrival_time"), now)),
                 sender(entry.string("sender"))));
         for (JsonValue.Obj rcpt : entry.objects("recipients")) {
