@@ -57,6 +57,7 @@ class ControlServerTest {
     private List<String> raw(String request) throws IOException {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(ControlServer.socketPath(data)))) {
             channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
+            channel.shutdownOutput(); // nothing more: a request without its LF ends here, not at the deadline
             var reader = new LineReader(Channels.newInputStream(channel), 1 << 20);
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < 100; i++) {

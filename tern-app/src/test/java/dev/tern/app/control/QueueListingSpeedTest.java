@@ -20,16 +20,20 @@ import dev.tern.store.MaildirStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code tern queue list --json} over a real spool of 10,000 queued messages, against a generous bound
- * (issue 7 asks for 100,000 in 2 s; docs/queue.md says how that is measured).
+ * (issue 7 asks for 100,000 in 2 s; docs/queue.md says how that is measured). The timed run is the CLI as its
+ * own process, JVM start included, as an operator runs it; the server has answered one listing before, as a
+ * running server has.
  */
 class QueueListingSpeedTest {
     /** {@code -Dtern.queue.listing.messages=100000} measures the issue's figure. */
@@ -54,12 +58,21 @@ class QueueListingSpeedTest {
             var runner = new QueueRunner(DeliverySettings.defaults(), spool, new Directory(DirectorySettings.defaults()),
                     new MaildirStore(MaildirSettings.of(data.resolve("mail"))), Clock.systemUTC()); // not started
             try (ControlServer server = ControlServer.start(data, new SpoolQueueControl(spool, runner), Clock.systemUTC())) {
-                list(); // once to warm up the JIT, as a second run of the command would be
+                assertThat(list().lines().count()).isEqualTo(MESSAGES); // in process; warms the server side
+                Path listing = data.resolve("listing.jsonl");
+                Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                        "queue", "list", "--json", "--data", data.toString())
+                        .redirectOutput(listing.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 long start = System.nanoTime();
-                String out = list();
+                assertThat(cli.waitFor(BOUND.toSeconds() * 3, TimeUnit.SECONDS)).isTrue();
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                System.out.printf("tern queue list --json: %d messages in %d ms%n", MESSAGES, took.toMillis());
-                assertThat(out.lines().count()).isEqualTo(MESSAGES);
+                System.out.printf("tern queue list --json: %d messages in %d ms, JVM start included%n", MESSAGES,
+                        took.toMillis());
+                assertThat(cli.exitValue()).isZero();
+                try (var lines = Files.lines(listing)) {
+                    assertThat(lines.count()).isEqualTo(MESSAGES);
+                }
                 assertThat(took).as("listing %d messages took %s", MESSAGES, took).isLessThan(BOUND);
             }
         }
