@@ -188,6 +188,15 @@ public final class ControlServer implements AutoCloseable {
         try (client) {
             if (!channel.isOpen()) return; // accepted while closing: close() may have missed it
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(client), 64 * 1024);
+            // The request is read (bounded) even from a peer about to be refused: closing with it unread would
+            // reset the connection and lose the refusal.
+            var reader = new LineReader(Channels.newInputStream(client), MAX_REQUEST);
+            ControlRequest request = switch (reader.next()) {
+                case LineReader.Line.Text t -> ControlRequest.parse(t.text());
+                case LineReader.Line.TooLong t -> new ControlRequest.Invalid("request line too long");
+                case LineReader.Line.End e -> null;
+            };
+            if (request == null) return; // the client went away without asking anything
             Optional<UserPrincipal> peer = peer(client);
             if (peer.isPresent() && !allowed(peer.get(), owner, root)) {
                 log.warn("control connection refused peer={}", peer.get().getName());
@@ -196,13 +205,6 @@ public final class ControlServer implements AutoCloseable {
                 out.flush();
                 return;
             }
-            var reader = new LineReader(Channels.newInputStream(client), MAX_REQUEST);
-            ControlRequest request = switch (reader.next()) {
-                case LineReader.Line.Text t -> ControlRequest.parse(t.text());
-                case LineReader.Line.TooLong t -> new ControlRequest.Invalid("request line too long");
-                case LineReader.Line.End e -> null;
-            };
-            if (request == null) return; // the client went away without asking anything
             deadline.ifPresent(d -> d.cancel(false));
             deadline = closeAfter(client, ANSWER_TIMEOUT);
             answers.answer(request, out);

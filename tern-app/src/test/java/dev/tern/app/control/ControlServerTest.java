@@ -2,6 +2,7 @@ package dev.tern.app.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tern.app.Main;
 import java.io.IOException;
@@ -184,6 +185,40 @@ class ControlServerTest {
             }
         } finally {
             for (SocketChannel channel : silent) channel.close();
+        }
+    }
+
+    /** A client running as user nobody (through setpriv, so only as root), written in Python. */
+    private static String asNobody(Path socket) throws Exception {
+        String script = """
+                import socket, sys
+                s = socket.socket(socket.AF_UNIX)
+                try:
+                    s.connect(sys.argv[1])
+                except OSError as e:
+                    print(e.strerror); sys.exit(0)
+                s.sendall(b"list\\n")
+                print(s.makefile().read().strip())
+                """;
+        Process process = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/python3", "-c", script, socket.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return output;
+    }
+
+    @Test
+    void anotherUserIsKeptOutByTheModesAndThenByItsPeerCredentials() throws Exception {
+        boolean root = Files.getOwner(Files.createFile(data.resolve("probe"))).getName().equals("root");
+        assumeTrue(root && Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")),
+                "needs root, setpriv and python3 to run a client as another user");
+        try (ControlServer server = start()) {
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+            assertThat(asNobody(server.socket())).isEqualTo("Permission denied");
+            // Even with the modes opened wide, the server checks who is asking.
+            Files.setPosixFilePermissions(server.socket().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(server.socket(), PosixFilePermissions.fromString("rw-rw-rw-"));
+            assertThat(asNobody(server.socket())).contains("\"end\":\"error\",\"error\":\"forbidden\"");
         }
     }
 
