@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tern", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Tern, a mail server.",
-        subcommands = {RunCommand.class, ConfigCommand.class, UserCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, UserCommand.class, QueueCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {}
 

@@ -1,5 +1,7 @@
 package dev.tern.app;
 
+import dev.tern.app.control.ControlServer;
+import dev.tern.app.control.SpoolQueueControl;
 import dev.tern.auth.AccountCredentials;
 import dev.tern.auth.AccountStore;
 import dev.tern.auth.AuthThrottle;
@@ -26,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole server, wired with plain constructors: spool and mailbox store first, then delivery, then the
- * listeners; closed in the reverse order, so no connection is accepted without a spool behind it and the spool
- * is closed only after everything that writes to it.
+ * control channel of {@code tern queue}, then the listeners; closed in the reverse order, so no connection is
+ * accepted without a spool behind it and the spool is closed only after everything that writes to it.
  */
 public final class Tern implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tern.class);
@@ -37,6 +39,7 @@ public final class Tern implements AutoCloseable {
     private Spool spool;
     private QueueRunner runner;
     private SmtpServer server;
+    private ControlServer control;
 
     public Tern(TernConfig config) {
         this.config = config;
@@ -58,6 +61,8 @@ public final class Tern implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
         server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory, config.checkSender()),
                 spool, tls, throttle::forClient);
+        // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
+        control = ControlServer.start(config.dataDirectory(), new SpoolQueueControl(spool, runner), Clock.systemUTC());
         server.start();
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
@@ -128,6 +133,7 @@ public final class Tern implements AutoCloseable {
         if (stopped.getCount() == 0) return;
         try {
             if (server != null) server.close();
+            if (control != null) control.close();
             if (runner != null) runner.close();
             if (spool != null) spool.close();
             log.info("tern stopped");
