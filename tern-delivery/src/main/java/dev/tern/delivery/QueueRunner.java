@@ -133,6 +133,26 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails every pending recipient of {@code id} now, with a DSN to the sender where NOTIFY asks for one (the
+     * operator's {@code tern queue bounce}); false when no such message is queued.
+     */
+    public boolean bounce(QueueId id) {
+        SpooledMessage message;
+        try {
+            message = spool.read(id);
+        } catch (NoSuchElementException | IOException e) {
+            return false;
+        }
+        List<RecipientOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < message.recipients().size(); i++) {
+            if (message.recipients().get(i).status() != RecipientState.Status.PENDING) continue;
+            outcomes.add(new RecipientOutcome.PermanentFailure(i, EnhancedStatus.of(5, 0, 0), "", "bounced by the operator"));
+        }
+        record(message, outcomes);
+        return true;
+    }
+
     private void dispatch() {
         try {
             while (true) {

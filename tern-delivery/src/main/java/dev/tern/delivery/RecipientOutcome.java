@@ -7,6 +7,11 @@ import dev.tern.mail.EnhancedStatus;
  * the logs, the DSNs and the queue CLI are all built from these values.
  */
 public sealed interface RecipientOutcome {
+    /** A remote server's reply starts with its code; Tern's own texts get their status in front. */
+    private static String withStatus(EnhancedStatus status, String text) {
+        return text.length() > 3 && Character.isDigit(text.charAt(0)) && text.charAt(3) == ' ' ? text : status + " " + text;
+    }
+
     int index();
 
     /** Where the attempt went ("mx.example.net[192.0.2.1]", "local"); empty when nothing was reached. */
@@ -39,7 +44,7 @@ public sealed interface RecipientOutcome {
         }
 
         public String diagnostic() {
-            return status + " " + text;
+            return withStatus(status, text);
         }
     }
 
@@ -50,7 +55,7 @@ public sealed interface RecipientOutcome {
         }
 
         public String diagnostic() {
-            return status + " " + text;
+            return withStatus(status, text);
         }
     }
 }

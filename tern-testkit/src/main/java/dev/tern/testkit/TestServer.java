@@ -1,5 +1,8 @@
 package dev.tern.testkit;
 
+import dev.tern.delivery.dns.DnsSettings;
+import java.time.Duration;
+
 import dev.tern.app.Tern;
 import dev.tern.app.TernConfig;
 import java.io.IOException;
@@ -28,13 +31,24 @@ public final class TestServer implements AutoCloseable {
         List<InetSocketAddress> anyPort = List.of(new InetSocketAddress("127.0.0.1", 0));
         TernConfig base = new TernConfig(dataDirectory, defaults.server().withListeners(anyPort, anyPort, anyPort),
                 defaults.session(), defaults.directory(), defaults.spool(), defaults.delivery());
-        TestServer server = new TestServer(change.apply(base));
+        TestServer server = new TestServer(loopbackDnsOnly(change.apply(base)));
         try {
             server.tern.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return server;
+    }
+
+    /**
+     * Tests send nothing off this machine: a configuration still on the system's resolvers asks a closed port on
+     * loopback instead, so every lookup fails at once as a temporary error and remote mail stays queued.
+     */
+    private static TernConfig loopbackDnsOnly(TernConfig config) {
+        DnsSettings dns = config.remote().dns();
+        if (!dns.equals(DnsSettings.defaults())) return config;
+        DnsSettings closed = new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofSeconds(1), 0);
+        return config.withRemote(config.remote().withDns(closed));
     }
 
     public static TestServer start(Path dataDirectory) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that are not delivered to (yet) stay queued, retried only after an hour unless flushed.
  */
 class QueueCommandWireTest {
-    private static final String PASSWORD = "correct horse battery";
+    static final String PASSWORD = "correct horse battery";
 
     @TempDir
     Path data;
@@ -56,7 +56,7 @@ class QueueCommandWireTest {
     }
 
     /** Submits one message from alice@localhost to {@code recipients}; returns its queue id. */
-    private static String submit(TestServer server, String... recipients) throws Exception {
+    static String submit(TestServer server, String... recipients) throws Exception {
         try (var client = new StartTlsWireTest.Client(server.submissionPort())) {
             client.reply();
             client.ask("EHLO client.test");
@@ -146,15 +146,39 @@ class QueueCommandWireTest {
     }
 
     @Test
-    void holdReleaseDeleteAndBounceAreRefusedAsNotYetSupported() throws Exception {
+    void holdSurvivesARestartReleaseFlushesAndDeleteRemoves() throws Exception {
+        AccountStore.open(data).add("alice@localhost", PASSWORD);
+        String id;
+        try (TestServer server = start()) {
+            id = submit(server, "carol@remote.example");
+            assertThat(tern("queue", "hold", id)).as(err).isZero();
+            assertThat(listing().getFirst().bool("held")).isTrue();
+        }
+        try (TestServer server = start()) {
+            // Durable: still held after a restart, and not tried (attempts stay at the first one).
+            assertThat(listing().getFirst().bool("held")).isTrue();
+            assertThat(tern("queue", "release", id)).as(err).isZero();
+            List<JsonValue.Obj> released = awaitListing(l -> !l.getFirst().bool("held") && l.getFirst().number("attempts") >= 2);
+            assertThat(released).hasSize(1);
+            assertThat(tern("queue", "delete", id)).as(err).isZero();
+            assertThat(listing()).isEmpty();
+            assertThat(tern("queue", "hold", id)).isEqualTo(1);
+            assertThat(err).contains("no queued message " + id);
+        }
+    }
+
+    @Test
+    void bounceFailsTheRecipientsAndTellsTheSender() throws Exception {
         AccountStore.open(data).add("alice@localhost", PASSWORD);
         try (TestServer server = start()) {
             String id = submit(server, "carol@remote.example");
-            for (String command : List.of("hold", "release", "delete", "bounce")) {
-                assertThat(tern("queue", command, id)).as(command).isEqualTo(1);
-                assertThat(err).contains(command + " is not supported yet");
-            }
-            assertThat(listing()).extracting(m -> m.string("queue_id")).containsExactly(id);
+            assertThat(tern("queue", "bounce", id)).as(err).isZero();
+            // The DSN goes to alice@localhost, a local mailbox.
+            var dsn = server.awaitMessages("alice", "localhost", 1, Duration.ofSeconds(10));
+            assertThat(dsn).hasSize(1);
+            assertThat(Files.readString(dsn.getFirst())).contains("report-type=delivery-status")
+                    .contains("Final-Recipient: rfc822;carol@remote.example").contains("Action: failed");
+            assertThat(awaitListing(List::isEmpty)).isEmpty();
         }
     }
 

@@ -14,8 +14,7 @@ import java.util.List;
  * @param recipients  one state per envelope recipient, same order, with its last diagnostic
  * @param attempts    delivery attempts that failed temporarily so far
  * @param nextAttempt when the queue runner tries again
- * @param held        the message is on hold (never delivered until released); always false until the spool
- *                    keeps hold state (issue 7)
+ * @param held        the message is on hold (never delivered until released), as the spool records it
  */
 public record QueueEntry(QueueId id, Envelope envelope, List<RecipientState> recipients, Instant accepted,
                          long size, int attempts, Instant nextAttempt, boolean held) {
@@ -29,6 +28,6 @@ public record QueueEntry(QueueId id, Envelope envelope, List<RecipientState> rec
 
     public static QueueEntry of(SpooledMessage message) {
         return new QueueEntry(message.id(), message.envelope(), message.recipients(), message.accepted(),
-                message.size(), message.attempts(), message.nextAttempt(), false);
+                message.size(), message.attempts(), message.nextAttempt(), message.held());
     }
 }

@@ -16,8 +16,9 @@ import java.util.Optional;
  * in-memory state ({@link Spool#read}, no disk access per message), so listing a large queue costs memory
  * copies and JSON only.
  *
- * <p>Hold, release, delete and bounce need durable state the spool does not keep yet (issue 7): they answer
- * {@link ControlResult.Unsupported} until it does.
+ * <p>Hold and release set the spool's durable {@link SpooledMessage#HELD} flag (Postfix's hold queue); delete
+ * fails every pending recipient without a DSN (as {@code postsuper -d}); bounce fails them with a DSN to the
+ * sender (as {@code postsuper -r}'s cousin, Postfix 3.x's bounce of a queue file), through the queue runner.
  */
 public final class SpoolQueueControl implements QueueControl {
     private final Spool spool;
@@ -79,28 +80,58 @@ public final class SpoolQueueControl implements QueueControl {
     }
 
     @Override
-    public ControlResult hold(QueueId id) {
-        return notYet("hold");
+    public ControlResult hold(QueueId id) throws IOException {
+        return flags(id, true);
     }
 
     @Override
-    public ControlResult release(QueueId id) {
-        return notYet("release");
+    public ControlResult release(QueueId id) throws IOException {
+        ControlResult result = flags(id, false);
+        if (result instanceof ControlResult.Done) runner.flush(List.of(id));
+        return result;
     }
 
     @Override
-    public ControlResult delete(QueueId id) {
-        return notYet("delete");
+    public ControlResult delete(QueueId id) throws IOException {
+        Optional<SpooledMessage> message = read(id);
+        if (message.isEmpty()) return new ControlResult.NotFound(id);
+        List<Spool.Change> changes = new ArrayList<>();
+        List<RecipientState> recipients = message.get().recipients();
+        for (int i = 0; i < recipients.size(); i++) {
+            if (recipients.get(i).status() == RecipientState.Status.PENDING) {
+                changes.add(new Spool.Change.Completed(i, RecipientState.Status.FAILED, "5.0.0 deleted by the operator"));
+            }
+        }
+        try {
+            spool.update(id, changes);
+        } catch (NoSuchElementException e) {
+            return new ControlResult.NotFound(id);
+        }
+        return new ControlResult.Done(1);
     }
 
     @Override
-    public ControlResult bounce(QueueId id) {
-        return notYet("bounce");
+    public ControlResult bounce(QueueId id) throws IOException {
+        return runner.bounce(id) ? new ControlResult.Done(1) : new ControlResult.NotFound(id);
     }
 
-    // TODO(issue 7): durable hold, delete and bounce land with the spool's new per-message state.
-    private static ControlResult notYet(String operation) {
-        return new ControlResult.Unsupported(operation,
-                operation + " is not supported yet: the spool does not keep that state durably");
+    private ControlResult flags(QueueId id, boolean held) throws IOException {
+        Optional<SpooledMessage> message = read(id);
+        if (message.isEmpty()) return new ControlResult.NotFound(id);
+        int flags = held ? message.get().flags() | SpooledMessage.HELD : message.get().flags() & ~SpooledMessage.HELD;
+        try {
+            spool.update(id, List.of(new Spool.Change.Flagged(flags)));
+        } catch (NoSuchElementException e) {
+            return new ControlResult.NotFound(id);
+        }
+        return new ControlResult.Done(1);
+    }
+
+    private Optional<SpooledMessage> read(QueueId id) throws IOException {
+        try {
+            return Optional.of(spool.read(id));
+        } catch (NoSuchElementException e) {
+            return Optional.empty();
+        }
     }
 }

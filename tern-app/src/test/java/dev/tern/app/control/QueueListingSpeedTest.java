@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.app.Main;
 import dev.tern.delivery.DeliverySettings;
+import dev.tern.delivery.RemoteSettings;
+import dev.tern.mail.Domain;
+import java.util.Set;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DirectorySettings;
@@ -55,8 +58,10 @@ class QueueListingSpeedTest {
                     writer.commit(envelope);
                 }
             }
-            var runner = new QueueRunner(DeliverySettings.defaults(), spool, new Directory(DirectorySettings.defaults()),
-                    new MaildirStore(MaildirSettings.of(data.resolve("mail"))), Clock.systemUTC()); // not started
+            // Not started: nothing is delivered, nothing looked up.
+            var runner = QueueRunner.open(DeliverySettings.defaults(), RemoteSettings.defaults(), spool,
+                    new Directory(DirectorySettings.defaults()), new MaildirStore(MaildirSettings.of(data.resolve("mail"))),
+                    Domain.parse("localhost"), Set.of(), Clock.systemUTC());
             try (ControlServer server = ControlServer.start(data, new SpoolQueueControl(spool, runner), Clock.systemUTC())) {
                 assertThat(list().lines().count()).isEqualTo(MESSAGES); // in process; warms the server side
                 Path listing = data.resolve("listing.jsonl");
