@@ -3,6 +3,7 @@ package dev.tern.app.config;
 import dev.tern.app.TernConfig;
 import dev.tern.auth.AuthSettings;
 import dev.tern.delivery.DeliverySettings;
+import dev.tern.delivery.RemoteSettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
 import dev.tern.server.SubmissionLimitSettings;
@@ -60,7 +61,9 @@ final class ConfigSchema {
         TlsSettings tls = readTls(top.section("tls"));
         Supplier<SessionSettings> session = readSession(limits, hostname, vrfy, expn);
         limits.rejectUnknown();
-        Supplier<DeliverySettings> delivery = readDelivery(top.section("delivery"));
+        Section deliverySection = top.section("delivery");
+        RemoteSettings remote = OutboundSchema.read(deliverySection, top.section("dns"), hostname);
+        Supplier<DeliverySettings> delivery = readDelivery(deliverySection);
         Supplier<DirectorySettings> directory = DirectorySchema.read(top);
         SpoolSettings spool = readSpool(top.section("spool"));
         top.rejectUnknown();
@@ -71,7 +74,7 @@ final class ConfigSchema {
         DirectorySettings directorySettings = build(directory, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, server, sessionSettings, directorySettings,
-                spool, deliverySettings, tls, checkSender, authSettings));
+                spool, deliverySettings, tls, checkSender, authSettings, remote));
     }
 
     /**
@@ -179,6 +182,10 @@ final class ConfigSchema {
     private Supplier<DeliverySettings> readDelivery(Section section) {
         DeliverySettings d = defaults.delivery();
         int concurrency = section.get("concurrency", n -> ConfigValues.integer(n, 1), d.concurrency());
+        // RFC 3464 "delayed": one warning per message after this long; 0 turns them off.
+        Duration delayWarning = section.get("delay_warning",
+                n -> n instanceof org.snakeyaml.engine.v2.nodes.ScalarNode scalar && "0".equals(scalar.getValue())
+                        ? Duration.ZERO : ConfigValues.duration(n), d.delayWarning());
         Optional<Duration> firstRetry = Optional.ofNullable(section.get("first_retry", ConfigValues::duration, null));
         Optional<Duration> maxRetry = Optional.ofNullable(section.get("max_retry", ConfigValues::duration, null));
         Optional<Duration> maxQueueTime = Optional.ofNullable(
@@ -191,7 +198,7 @@ final class ConfigSchema {
         notShorter(section.keyOf("max_queue_time"), maxQueueTime.isPresent(), queue, section.keyOf("max_retry"),
                 maxRetry.isPresent(), max);
         section.rejectUnknown();
-        return () -> new DeliverySettings(concurrency, first, max, queue);
+        return () -> new DeliverySettings(concurrency, first, max, queue, delayWarning);
     }
 
     /** {@code longer} must not be shorter than {@code shorter}; reported under the key given in the file. */

@@ -1,0 +1,105 @@
+package dev.tern.app.config;
+
+import dev.tern.delivery.RemoteSettings;
+import dev.tern.delivery.dns.DnsSettings;
+import dev.tern.delivery.route.IpPreference;
+import dev.tern.delivery.route.RouteTarget;
+import dev.tern.mail.Domain;
+import dev.tern.smtp.client.ClientAuth;
+import dev.tern.smtp.client.TlsPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * The outbound keys (docs/outbound.md): under {@code delivery} the remote port, HELO name, TLS policy, address
+ * family, relay host with its password file, and per-domain routes; under {@code dns} the resolvers. Read into
+ * {@link RemoteSettings}; each value is checked where its key is read.
+ */
+final class OutboundSchema {
+    private OutboundSchema() {}
+
+    static RemoteSettings read(Section delivery, Section dns, String hostname) {
+        RemoteSettings s = RemoteSettings.defaults().withHeloName(Domain.parse(hostname));
+        s = delivery.with("remote_port", n -> ConfigValues.integer(n, 1, 65535), s, (r, v) -> r.withPort((int) (long) v));
+        s = delivery.with("helo_name", ConfigValues::domain, s, RemoteSettings::withHeloName);
+        s = delivery.with("tls", OutboundSchema::tlsPolicy, s, RemoteSettings::withTls);
+        s = delivery.with("ip_preference", n -> IpPreference.parse(ConfigValues.string(n)), s,
+                RemoteSettings::withIpPreference);
+        Optional<RouteTarget> relay = Optional.ofNullable(delivery.get("relay_host", OutboundSchema::target, null));
+        Path passwordFile = delivery.get("relay_password_file", ConfigValues::path, null);
+        ClientAuth auth = ClientAuth.NONE;
+        if (passwordFile != null) {
+            if (relay.isEmpty()) {
+                delivery.error(delivery.keyOf("relay_password_file"), "needs delivery.relay_host");
+            } else {
+                auth = password(delivery, passwordFile);
+            }
+        }
+        if (relay.isPresent()) s = s.withRelayHost(relay, auth);
+        Section routes = delivery.section("routes");
+        Map<Domain, RouteTarget> table = new LinkedHashMap<>();
+        for (Map.Entry<String, Node> route : routes.takeAll().entrySet()) {
+            String key = routes.keyOf(route.getKey());
+            try {
+                Domain domain = Domain.parse(route.getKey());
+                RouteTarget target = routes.convert(key, route.getValue(), OutboundSchema::target, null);
+                if (target != null) table.put(domain, target);
+            } catch (IllegalArgumentException e) {
+                routes.error(key, "not a domain name");
+            }
+        }
+        s = s.withRoutes(table);
+        List<java.net.InetSocketAddress> servers = dns.list("servers",
+                n -> DnsSettings.parseServer(ConfigValues.string(n)), null);
+        if (servers != null) s = s.withDns(s.dns().withServers(servers));
+        dns.rejectUnknown();
+        return s;
+    }
+
+    /** {@code opportunistic} (STARTTLS when offered, Postfix's {@code may}) or {@code required} ({@code encrypt}). */
+    private static TlsPolicy tlsPolicy(Node node) {
+        return switch (ConfigValues.string(node)) {
+            case "opportunistic" -> TlsPolicy.OPPORTUNISTIC;
+            case "required" -> TlsPolicy.REQUIRED;
+            default -> throw new IllegalArgumentException("expected opportunistic or required");
+        };
+    }
+
+    private static RouteTarget target(Node node) {
+        return RouteTarget.parse(ConfigValues.string(node));
+    }
+
+    /**
+     * The relay host's credentials, one line {@code username:password}, in a file only the server's user may
+     * read (mode 0600 or 0400), so the password is never in the YAML nor readable by others.
+     */
+    private static ClientAuth password(Section delivery, Path file) {
+        String key = delivery.keyOf("relay_password_file");
+        try {
+            Set<PosixFilePermission> modes = Files.getPosixFilePermissions(file);
+            if (modes.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                delivery.error(key, "must be readable by its owner only (chmod 600 " + file + ")");
+                return ClientAuth.NONE;
+            }
+            String line = Files.readString(file, StandardCharsets.UTF_8).strip();
+            int colon = line.indexOf(':');
+            if (colon <= 0 || colon == line.length() - 1) {
+                delivery.error(key, "expected one line username:password");
+                return ClientAuth.NONE;
+            }
+            return ClientAuth.plain(line.substring(0, colon), line.substring(colon + 1));
+        } catch (IOException | UnsupportedOperationException e) {
+            delivery.error(key, "cannot read " + file + ": " + e.getMessage());
+            return ClientAuth.NONE;
+        }
+    }
+}
