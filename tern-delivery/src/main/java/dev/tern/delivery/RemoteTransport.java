@@ -106,7 +106,8 @@ final class RemoteTransport implements Transport {
         for (Host host : hosts) {
             for (InetAddress address : host.addresses()) {
                 if (open.isEmpty()) break;
-                String name = host.name().name() + "[" + address.getHostAddress() + "]";
+                String name = host.name().name().startsWith("[") ? host.name().name()
+                        : host.name().name() + "[" + address.getHostAddress() + "]";
                 lastHost = name;
                 Envelope envelope = new Envelope(message.envelope().reversePath(),
                         open.stream().map(i -> message.envelope().recipients().get(i)).toList(),
@@ -114,6 +115,9 @@ final class RemoteTransport implements Transport {
                 SmtpConnection.Result result = attempt(message, name, host, new InetSocketAddress(address, port),
                         envelope, facts, relay);
                 reached |= result.reached();
+                if (result.outcomes().isEmpty()) ended(result, name).ifPresent(reason -> {
+                    for (int i : open) deferred.put(i, reason.apply(i));
+                });
                 for (RcptOutcome outcome : result.outcomes()) {
                     Integer i = index.get(outcome.recipient());
                     if (i == null) continue;
@@ -166,6 +170,25 @@ final class RemoteTransport implements Transport {
                     : EnhancedStatus.of(4, 0, 0), host, text);
             case RcptOutcome.OverLimit o -> new RecipientOutcome.TemporaryFailure(i, EnhancedStatus.of(4, 5, 3), host, text);
         };
+    }
+
+    /**
+     * The session ended before any recipient was decided (a refused greeting, EHLO, STARTTLS or AUTH): the open
+     * recipients wait with what the server said, or with Tern's reason, as a temporary failure (RFC 5321
+     * §4.2.5: a refusal before the transaction is no verdict on the recipients).
+     */
+    private static Optional<java.util.function.IntFunction<RecipientOutcome>> ended(SmtpConnection.Result result, String host) {
+        Reply reply = switch (result.ending()) {
+            case dev.tern.smtp.client.Ending.Refused r -> r.reply();
+            case dev.tern.smtp.client.Ending.Abandoned a -> a.reason();
+            case dev.tern.smtp.client.Ending.Quit q -> null;
+        };
+        if (reply == null) return Optional.empty();
+        String text = text(reply);
+        EnhancedStatus status = reply.enhanced().filter(e -> e.statusClass() == 4)
+                .orElse(EnhancedStatus.of(4, reply.enhanced().map(EnhancedStatus::subject).orElse(4),
+                        reply.enhanced().map(EnhancedStatus::detail).orElse(0)));
+        return Optional.of(i -> new RecipientOutcome.TemporaryFailure(i, status, host, text));
     }
 
     /** A reply on one line, as logs, queue listings and DSNs show it. */

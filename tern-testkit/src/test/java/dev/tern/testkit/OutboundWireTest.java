@@ -50,11 +50,12 @@ class OutboundWireTest {
                 hostname: mx.far.example
                 domains: [far.example]
                 users: [bob@far.example, carol@far.example]
+                submission: {check_sender: false}
                 """);
         List<InetSocketAddress> second = List.of(new InetSocketAddress("127.0.0.2", 0));
         receiver = TestServer.start(receiverData, c -> new TernConfig(c.dataDirectory(),
                 c.server().withListeners(second, second, second), far.session(), far.directory(), c.spool(),
-                c.delivery()));
+                c.delivery(), c.tls(), far.checkSender()));
         dns.mx("far.example", 10, "mx.far.example").a("mx.far.example", "127.0.0.2");
         AccountStore.open(senderData).add("alice@localhost", QueueCommandWireTest.PASSWORD);
         int port = receiver.port();
@@ -127,6 +128,103 @@ class OutboundWireTest {
         dns.a("far.example", "127.0.0.2");
         QueueCommandWireTest.submit(sender, "carol@far.example");
         assertThat(receiver.awaitMessages("carol", "far.example", 1, Duration.ofSeconds(15))).hasSize(1);
+    }
+
+    @Test
+    void aDeferredMessageIsDeliveredOnceWhenTheServerComesBack() throws Exception {
+        // The MX is a host where nothing listens yet: refused, deferred; once a server listens, exactly one copy.
+        int port = receiver.port();
+        dns.remove("far.example");
+        dns.mx("far.example", 10, "late.far.example").a("late.far.example", "127.0.0.4");
+        QueueCommandWireTest.submit(sender, "bob@far.example");
+        List<InetSocketAddress> fourth = List.of(new InetSocketAddress("127.0.0.4", port));
+        TernConfig far = load("""
+                hostname: late.far.example
+                domains: [far.example]
+                users: [bob@far.example]
+                """);
+        Path lateData = receiverData.resolveSibling(receiverData.getFileName() + "-late");
+        try (TestServer late = TestServer.start(lateData, c -> new TernConfig(c.dataDirectory(),
+                c.server().withListeners(fourth, List.of(new InetSocketAddress("127.0.0.4", 0)),
+                        List.of(new InetSocketAddress("127.0.0.4", 0))), far.session(), far.directory(), c.spool(),
+                c.delivery()))) {
+            assertThat(late.awaitMessages("bob", "far.example", 1, Duration.ofSeconds(20))).hasSize(1);
+            // Retries go on every second at most; a second copy would have come by now.
+            assertThat(late.awaitMessages("bob", "far.example", 2, Duration.ofSeconds(3))).hasSize(1);
+        }
+        assertThat(sender.newMessages("alice", "localhost")).as("no DSN for a delivered message").isEmpty();
+    }
+
+    @Test
+    void aSmartHostGetsAllMailOverTlsWithAuth() throws Exception {
+        // The receiver's submission port as the relay host: STARTTLS, AUTH PLAIN, then any domain is relayed on.
+        // (The account is made before the receiver reads its accounts file again: the first tries may fail.)
+        AccountStore.open(receiverData).add("relay@far.example", "relay password 1");
+        Path secret = Files.writeString(senderData.resolve("relay-password"), "relay@far.example:relay password 1\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        TernConfig file = load("""
+                delivery:
+                  relay_host: "[127.0.0.2]:%d"
+                  relay_password_file: %s
+                """.formatted(receiver.submissionPort(), secret));
+        sender.close();
+        sender = TestServer.start(senderData, c -> c.withRemote(file.remote()
+                .withDns(new DnsSettings(List.of(dns.address()), Duration.ofSeconds(2), 0)))
+                .withDelivery(new DeliverySettings(8, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofDays(5))));
+        QueueCommandWireTest.submit(sender, "bob@far.example");
+        List<Path> bob = receiver.awaitMessages("bob", "far.example", 1, Duration.ofSeconds(15));
+        assertThat(bob).hasSize(1);
+        assertThat(Files.readString(bob.getFirst())).contains("with ESMTPSA");
+        assertThat(dns.queries("far.example", "MX")).as("no MX lookup through a smart host").isZero();
+    }
+
+    @Test
+    void dsnParametersGoOnToANextHopThatOffersDsnAndNeverMeansNoReport() throws Exception {
+        submitWith(sender, "MAIL FROM:<alice@localhost> RET=HDRS ENVID=env+2Done",
+                "RCPT TO:<bob@far.example> NOTIFY=SUCCESS ORCPT=rfc822;bob@far.example",
+                "RCPT TO:<nobody@far.example> NOTIFY=NEVER");
+        assertThat(receiver.awaitMessages("bob", "far.example", 1, Duration.ofSeconds(15))).hasSize(1);
+        // RFC 3461 §4.1: the next hop took NOTIFY=SUCCESS, so it reports the delivery, not Tern (its report to
+        // alice@localhost waits in its queue: it has no route here). NOTIFY=NEVER: no DSN for the 550.
+        String queued = receiverQueue();
+        assertThat(queued).contains("\"sender\":\"\"").contains("alice@localhost");
+        assertThat(sender.awaitMessages("alice", "localhost", 1, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    @Test
+    void notifySuccessOfALocalDeliveryGetsADeliveredReportWithTheEnvelopeId() throws Exception {
+        submitWith(sender, "MAIL FROM:<alice@localhost> ENVID=env+2Done",
+                "RCPT TO:<carol@localhost> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;carol@localhost");
+        assertThat(sender.awaitMessages("carol", "localhost", 1, Duration.ofSeconds(15))).hasSize(1);
+        String status = part(onlyDsnFor("alice"), "message/delivery-status");
+        // ENVID is xtext (RFC 3461 §4.4): "+2D" is "-".
+        assertThat(status).contains("Original-Envelope-Id: env-one").contains("Action: delivered")
+                .contains("Original-Recipient: rfc822;carol@localhost").contains("Status: 2.0.0");
+    }
+
+    private String receiverQueue() {
+        var out = new java.io.StringWriter();
+        int code = dev.tern.app.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
+                "queue", "list", "--json", "--data", receiverData.toString());
+        assertThat(code).isZero();
+        return out.toString();
+    }
+
+    /** Submits one message as alice with the given MAIL and RCPT lines (DSN parameters). */
+    private static void submitWith(TestServer server, String mail, String... rcpts) throws Exception {
+        try (var client = new StartTlsWireTest.Client(server.submissionPort())) {
+            client.reply();
+            client.ask("EHLO client.test");
+            assertThat(client.ask("STARTTLS")).startsWith("220 2.0.0");
+            client.startTls();
+            client.ask("EHLO client.test");
+            assertThat(client.ask("AUTH PLAIN " + StartTlsWireTest.base64("\0alice@localhost\0"
+                    + QueueCommandWireTest.PASSWORD))).startsWith("235");
+            assertThat(client.ask(mail)).startsWith("250");
+            for (String rcpt : rcpts) assertThat(client.ask(rcpt)).startsWith("250");
+            assertThat(client.ask("DATA")).startsWith("354");
+            assertThat(client.ask("Subject: dsn\r\n\r\nhello\r\n.")).startsWith("250 2.0.0");
+        }
     }
 
     private MimeMessage onlyDsnFor(String user) throws Exception {
