@@ -202,6 +202,30 @@ class OutboundWireTest {
                 .contains("Original-Recipient: rfc822;carol@localhost").contains("Status: 2.0.0");
     }
 
+    @Test
+    void aStuckMessageWarnsTheSenderOnceThenFailsWhenItsLifetimeEnds() throws Exception {
+        // Nothing listens on 127.0.0.5: every attempt defers; a warning after 300 ms, the bounce after 2 s.
+        dns.remove("far.example");
+        dns.mx("far.example", 10, "gone.far.example").a("gone.far.example", "127.0.0.5");
+        sender.close();
+        sender = TestServer.start(senderData, c -> c.withRemote(c.remote().withPort(receiver.port())
+                        .withDns(new DnsSettings(List.of(dns.address()), Duration.ofSeconds(2), 0)))
+                .withDelivery(new DeliverySettings(8, Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(2),
+                        Duration.ofMillis(300))));
+        QueueCommandWireTest.submit(sender, "bob@far.example");
+        List<Path> notices = sender.awaitMessages("alice", "localhost", 2, Duration.ofSeconds(20));
+        assertThat(notices).hasSize(2);
+        List<String> statuses = new java.util.ArrayList<>();
+        for (Path notice : notices) {
+            var message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(Files.readAllBytes(notice)));
+            statuses.add(part(message, "message/delivery-status"));
+        }
+        assertThat(statuses).anySatisfy(s -> assertThat(s).contains("Action: delayed").contains("Will-Retry-Until:")
+                .contains("Status: 4.4.1"));
+        assertThat(statuses).anySatisfy(s -> assertThat(s).contains("Action: failed").contains("Status: 4.4.1"));
+        assertThat(sender.awaitMessages("alice", "localhost", 3, Duration.ofSeconds(2))).as("one warning only").hasSize(2);
+    }
+
     private String receiverQueue() {
         var out = new java.io.StringWriter();
         int code = dev.tern.app.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
