@@ -178,6 +178,8 @@ final class RemoteTransport implements Transport {
      * §4.2.5: a refusal before the transaction is no verdict on the recipients).
      */
     private static Optional<java.util.function.IntFunction<RecipientOutcome>> ended(SmtpConnection.Result result, String host) {
+        // Nothing answered (refused, timed out): the destination's "could not be reached", 4.4.1, stands.
+        if (!result.reached()) return Optional.empty();
         Reply reply = switch (result.ending()) {
             case dev.tern.smtp.client.Ending.Refused r -> r.reply();
             case dev.tern.smtp.client.Ending.Abandoned a -> a.reason();

@@ -30,17 +30,22 @@ import java.util.List;
  *                            passwords only ever travel encrypted, RFC 8314 §3)
  * @param submissionLimits    messages and recipients per hour per user and per client address, for submission
  *                            (issue #3); the per-address limits spare {@code exemptNetworks} too
+ * @param relayNetworks       CIDR blocks whose clients may relay to any domain without AUTH, as Postfix's
+ *                            {@code mynetworks} with {@code permit_mynetworks} (a web application on this host, a
+ *                            trusted relay); default none: only authenticated clients relay
  */
 public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSocketAddress> submissionListeners,
                              List<InetSocketAddress> smtpsListeners, int listenBacklog, int maxConnections,
                              int maxConnectionsPerIp, List<String> exemptNetworks, Duration idleTimeout,
                              Duration sessionTimeout, int maxCommandLine, int maxHeaderSize,
-                             boolean plaintextAuthOnLoopback, SubmissionLimitSettings submissionLimits) {
+                             boolean plaintextAuthOnLoopback, SubmissionLimitSettings submissionLimits,
+                             List<String> relayNetworks) {
     public ServerSettings {
         smtpListeners = List.copyOf(smtpListeners);
         submissionListeners = List.copyOf(submissionListeners);
         smtpsListeners = List.copyOf(smtpsListeners);
         exemptNetworks = List.copyOf(exemptNetworks);
+        relayNetworks = List.copyOf(relayNetworks);
         if (submissionLimits == null) throw new IllegalArgumentException("submissionLimits are required");
         atLeast(listenBacklog, 1, "listenBacklog must be at least 1");
         atLeast(maxConnections, 1, "maxConnections must be at least 1");
@@ -55,7 +60,7 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
         return new ServerSettings(List.of(new InetSocketAddress("127.0.0.1", 2525)),
                 List.of(new InetSocketAddress("127.0.0.1", 2587)), List.of(new InetSocketAddress("127.0.0.1", 2465)),
                 4096, 20_000, 50, List.of("127.0.0.0/8", "::1/128"), Duration.ofMinutes(5), Duration.ofMinutes(30),
-                2048, 256 * 1024, false, SubmissionLimitSettings.defaults());
+                2048, 256 * 1024, false, SubmissionLimitSettings.defaults(), List.of());
     }
 
     /** The same with other listeners of all three kinds (tests: {@code 127.0.0.1:0} each). */
@@ -67,79 +72,86 @@ public record ServerSettings(List<InetSocketAddress> smtpListeners, List<InetSoc
     public ServerSettings withSmtpListeners(List<InetSocketAddress> value) {
         return new ServerSettings(value, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withSubmissionListeners(List<InetSocketAddress> value) {
         return new ServerSettings(smtpListeners, value, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withSmtpsListeners(List<InetSocketAddress> value) {
         return new ServerSettings(smtpListeners, submissionListeners, value, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withListenBacklog(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, value, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withMaxConnections(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, value,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withMaxConnectionsPerIp(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 value, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withExemptNetworks(List<String> value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, value, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withIdleTimeout(Duration value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, value, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withSessionTimeout(Duration value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, value, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withMaxCommandLine(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, value,
-                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits);
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withMaxHeaderSize(int value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                value, plaintextAuthOnLoopback, submissionLimits);
+                value, plaintextAuthOnLoopback, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withPlaintextAuthOnLoopback(boolean value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, value, submissionLimits);
+                maxHeaderSize, value, submissionLimits, relayNetworks);
     }
 
     public ServerSettings withSubmissionLimits(SubmissionLimitSettings value) {
         return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
                 maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
-                maxHeaderSize, plaintextAuthOnLoopback, value);
+                maxHeaderSize, plaintextAuthOnLoopback, value, relayNetworks);
+    }
+
+    public ServerSettings withRelayNetworks(List<String> value) {
+        value.forEach(Cidr::parse); // refused here, under its key, rather than at the first connection
+        return new ServerSettings(smtpListeners, submissionListeners, smtpsListeners, listenBacklog, maxConnections,
+                maxConnectionsPerIp, exemptNetworks, idleTimeout, sessionTimeout, maxCommandLine,
+                maxHeaderSize, plaintextAuthOnLoopback, submissionLimits, value);
     }
 
     private static void atLeast(int value, int min, String message) {

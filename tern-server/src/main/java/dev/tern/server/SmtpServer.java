@@ -59,6 +59,7 @@ public final class SmtpServer implements AutoCloseable {
     private final RecipientPolicy policy;
     private final Spool spool;
     private final ConnectionLimiter limiter;
+    private final List<Cidr> relayNetworks;
     private final SubmissionLimits submissionLimits;
     private final Function<InetAddress, Credentials> credentials;
     private final TlsHandshake handshake;
@@ -83,6 +84,7 @@ public final class SmtpServer implements AutoCloseable {
         this.spool = spool;
         this.credentials = credentials;
         this.handshake = tls::handshake;
+        this.relayNetworks = server.relayNetworks().stream().map(Cidr::parse).toList();
         this.limiter = new ConnectionLimiter(connectionLimit(server.maxConnections()), server.maxConnectionsPerIp(),
                 server.exemptNetworks());
         this.submissionLimits = new SubmissionLimits(server.submissionLimits(), Clock.systemUTC());
@@ -198,7 +200,9 @@ public final class SmtpServer implements AutoCloseable {
             case ADMITTED -> {
                 try {
                     // The shared policy, with the hourly limits of this client and listener (issue #3).
-                    var limited = new RateLimitedPolicy(id, policy, submissionLimits, client, kind != Kind.SMTP,
+                    RecipientPolicy base = relayNetworks.stream().anyMatch(n -> n.contains(client))
+                            ? new TrustedNetworkPolicy(policy) : policy;
+                    var limited = new RateLimitedPolicy(id, base, submissionLimits, client, kind != Kind.SMTP,
                             !limiter.isExempt(client));
                     Connection connection = new Connection(id, socket, server, session, limited, spool,
                             profile(kind, client), handshake);

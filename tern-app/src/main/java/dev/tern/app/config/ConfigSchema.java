@@ -86,6 +86,7 @@ final class ConfigSchema {
         s = smtp.withList("listen", ConfigValues::listenAddress, s, ServerSettings::withSmtpListeners);
         checkDistinct(smtp.keyOf("listen"), s.smtpListeners(), "address");
         s = smtp.with("backlog", n -> ConfigValues.integer(n, 1), s, ServerSettings::withListenBacklog);
+        s = smtp.withList("relay_networks", ConfigValues::network, s, ServerSettings::withRelayNetworks);
         smtp.rejectUnknown();
         s = submission.withList("listen", ConfigValues::listenAddress, s, ServerSettings::withSubmissionListeners);
         s = s.withSubmissionLimits(readSubmissionLimits(submission, s.submissionLimits()));
