@@ -25,6 +25,17 @@ final class OpportunisticTls {
         }
     }
 
+    /** The JDK's trust store, for verified TLS (the caller checks the host name on each connection). */
+    static SSLContext verified() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no TLS", e);
+        }
+    }
+
     /** Takes any certificate: encryption against passive listeners, no authentication (see the class). */
     private static final class AnyCertificate implements X509TrustManager {
         @Override

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
@@ -92,7 +93,8 @@ public final class QueueRunner implements AutoCloseable {
         var routing = RoutingSettings.defaults().withSelf(hostname, ownAddresses).withIpPreference(remote.ipPreference());
         var router = new MxRouter(resolver, routing);
         var destinations = new Destinations(remote.maxConnections(), remote.maxPerDestination(), remote.downFor(), clock);
-        var smtp = new RemoteTransport(remote, spool, router, OpportunisticTls.context(), destinations);
+        var smtp = new RemoteTransport(remote, spool, router, OpportunisticTls.context(), OpportunisticTls.verified(),
+                destinations);
         var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
                 hostname.name()));
         return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store), smtp, notifier, clock);
@@ -280,7 +282,7 @@ public final class QueueRunner implements AutoCloseable {
             retryLater(message.id(), message.attempts() + 1);
             return;
         }
-        Duration delay = backoff(settings, message.attempts() + 1);
+        Duration delay = greylisted(outcomes).map(this::withinBounds).orElseGet(() -> backoff(settings, message.attempts() + 1));
         if (deferred) changes.add(new Change.Deferred(now.plus(delay)));
         try {
             spool.update(message.id(), changes);
@@ -315,6 +317,32 @@ public final class QueueRunner implements AutoCloseable {
                 }
             }
         }
+    }
+
+    // "451 4.7.1 Greylisted, please try again in 300 seconds", "... retry in 5 minutes": when to come back.
+    private static final java.util.regex.Pattern GREYLIST = java.util.regex.Pattern.compile(
+            "(?i)(?:grey|gray)list.*?(\\d{1,6})\\s*(s|sec|secs|seconds?|m|min|mins|minutes?)\\b");
+
+    /** The wait a greylisting server named (RFC 6647 §4), the longest among the deferred recipients. */
+    static Optional<Duration> greylisted(List<RecipientOutcome> outcomes) {
+        Duration longest = null;
+        for (RecipientOutcome outcome : outcomes) {
+            if (!(outcome instanceof RecipientOutcome.TemporaryFailure t)) continue;
+            var matcher = GREYLIST.matcher(t.text());
+            if (!matcher.find()) continue;
+            long amount = Long.parseLong(matcher.group(1));
+            Duration named = matcher.group(2).toLowerCase(java.util.Locale.ROOT).startsWith("m")
+                    ? Duration.ofMinutes(amount) : Duration.ofSeconds(amount);
+            if (longest == null || named.compareTo(longest) > 0) longest = named;
+        }
+        return Optional.ofNullable(longest);
+    }
+
+    /** A named wait, kept between the first retry and the longest one, plus a little so it has passed. */
+    private Duration withinBounds(Duration named) {
+        Duration delay = named.plusSeconds(1);
+        if (delay.compareTo(settings.firstRetry()) < 0) return settings.firstRetry();
+        return delay.compareTo(settings.maxRetry()) > 0 ? settings.maxRetry() : delay;
     }
 
     private void retryLater(QueueId id, int attempts) {

@@ -6,6 +6,7 @@ import dev.tern.delivery.route.RouteTarget;
 import dev.tern.mail.Domain;
 import dev.tern.smtp.client.ClientAuth;
 import dev.tern.smtp.client.TlsPolicy;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -31,14 +32,18 @@ import java.util.Optional;
  *                          deferred without new connections until then
  * @param dns               the resolvers to ask (default: the system's)
  * @param ipPreference      which address families to connect to ({@code BOTH}: IPv4 first)
+ * @param tlsPolicies       per-domain TLS requirements over {@code tls} (say {@code VERIFIED} for a partner)
+ * @param sourceAddress     the local address outbound connections come from, when the host has several
  */
 public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<RouteTarget> relayHost,
                              ClientAuth relayAuth, Map<Domain, RouteTarget> routes, Duration connectTimeout,
                              Duration commandTimeout, Duration dataTimeout, int maxConnections, int maxPerDestination,
-                             Duration downFor, DnsSettings dns, IpPreference ipPreference) {
+                             Duration downFor, DnsSettings dns, IpPreference ipPreference,
+                             Map<Domain, TlsRequirement> tlsPolicies, Optional<InetAddress> sourceAddress) {
     public RemoteSettings {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1-65535");
         routes = Map.copyOf(routes);
+        tlsPolicies = Map.copyOf(tlsPolicies);
         if (maxConnections < 1 || maxPerDestination < 1) throw new IllegalArgumentException("limits must be positive");
         if (connectTimeout.isNegative() || connectTimeout.isZero() || commandTimeout.isNegative()
                 || commandTimeout.isZero() || dataTimeout.isNegative() || dataTimeout.isZero()) {
@@ -49,51 +54,68 @@ public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<
     public static RemoteSettings defaults() {
         return new RemoteSettings(25, Domain.parse("localhost"), TlsPolicy.OPPORTUNISTIC, Optional.empty(),
                 ClientAuth.NONE, Map.of(), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(10),
-                100, 20, Duration.ofMinutes(5), DnsSettings.defaults(), IpPreference.BOTH);
+                100, 20, Duration.ofMinutes(5), DnsSettings.defaults(), IpPreference.BOTH, Map.of(), Optional.empty());
+    }
+
+    public RemoteSettings withTlsPolicies(Map<Domain, TlsRequirement> value) {
+        return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, value, sourceAddress);
+    }
+
+    public RemoteSettings withSourceAddress(Optional<InetAddress> value) {
+        return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, value);
+    }
+
+    /** The TLS requirement for mail to {@code domain}: its own policy, or the global one. */
+    public TlsRequirement tlsFor(Domain domain) {
+        TlsRequirement own = tlsPolicies.get(domain);
+        if (own != null) return own;
+        return tls == TlsPolicy.REQUIRED ? TlsRequirement.REQUIRED : TlsRequirement.OPPORTUNISTIC;
     }
 
     public RemoteSettings withDns(DnsSettings value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, value, ipPreference);
+                dataTimeout, maxConnections, maxPerDestination, downFor, value, ipPreference, tlsPolicies, sourceAddress);
     }
 
     public RemoteSettings withIpPreference(IpPreference value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, value);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, value, tlsPolicies, sourceAddress);
     }
 
     public RemoteSettings withPort(int value) {
         return new RemoteSettings(value, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
     }
 
     public RemoteSettings withHeloName(Domain value) {
         return new RemoteSettings(port, value, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
     }
 
     public RemoteSettings withTls(TlsPolicy value) {
         return new RemoteSettings(port, heloName, value, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
     }
 
     public RemoteSettings withRelayHost(Optional<RouteTarget> value, ClientAuth auth) {
         return new RemoteSettings(port, heloName, tls, value, auth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
     }
 
     public RemoteSettings withRoutes(Map<Domain, RouteTarget> value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, value, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
     }
 
     public RemoteSettings withTimeouts(Duration connect, Duration command, Duration data) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connect, command, data,
-                maxConnections, maxPerDestination, downFor, dns, ipPreference);
+                maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
     }
 
     public RemoteSettings withDownFor(Duration value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, value, dns, ipPreference);
+                dataTimeout, maxConnections, maxPerDestination, value, dns, ipPreference, tlsPolicies, sourceAddress);
     }
 }

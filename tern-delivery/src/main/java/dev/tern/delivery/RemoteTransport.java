@@ -50,13 +50,20 @@ final class RemoteTransport implements Transport {
     private final Spool spool;
     private final MxRouter router;
     private final SSLContext tls;
+    private final SSLContext verifiedTls;
     private final Destinations destinations;
 
-    RemoteTransport(RemoteSettings settings, Spool spool, MxRouter router, SSLContext tls, Destinations destinations) {
+    /**
+     * @param tls         for opportunistic and required TLS: any certificate
+     * @param verifiedTls for verified TLS: the JDK's trust store (and the host name checked on each connection)
+     */
+    RemoteTransport(RemoteSettings settings, Spool spool, MxRouter router, SSLContext tls, SSLContext verifiedTls,
+                    Destinations destinations) {
         this.settings = settings;
         this.spool = spool;
         this.router = router;
         this.tls = tls;
+        this.verifiedTls = verifiedTls;
         this.destinations = destinations;
     }
 
@@ -89,6 +96,8 @@ final class RemoteTransport implements Transport {
 
     private List<RecipientOutcome> overHosts(SpooledMessage message, List<Integer> recipients, List<Host> hosts,
                                              int port, boolean relay, Destinations.Lease lease) {
+        Domain domain = message.envelope().recipients().get(recipients.getFirst()).mailbox().domain();
+        TlsRequirement requirement = settings.tlsFor(domain);
         Map<Recipient, Integer> index = new HashMap<>();
         for (int i : recipients) index.put(message.envelope().recipients().get(i), i);
         Map<Integer, RecipientOutcome> decided = new LinkedHashMap<>();
@@ -113,7 +122,7 @@ final class RemoteTransport implements Transport {
                         open.stream().map(i -> message.envelope().recipients().get(i)).toList(),
                         message.envelope().options());
                 SmtpConnection.Result result = attempt(message, name, host, new InetSocketAddress(address, port),
-                        envelope, facts, relay);
+                        envelope, facts, relay, requirement);
                 reached |= result.reached();
                 if (result.outcomes().isEmpty()) ended(result, name).ifPresent(reason -> {
                     for (int i : open) deferred.put(i, reason.apply(i));
@@ -145,10 +154,14 @@ final class RemoteTransport implements Transport {
 
     /** One connection; after a failed opportunistic TLS handshake, once more in plaintext (as Postfix). */
     private SmtpConnection.Result attempt(SpooledMessage message, String name, Host host, InetSocketAddress address,
-                                          Envelope envelope, ContentFacts facts, boolean relay) {
+                                          Envelope envelope, ContentFacts facts, boolean relay, TlsRequirement requirement) {
         ClientAuth auth = relay ? settings.relayAuth() : ClientAuth.NONE;
-        TlsPolicy policy = relay && auth != ClientAuth.NONE ? TlsPolicy.REQUIRED : settings.tls();
-        var connection = new SmtpConnection(settings, tls, message.id().value(), name);
+        TlsPolicy policy = requirement == TlsRequirement.OPPORTUNISTIC && !(relay && auth != ClientAuth.NONE)
+                ? TlsPolicy.OPPORTUNISTIC : TlsPolicy.REQUIRED;
+        boolean verify = requirement == TlsRequirement.VERIFIED;
+        // The name the certificate must carry: the MX host's (RFC 7817 §3.2), not the recipient domain's.
+        String tlsName = host.name().name().startsWith("[") ? address.getAddress().getHostAddress() : host.name().name();
+        var connection = new SmtpConnection(settings, verify ? verifiedTls : tls, verify, message.id().value(), name, tlsName);
         SmtpConnection.Content content = () -> spool.openContent(message.id());
         var result = connection.run(address, new ClientSettings(settings.heloName(), policy, auth), envelope, facts, content);
         if (result.tlsHandshakeFailed() && policy == TlsPolicy.OPPORTUNISTIC) {

@@ -49,14 +49,23 @@ final class SmtpConnection {
 
     private final RemoteSettings settings;
     private final SSLContext tls;
+    private final boolean verify;
     private final String id;
     private final String host;
+    private final String tlsName;
 
-    SmtpConnection(RemoteSettings settings, SSLContext tls, String id, String host) {
+    /**
+     * @param verify  check that the certificate names {@code tlsName} (the trust is {@code tls}'s)
+     * @param host    for the log: "mx.example.net[192.0.2.1]"
+     * @param tlsName the server name for SNI and the certificate check
+     */
+    SmtpConnection(RemoteSettings settings, SSLContext tls, boolean verify, String id, String host, String tlsName) {
         this.settings = settings;
         this.tls = tls;
+        this.verify = verify;
         this.id = id;
         this.host = host;
+        this.tlsName = tlsName;
     }
 
     Result run(InetSocketAddress address, ClientSettings client, Envelope envelope, ContentFacts facts, Content content) {
@@ -65,6 +74,11 @@ final class SmtpConnection {
         SmtpClientSession session = new SmtpClientSession(client);
         Socket socket = new Socket();
         try {
+            var source = settings.sourceAddress();
+            // The configured source, when it is of the destination's family (an IPv4 source cannot reach IPv6).
+            if (source.isPresent() && source.get().getClass() == address.getAddress().getClass()) {
+                socket.bind(new InetSocketAddress(source.get(), 0));
+            }
             socket.connect(address, (int) settings.connectTimeout().toMillis());
             socket.setTcpNoDelay(true);
             var io = new Io(socket);
@@ -86,7 +100,7 @@ final class SmtpConnection {
                     }
                     case ClientNext.StartTls s -> {
                         try {
-                            io = io.secure(host, address.getPort());
+                            io = io.secure(tlsName, address.getPort());
                             step = session.tlsStarted();
                         } catch (IOException e) {
                             log.info("id={} host={} tls handshake failed: {}", id, host, e.toString());
@@ -205,6 +219,12 @@ final class SmtpConnection {
         Io secure(String name, int port) throws IOException {
             out.flush();
             SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, name, port, true);
+            if (verify) {
+                // RFC 6125 host name matching, as HTTPS does it: the certificate must name the MX host.
+                var parameters = secured.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secured.setSSLParameters(parameters);
+            }
             secured.setSoTimeout((int) settings.commandTimeout().toMillis());
             secured.startHandshake();
             log.info("id={} host={} tls protocol={} cipher={}", id, host, secured.getSession().getProtocol(),

@@ -8,6 +8,10 @@ import dev.tern.app.config.ConfigResult;
 import dev.tern.auth.AccountStore;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.delivery.RemoteSettings;
+import dev.tern.delivery.TlsRequirement;
+import dev.tern.mail.Domain;
+import java.util.Map;
+import java.util.Optional;
 import dev.tern.delivery.dns.DnsSettings;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -224,6 +228,37 @@ class OutboundWireTest {
                 .contains("Status: 4.4.1"));
         assertThat(statuses).anySatisfy(s -> assertThat(s).contains("Action: failed").contains("Status: 4.4.1"));
         assertThat(sender.awaitMessages("alice", "localhost", 3, Duration.ofSeconds(2))).as("one warning only").hasSize(2);
+    }
+
+    @Test
+    void verifiedTlsToASelfSignedServerWaitsWhileRequiredTlsDelivers() throws Exception {
+        // The receiver's certificate is self-signed: "verified" refuses it (4.7.5, no plaintext fallback);
+        // "required" takes any certificate, but never plaintext.
+        dns.mx("strict.example", 10, "mx.far.example");
+        sender.close();
+        sender = TestServer.start(senderData, c -> c.withRemote(c.remote().withPort(receiver.port())
+                        .withDns(new DnsSettings(List.of(dns.address()), Duration.ofSeconds(2), 0))
+                        .withTlsPolicies(Map.of(Domain.parse("strict.example"), TlsRequirement.VERIFIED,
+                                Domain.parse("far.example"), TlsRequirement.REQUIRED))
+                        .withSourceAddress(Optional.of(java.net.InetAddress.ofLiteral("127.0.0.9"))))
+                .withDelivery(new DeliverySettings(8, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofDays(5))));
+        String strict = QueueCommandWireTest.submit(sender, "bob@strict.example");
+        QueueCommandWireTest.submit(sender, "carol@far.example");
+        List<Path> carol = receiver.awaitMessages("carol", "far.example", 1, Duration.ofSeconds(15));
+        assertThat(carol).hasSize(1);
+        String received = Files.readString(carol.getFirst());
+        assertThat(received).contains("with ESMTPS").contains("[127.0.0.9]"); // from the configured source address
+        var out = new java.io.StringWriter();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String shown = "";
+        while (System.nanoTime() < deadline && !shown.contains("4.7.5")) {
+            out.getBuffer().setLength(0);
+            dev.tern.app.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
+                    "queue", "show", strict, "--data", senderData.toString());
+            shown = out.toString();
+        }
+        assertThat(shown).contains("4.7.5");
+        assertThat(receiver.newMessages("bob", "strict.example")).isEmpty();
     }
 
     private String receiverQueue() {

@@ -1,6 +1,7 @@
 package dev.tern.app.config;
 
 import dev.tern.delivery.RemoteSettings;
+import dev.tern.delivery.TlsRequirement;
 import dev.tern.delivery.dns.DnsSettings;
 import dev.tern.delivery.route.IpPreference;
 import dev.tern.delivery.route.RouteTarget;
@@ -58,6 +59,22 @@ final class OutboundSchema {
             }
         }
         s = s.withRoutes(table);
+        Section tlsPolicies = delivery.section("tls_policies");
+        Map<Domain, TlsRequirement> policies = new LinkedHashMap<>();
+        for (Map.Entry<String, Node> policy : tlsPolicies.takeAll().entrySet()) {
+            String key = tlsPolicies.keyOf(policy.getKey());
+            try {
+                Domain domain = Domain.parse(policy.getKey());
+                TlsRequirement requirement = tlsPolicies.convert(key, policy.getValue(),
+                        n -> TlsRequirement.parse(ConfigValues.string(n)), null);
+                if (requirement != null) policies.put(domain, requirement);
+            } catch (IllegalArgumentException e) {
+                tlsPolicies.error(key, "not a domain name");
+            }
+        }
+        s = s.withTlsPolicies(policies);
+        s = delivery.with("source_address", n -> java.net.InetAddress.ofLiteral(ConfigValues.string(n).strip()), s,
+                (r, a) -> r.withSourceAddress(Optional.of(a)));
         List<java.net.InetSocketAddress> servers = dns.list("servers",
                 n -> DnsSettings.parseServer(ConfigValues.string(n)), null);
         if (servers != null) s = s.withDns(s.dns().withServers(servers));

@@ -84,6 +84,8 @@ class OutboundSchemaTest {
             delivery: {relay_host: "[unclosed:25"}           | delivery.relay_host
             delivery: {relay_password_file: /nonexistent}    | delivery.relay_password_file
             delivery: {routes: {"bad domain": "[192.0.2.7]"}} | delivery.routes.bad domain
+            delivery: {tls_policies: {partner.example: maybe}} | delivery.tls_policies.partner.example
+            delivery: {source_address: not-an-ip}            | delivery.source_address
             dns: {servers: [dns.example.com]}                | dns.servers[0]
             dns: {color: blue}                               | dns.color
             """)
