@@ -114,6 +114,11 @@ public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<
                 maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
     }
 
+    public RemoteSettings withConnectionLimits(int total, int perDestination) {
+        return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
+                dataTimeout, total, perDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
+    }
+
     public RemoteSettings withDownFor(Duration value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
                 dataTimeout, maxConnections, maxPerDestination, value, dns, ipPreference, tlsPolicies, sourceAddress);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,15 @@ final class OutboundSchema {
         s = delivery.with("tls", OutboundSchema::tlsPolicy, s, RemoteSettings::withTls);
         s = delivery.with("ip_preference", n -> IpPreference.parse(ConfigValues.string(n)), s,
                 RemoteSettings::withIpPreference);
+        // RFC 5321 §4.5.3.2: at least 5 minutes per command and 10 for the end of data; shorter is the operator's call.
+        Duration connect = delivery.get("connect_timeout", ConfigValues::duration, s.connectTimeout());
+        Duration command = delivery.get("command_timeout", ConfigValues::duration, s.commandTimeout());
+        Duration data = delivery.get("data_timeout", ConfigValues::duration, s.dataTimeout());
+        s = s.withTimeouts(connect, command, data);
+        int maxConnections = delivery.get("max_connections", n -> ConfigValues.integer(n, 1), s.maxConnections());
+        int perDestination = delivery.get("max_connections_per_destination", n -> ConfigValues.integer(n, 1),
+                s.maxPerDestination());
+        s = s.withConnectionLimits(maxConnections, perDestination);
         Optional<RouteTarget> relay = Optional.ofNullable(delivery.get("relay_host", OutboundSchema::target, null));
         Path passwordFile = delivery.get("relay_password_file", ConfigValues::path, null);
         ClientAuth auth = ClientAuth.NONE;
