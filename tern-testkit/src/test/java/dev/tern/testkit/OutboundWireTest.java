@@ -184,7 +184,7 @@ class OutboundWireTest {
 
     @Test
     void dsnParametersGoOnToANextHopThatOffersDsnAndNeverMeansNoReport() throws Exception {
-        submitWith(sender, "MAIL FROM:<alice@localhost> RET=HDRS ENVID=env+2Done",
+        QueueCommandWireTest.submitWith(sender, "MAIL FROM:<alice@localhost> RET=HDRS ENVID=env+2Done",
                 "RCPT TO:<bob@far.example> NOTIFY=SUCCESS ORCPT=rfc822;bob@far.example",
                 "RCPT TO:<nobody@far.example> NOTIFY=NEVER");
         assertThat(receiver.awaitMessages("bob", "far.example", 1, Duration.ofSeconds(15))).hasSize(1);
@@ -197,7 +197,7 @@ class OutboundWireTest {
 
     @Test
     void notifySuccessOfALocalDeliveryGetsADeliveredReportWithTheEnvelopeId() throws Exception {
-        submitWith(sender, "MAIL FROM:<alice@localhost> ENVID=env+2Done",
+        QueueCommandWireTest.submitWith(sender, "MAIL FROM:<alice@localhost> ENVID=env+2Done",
                 "RCPT TO:<carol@localhost> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;carol@localhost");
         assertThat(sender.awaitMessages("carol", "localhost", 1, Duration.ofSeconds(15))).hasSize(1);
         String status = part(onlyDsnFor("alice"), "message/delivery-status");
@@ -267,23 +267,6 @@ class OutboundWireTest {
                 "queue", "list", "--json", "--data", receiverData.toString());
         assertThat(code).isZero();
         return out.toString();
-    }
-
-    /** Submits one message as alice with the given MAIL and RCPT lines (DSN parameters). */
-    private static void submitWith(TestServer server, String mail, String... rcpts) throws Exception {
-        try (var client = new StartTlsWireTest.Client(server.submissionPort())) {
-            client.reply();
-            client.ask("EHLO client.test");
-            assertThat(client.ask("STARTTLS")).startsWith("220 2.0.0");
-            client.startTls();
-            client.ask("EHLO client.test");
-            assertThat(client.ask("AUTH PLAIN " + StartTlsWireTest.base64("\0alice@localhost\0"
-                    + QueueCommandWireTest.PASSWORD))).startsWith("235");
-            assertThat(client.ask(mail)).startsWith("250");
-            for (String rcpt : rcpts) assertThat(client.ask(rcpt)).startsWith("250");
-            assertThat(client.ask("DATA")).startsWith("354");
-            assertThat(client.ask("Subject: dsn\r\n\r\nhello\r\n.")).startsWith("250 2.0.0");
-        }
     }
 
     private MimeMessage onlyDsnFor(String user) throws Exception {

@@ -57,6 +57,15 @@ class QueueCommandWireTest {
 
     /** Submits one message from alice@localhost to {@code recipients}; returns its queue id. */
     static String submit(TestServer server, String... recipients) throws Exception {
+        String[] rcpts = java.util.Arrays.stream(recipients).map(r -> "RCPT TO:<" + r + ">").toArray(String[]::new);
+        return submitWith(server, "MAIL FROM:<alice@localhost>", rcpts);
+    }
+
+    /**
+     * Submits one message as alice@localhost over submission (STARTTLS, AUTH PLAIN) with these MAIL and RCPT
+     * lines, so tests can give DSN parameters; returns its queue id.
+     */
+    static String submitWith(TestServer server, String mail, String... rcpts) throws Exception {
         try (var client = new StartTlsWireTest.Client(server.submissionPort())) {
             client.reply();
             client.ask("EHLO client.test");
@@ -65,8 +74,8 @@ class QueueCommandWireTest {
             client.ask("EHLO client.test");
             assertThat(client.ask("AUTH PLAIN " + StartTlsWireTest.base64("\0alice@localhost\0" + PASSWORD)))
                     .startsWith("235");
-            assertThat(client.ask("MAIL FROM:<alice@localhost>")).startsWith("250");
-            for (String rcpt : recipients) assertThat(client.ask("RCPT TO:<" + rcpt + ">")).startsWith("250");
+            assertThat(client.ask(mail)).startsWith("250");
+            for (String rcpt : rcpts) assertThat(client.ask(rcpt)).startsWith("250");
             assertThat(client.ask("DATA")).startsWith("354");
             String reply = client.ask("Subject: queued\r\n\r\nwaiting for outbound delivery\r\n.");
             assertThat(reply).startsWith("250 2.0.0");

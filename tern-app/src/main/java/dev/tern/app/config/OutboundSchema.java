@@ -56,32 +56,10 @@ final class OutboundSchema {
             }
         }
         if (relay.isPresent()) s = s.withRelayHost(relay, auth);
-        Section routes = delivery.section("routes");
-        Map<Domain, RouteTarget> table = new LinkedHashMap<>();
-        for (Map.Entry<String, Node> route : routes.takeAll().entrySet()) {
-            String key = routes.keyOf(route.getKey());
-            try {
-                Domain domain = Domain.parse(route.getKey());
-                RouteTarget target = routes.convert(key, route.getValue(), OutboundSchema::target, null);
-                if (target != null) table.put(domain, target);
-            } catch (IllegalArgumentException e) {
-                routes.error(key, "not a domain name");
-            }
-        }
+        Map<Domain, RouteTarget> table = domainMap(delivery.section("routes"), OutboundSchema::target);
         s = s.withRoutes(table);
-        Section tlsPolicies = delivery.section("tls_policies");
-        Map<Domain, TlsRequirement> policies = new LinkedHashMap<>();
-        for (Map.Entry<String, Node> policy : tlsPolicies.takeAll().entrySet()) {
-            String key = tlsPolicies.keyOf(policy.getKey());
-            try {
-                Domain domain = Domain.parse(policy.getKey());
-                TlsRequirement requirement = tlsPolicies.convert(key, policy.getValue(),
-                        n -> TlsRequirement.parse(ConfigValues.string(n)), null);
-                if (requirement != null) policies.put(domain, requirement);
-            } catch (IllegalArgumentException e) {
-                tlsPolicies.error(key, "not a domain name");
-            }
-        }
+        Map<Domain, TlsRequirement> policies = domainMap(delivery.section("tls_policies"),
+                n -> TlsRequirement.parse(ConfigValues.string(n)));
         s = s.withTlsPolicies(policies);
         s = delivery.with("source_address", n -> java.net.InetAddress.ofLiteral(ConfigValues.string(n).strip()), s,
                 (r, a) -> r.withSourceAddress(Optional.of(a)));
@@ -90,6 +68,24 @@ final class OutboundSchema {
         if (servers != null) s = s.withDns(s.dns().withServers(servers));
         dns.rejectUnknown();
         return s;
+    }
+
+    /** A mapping whose keys are domains, each value converted by {@code value}; bad entries reported, left out. */
+    private static <T> Map<Domain, T> domainMap(Section section, java.util.function.Function<Node, T> value) {
+        Map<Domain, T> map = new LinkedHashMap<>();
+        for (Map.Entry<String, Node> entry : section.takeAll().entrySet()) {
+            String key = section.keyOf(entry.getKey());
+            Domain domain;
+            try {
+                domain = Domain.parse(entry.getKey());
+            } catch (IllegalArgumentException e) {
+                section.error(key, "not a domain name");
+                continue;
+            }
+            T converted = section.convert(key, entry.getValue(), value, null);
+            if (converted != null) map.put(domain, converted);
+        }
+        return map;
     }
 
     /** {@code opportunistic} (STARTTLS when offered, Postfix's {@code may}) or {@code required} ({@code encrypt}). */
