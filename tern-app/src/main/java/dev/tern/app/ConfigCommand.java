@@ -3,7 +3,7 @@ package dev.tern.app;
 import dev.tern.app.config.ConfigError;
 import dev.tern.app.config.ConfigLoader;
 import dev.tern.app.config.ConfigResult;
-import dev.tern.server.tls.TlsContext;
+import dev.tern.tls.TlsContext;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.tern.directory.DirectorySettings;
 import dev.tern.mail.Domain;
 import dev.tern.server.InboundPolicy;
 import dev.tern.server.SmtpServer;
-import dev.tern.server.tls.TlsContext;
+import dev.tern.tls.TlsContext;
 import dev.tern.spool.Spool;
 import dev.tern.store.MaildirSettings;
 import dev.tern.store.MaildirStore;

@@ -1,6 +1,6 @@
 package dev.tern.auth;
 
-import dev.tern.smtp.ScramCredential;
+import dev.tern.sasl.ScramCredential;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.SortedMap;

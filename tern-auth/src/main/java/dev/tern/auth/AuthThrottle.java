@@ -1,7 +1,7 @@
 package dev.tern.auth;
 
-import dev.tern.smtp.Credentials;
-import dev.tern.smtp.ScramCredential;
+import dev.tern.sasl.Credentials;
+import dev.tern.sasl.ScramCredential;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Clock;

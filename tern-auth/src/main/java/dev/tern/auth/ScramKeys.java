@@ -1,6 +1,6 @@
 package dev.tern.auth;
 
-import dev.tern.smtp.ScramCredential;
+import dev.tern.sasl.ScramCredential;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,7 +1,7 @@
 /**
  * Accounts and their authentication: Argon2id password hashes ({@link dev.tern.auth.PasswordHash}), SCRAM-SHA-256
  * keys ({@link dev.tern.auth.ScramKeys}), the accounts file under the data directory
- * ({@link dev.tern.auth.AccountStore}, reloaded without a restart), the {@link dev.tern.smtp.Credentials} the
+ * ({@link dev.tern.auth.AccountStore}, reloaded without a restart), the {@link dev.tern.sasl.Credentials} the
  * SASL exchanges of {@code tern-smtp} check against ({@link dev.tern.auth.AccountCredentials}), and failure rate
  * limiting per client address and per account ({@link dev.tern.auth.AuthThrottle}, over the bounded
  * {@code FailureTable}s, with its refusals summarised by {@code ThrottleLog}).

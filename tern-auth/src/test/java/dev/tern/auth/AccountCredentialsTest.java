@@ -2,7 +2,7 @@ package dev.tern.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.smtp.Credentials.Check;
+import dev.tern.sasl.Credentials.Check;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.BeforeEach;

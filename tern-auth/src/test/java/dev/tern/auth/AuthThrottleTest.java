@@ -2,9 +2,9 @@ package dev.tern.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.smtp.Credentials;
-import dev.tern.smtp.Credentials.Check;
-import dev.tern.smtp.ScramCredential;
+import dev.tern.sasl.Credentials;
+import dev.tern.sasl.Credentials.Check;
+import dev.tern.sasl.ScramCredential;
 import dev.tern.testbase.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.tern.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.smtp.ScramCredential;
+import dev.tern.sasl.ScramCredential;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;

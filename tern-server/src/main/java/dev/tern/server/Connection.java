@@ -1,7 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.smtp.ByteSink;
-import dev.tern.smtp.ChannelBinding;
+import dev.tern.sasl.ChannelBinding;
 import dev.tern.smtp.DotDecoder;
 import dev.tern.smtp.Next;
 import dev.tern.smtp.RecipientPolicy;

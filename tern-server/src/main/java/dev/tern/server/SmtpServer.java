@@ -1,7 +1,7 @@
 package dev.tern.server;
 
-import dev.tern.server.tls.TlsContext;
-import dev.tern.smtp.Credentials;
+import dev.tern.tls.TlsContext;
+import dev.tern.sasl.Credentials;
 import dev.tern.smtp.RecipientPolicy;
 import dev.tern.smtp.Replies;
 import dev.tern.smtp.SecurityProfile;

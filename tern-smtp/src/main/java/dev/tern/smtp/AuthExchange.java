@@ -1,7 +1,9 @@
 package dev.tern.smtp;
 
-import dev.tern.smtp.sasl.SaslServer;
-import dev.tern.smtp.sasl.SaslStep;
+import dev.tern.sasl.ChannelBinding;
+import dev.tern.sasl.Credentials;
+import dev.tern.sasl.SaslServer;
+import dev.tern.sasl.SaslStep;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.tern.smtp;
 
+import dev.tern.sasl.Credentials;
+
 /**
  * How one listener's sessions are secured (RFC 3207, RFC 8314, RFC 4954, RFC 6409).
  *

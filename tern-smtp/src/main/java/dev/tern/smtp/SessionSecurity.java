@@ -1,6 +1,7 @@
 package dev.tern.smtp;
 
-import dev.tern.smtp.sasl.SaslServer;
+import dev.tern.sasl.ChannelBinding;
+import dev.tern.sasl.SaslServer;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,7 @@
 package dev.tern.smtp;
 
+import dev.tern.sasl.ChannelBinding;
+import dev.tern.sasl.Credentials;
 import dev.tern.mail.Domain;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailOptions;

@@ -1,5 +1,6 @@
 package dev.tern.smtp;
 
+import dev.tern.sasl.ChannelBinding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.tern.smtp;
 
+import dev.tern.sasl.ScramCredential;
+import dev.tern.sasl.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -7,7 +7,7 @@ import dev.tern.delivery.RemoteSettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.server.ServerSettings;
 import dev.tern.server.SubmissionLimitSettings;
-import dev.tern.server.tls.TlsSettings;
+import dev.tern.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
 import dev.tern.spool.SpoolSettings;
 import java.net.InetSocketAddress;
