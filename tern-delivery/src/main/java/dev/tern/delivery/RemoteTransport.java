@@ -85,7 +85,8 @@ final class RemoteTransport implements Transport {
             case Route.Hosts hosts -> {
                 int port = target.map(t -> t.portOr(settings.port())).orElse(settings.port());
                 try (Destinations.Lease lease = destinations.acquire(destination)) {
-                    yield overHosts(message, recipients, hosts.hosts(), port, target.isPresent() && settings.relayHost().isPresent(), lease);
+                    List<Host> ordered = resumeAfterLastFailure(message, recipients, hosts.hosts());
+                    yield overHosts(message, recipients, ordered, port, target.isPresent() && settings.relayHost().isPresent(), lease);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     yield all(recipients, i -> new RecipientOutcome.TemporaryFailure(i, INTERRUPTED, "", "server stopping"));
@@ -204,6 +205,25 @@ final class RemoteTransport implements Transport {
                 .orElse(EnhancedStatus.of(4, reply.enhanced().map(EnhancedStatus::subject).orElse(4),
                         reply.enhanced().map(EnhancedStatus::detail).orElse(0)));
         return Optional.of(i -> new RecipientOutcome.TemporaryFailure(i, status, host, text));
+    }
+
+    /**
+     * Issue 7: the next attempt starts where the last one failed. When the first recipient's last attempt ended
+     * at one of these hosts, the list is turned to begin with the host after it (the order within equal
+     * preferences is shuffled anyway), so a host that keeps failing does not eat every attempt's time first.
+     */
+    static List<Host> resumeAfterLastFailure(SpooledMessage message, List<Integer> recipients, List<Host> hosts) {
+        var history = message.recipients().get(recipients.getFirst()).history();
+        if (history.isEmpty() || hosts.size() < 2) return hosts;
+        String last = history.getLast().host();
+        for (int h = 0; h < hosts.size(); h++) {
+            if (last.startsWith(hosts.get(h).name().name() + "[") || last.equals(hosts.get(h).name().name())) {
+                List<Host> turned = new ArrayList<>(hosts.subList(h + 1, hosts.size()));
+                turned.addAll(hosts.subList(0, h + 1));
+                return turned;
+            }
+        }
+        return hosts;
     }
 
     /** A reply on one line, as logs, queue listings and DSNs show it. */
