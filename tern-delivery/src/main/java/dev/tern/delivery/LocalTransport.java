@@ -63,7 +63,8 @@ final class LocalTransport implements Transport {
                                 store.deliver(box, deliveryId(message.id(), i, j), content, checkExisting);
                             }
                         }
-                        String forwarded = l.remote().isEmpty() ? "" : " forwarded as " + forward(message, l.remote());
+                        String forwarded = l.remote().isEmpty() ? ""
+                                : " forwarded as " + forward(message, message.envelope().recipients().get(i), l.remote());
                         log.info("id={} delivered to=<{}> mailboxes={}{}", message.id(), rcpt, l.mailboxes().size(),
                                 forwarded);
                         yield new RecipientOutcome.Delivered(i, "local", "delivered to " + l.mailboxes().size()
@@ -89,9 +90,14 @@ final class LocalTransport implements Transport {
         return id.value() + "R" + recipient + "M" + mailbox;
     }
 
-    /** Queues the message again for {@code members} at other domains, from the original sender; its queue id. */
-    private QueueId forward(SpooledMessage message, List<Mailbox> members) throws IOException {
-        List<Recipient> to = members.stream().map(Recipient::of).toList();
+    /**
+     * Queues the message again for {@code members} at other domains, from the original sender; its queue id. The
+     * members keep the alias recipient's NOTIFY, and its ORCPT (or the alias address itself) as theirs (RFC 3461
+     * §6.2.7.4: an alias expansion passes the DSN request on).
+     */
+    private QueueId forward(SpooledMessage message, Recipient alias, List<Mailbox> members) throws IOException {
+        String orcpt = alias.orcpt().isEmpty() ? "rfc822;" + alias.mailbox() : alias.orcpt();
+        List<Recipient> to = members.stream().map(m -> new Recipient(m, alias.notifyOn(), orcpt)).toList();
         Envelope original = message.envelope();
         try (MessageWriter writer = spool.begin(); InputStream content = spool.openContent(message.id())) {
             byte[] buffer = new byte[64 * 1024];

@@ -89,13 +89,14 @@ final class Notifier {
         DsnMessage composed;
         try {
             composed = composer.compose(dsn, () -> spool.openContent(message.id()));
-        } catch (IOException e) {
+        } catch (IOException | java.util.NoSuchElementException e) {
+            // Unreadable, or finished meanwhile (an operator's delete): the report goes without the original.
             log.warn("id={} original unreadable for the DSN, sending it without: {}", message.id(), e.toString());
             composed = composer.compose(dsn, OriginalMessage.NONE);
         }
         try (MessageWriter writer = spool.begin()) {
             writer.write(composed.content(), 0, composed.content().length);
-            writer.commit(composed.envelope());
+            writer.commitNotice(composed.envelope()); // may use the spool's reserve: the sender must hear
             log.info("id={} dsn={} kind={} to=<{}> rcpts={}", message.id(), writer.id(),
                     dsn.kind().name().toLowerCase(java.util.Locale.ROOT), dsn.sender(), dsn.recipients().size());
             return writer.id();

@@ -66,6 +66,12 @@ public final class QueueRunner implements AutoCloseable {
     private final Notifier notifier;
     private final Clock clock;
     private final DelayQueue<Due> due = new DelayQueue<>();
+    /**
+     * Each message's one valid scheduled attempt: the generation of its newest {@link Due}. Rescheduling makes a
+     * new generation, so older entries are skipped when they come up (no O(n) removal from the queue).
+     */
+    private final Map<QueueId, Long> scheduled = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private Thread dispatcher;
@@ -102,13 +108,13 @@ public final class QueueRunner implements AutoCloseable {
 
     /** Picks up every pending message and starts delivering. */
     public void start() throws IOException {
-        spool.addListener(id -> due.add(new Due(id, System.nanoTime())));
+        spool.addListener(id -> schedule(id, Duration.ZERO));
         int recovered = 0;
         for (QueueId id : spool.pending()) {
             SpooledMessage message = spool.read(id);
             if (message.held()) continue;
-            long wait = Math.max(0, Duration.between(clock.instant(), message.nextAttempt()).toNanos());
-            due.add(new Due(id, System.nanoTime() + wait));
+            Duration wait = Duration.between(clock.instant(), message.nextAttempt());
+            schedule(id, wait.isNegative() ? Duration.ZERO : wait);
             recovered++;
         }
         if (recovered > 0) log.info("queue resumed messages={}", recovered);
@@ -120,45 +126,53 @@ public final class QueueRunner implements AutoCloseable {
      * delivered is left alone (that attempt is under way); an id not queued is ignored. Thread-safe.
      */
     public void flush(Collection<QueueId> ids) {
-        Set<QueueId> wanted = Set.copyOf(ids);
-        Set<QueueId> scheduled = new java.util.HashSet<>();
-        for (Due waiting : due.toArray(new Due[0])) {
-            // remove() succeeds once per entry: each message keeps exactly one scheduled attempt.
-            if (wanted.contains(waiting.id()) && due.remove(waiting)) {
-                due.add(new Due(waiting.id(), System.nanoTime()));
-                scheduled.add(waiting.id());
-            }
+        for (QueueId id : ids) {
+            if (!inFlight.contains(id)) schedule(id, Duration.ZERO);
         }
-        // A released message has no scheduled attempt: schedule one.
-        for (QueueId id : wanted) {
-            if (!scheduled.contains(id) && !inFlight.contains(id)) due.add(new Due(id, System.nanoTime()));
-        }
+    }
+
+    /** The next attempt of {@code id} in {@code wait}; replaces any attempt scheduled before. */
+    private void schedule(QueueId id, Duration wait) {
+        long generation = generations.incrementAndGet();
+        scheduled.put(id, generation);
+        due.add(new Due(id, System.nanoTime() + wait.toNanos(), generation));
     }
 
     /**
      * Fails every pending recipient of {@code id} now, with a DSN to the sender where NOTIFY asks for one (the
      * operator's {@code tern queue bounce}); false when no such message is queued.
+     *
+     * @throws IllegalStateException when the message is being delivered right now (its outcome may be a
+     *                               delivery): the operator tries again
      */
     public boolean bounce(QueueId id) {
-        SpooledMessage message;
+        if (!inFlight.add(id)) throw new IllegalStateException("message " + id + " is being delivered; try again");
         try {
-            message = spool.read(id);
-        } catch (NoSuchElementException | IOException e) {
-            return false;
+            SpooledMessage message;
+            try {
+                message = spool.read(id);
+            } catch (NoSuchElementException | IOException e) {
+                return false;
+            }
+            List<RecipientOutcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < message.recipients().size(); i++) {
+                if (message.recipients().get(i).status() != RecipientState.Status.PENDING) continue;
+                outcomes.add(new RecipientOutcome.PermanentFailure(i, EnhancedStatus.of(5, 0, 0), "",
+                        "bounced by the operator"));
+            }
+            record(message, outcomes);
+            return true;
+        } finally {
+            inFlight.remove(id);
         }
-        List<RecipientOutcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < message.recipients().size(); i++) {
-            if (message.recipients().get(i).status() != RecipientState.Status.PENDING) continue;
-            outcomes.add(new RecipientOutcome.PermanentFailure(i, EnhancedStatus.of(5, 0, 0), "", "bounced by the operator"));
-        }
-        record(message, outcomes);
-        return true;
     }
 
     private void dispatch() {
         try {
             while (true) {
                 Due next = due.take();
+                // A newer attempt replaced this one (flush, release): skip it; the newer one comes up itself.
+                if (!scheduled.remove(next.id(), next.generation())) continue;
                 if (!inFlight.add(next.id())) continue; // already being delivered; that attempt covers it
                 slots.acquire();
                 Thread.ofVirtual().name("deliver-" + next.id()).start(() -> {
@@ -176,6 +190,16 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     private void deliver(QueueId id) {
+        try {
+            deliverOnce(id);
+        } catch (RuntimeException e) {
+            // A bug outside the transports: the message must not be left without a next attempt.
+            log.error("id={} delivery failed with an internal error", id, e);
+            retryLater(id, 1);
+        }
+    }
+
+    private void deliverOnce(QueueId id) {
         SpooledMessage message;
         try {
             message = spool.read(id);
@@ -190,18 +214,58 @@ public final class QueueRunner implements AutoCloseable {
         List<RecipientOutcome> outcomes = new ArrayList<>();
         for (Map.Entry<Hop, List<Integer>> group : groups(message).entrySet()) {
             Transport transport = group.getKey() == Hop.LOCAL ? local : remote;
+            List<RecipientOutcome> done;
             try {
-                outcomes.addAll(transport.deliver(message, group.getValue()));
+                done = transport.deliver(message, group.getValue());
             } catch (RuntimeException e) {
                 // A bug: recorded like a temporary failure, so the attempt counts, back-off applies and the
                 // message expires in time.
                 log.error("id={} delivery failed with an internal error", id, e);
-                for (int i : group.getValue()) {
-                    outcomes.add(new RecipientOutcome.TemporaryFailure(i, INTERNAL, "", "internal error"));
-                }
+                done = group.getValue().stream().<RecipientOutcome>map(i ->
+                        new RecipientOutcome.TemporaryFailure(i, INTERNAL, "", "internal error")).toList();
             }
+            // Delivered with no report due: recorded at once, so that a crash while the next domain is being
+            // tried does not send this one again.
+            outcomes.addAll(recordQuietSuccesses(message, done));
         }
         record(message, outcomes);
+    }
+
+    /** Records the deliveries of {@code outcomes} that need no DSN; returns the rest, for {@link #record}. */
+    private List<RecipientOutcome> recordQuietSuccesses(SpooledMessage message, List<RecipientOutcome> outcomes) {
+        Instant now = clock.instant();
+        List<Change> changes = new ArrayList<>();
+        List<RecipientOutcome> rest = new ArrayList<>();
+        for (RecipientOutcome outcome : outcomes) {
+            boolean quiet = switch (outcome) {
+                case RecipientOutcome.Delivered d -> !successReport(message, d.index());
+                case RecipientOutcome.Relayed r -> r.dsnPassedOn() || !successReport(message, r.index());
+                default -> false;
+            };
+            if (!quiet) {
+                rest.add(outcome);
+                continue;
+            }
+            changes.add(new Change.Attempted(outcome.index(), new RecipientState.Attempt(now, outcome.host(),
+                    outcome.diagnostic())));
+            changes.add(new Change.Completed(outcome.index(), RecipientState.Status.DELIVERED, outcome.diagnostic()));
+        }
+        if (changes.isEmpty()) return rest;
+        try {
+            spool.update(message.id(), changes);
+            for (RecipientOutcome outcome : outcomes) {
+                if (!rest.contains(outcome)) logOutcome(message, outcome, false);
+            }
+            return rest;
+        } catch (IOException | NoSuchElementException e) {
+            // Not recorded: they go with the rest of the attempt, which records them or tries again.
+            return outcomes;
+        }
+    }
+
+    private static boolean successReport(SpooledMessage message, int index) {
+        return message.envelope().recipients().get(index).notifyOn().contains(dev.tern.mail.Notify.SUCCESS)
+                && message.envelope().reversePath() instanceof dev.tern.mail.ReversePath.Sender;
     }
 
     /** The next hop of a recipient: local, or the remote domain (one SMTP transaction per domain). */
@@ -269,21 +333,28 @@ public final class QueueRunner implements AutoCloseable {
         }
         boolean warn = deferred && !message.delayWarned() && !settings.delayWarning().isZero()
                 && Duration.between(message.accepted(), now).compareTo(settings.delayWarning()) >= 0;
+        Duration delay = greylisted(outcomes).map(this::withinBounds).orElseGet(() -> backoff(settings, message.attempts() + 1));
         try {
             if (!failures.isEmpty()) notifier.report(message, failures, now);
+        } catch (IOException | RuntimeException e) {
+            // The failure DSN could not be queued: those recipients stay pending (their failure is not
+            // recorded before the sender can be told), the rest is recorded, and the attempt counts.
+            log.warn("id={} cannot queue a DSN, trying again later: {}", message.id(), e.toString());
+            changes.removeIf(c -> c instanceof Change.Completed done && done.status() == RecipientState.Status.FAILED);
+            deferred = true;
+        }
+        try {
             if (!successes.isEmpty()) notifier.report(message, successes, now);
             if (warn) {
                 notifier.report(message, delays, now);
-                changes.add(new Change.Flagged(message.flags() | SpooledMessage.DELAY_WARNED));
+                changes.add(Change.Flagged.setting(SpooledMessage.DELAY_WARNED));
             }
-        } catch (IOException e) {
-            // The DSN could not be queued (a full disk): nothing is recorded, the attempt is made again later.
-            log.warn("id={} cannot queue a DSN, trying again later: {}", message.id(), e.toString());
-            retryLater(message.id(), message.attempts() + 1);
-            return;
+        } catch (IOException | RuntimeException e) {
+            // A success report or a warning lost is not mail lost: logged, and the delivery stands.
+            log.warn("id={} cannot queue a report: {}", message.id(), e.toString());
         }
-        Duration delay = greylisted(outcomes).map(this::withinBounds).orElseGet(() -> backoff(settings, message.attempts() + 1));
         if (deferred) changes.add(new Change.Deferred(now.plus(delay)));
+        if (changes.isEmpty()) return;
         try {
             spool.update(message.id(), changes);
         } catch (NoSuchElementException e) {
@@ -296,7 +367,7 @@ public final class QueueRunner implements AutoCloseable {
         for (RecipientOutcome outcome : outcomes) logOutcome(message, outcome, expired);
         if (deferred) {
             log.info("id={} deferred attempts={} retry_in={}s", message.id(), message.attempts() + 1, delay.toSeconds());
-            due.add(new Due(message.id(), System.nanoTime() + delay.toNanos()));
+            schedule(message.id(), delay);
         }
     }
 
@@ -346,7 +417,7 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     private void retryLater(QueueId id, int attempts) {
-        due.add(new Due(id, System.nanoTime() + backoff(settings, attempts).toNanos()));
+        schedule(id, backoff(settings, attempts));
     }
 
     /**
@@ -373,7 +444,7 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
-    private record Due(QueueId id, long atNanos) implements Delayed {
+    private record Due(QueueId id, long atNanos, long generation) implements Delayed {
         @Override
         public long getDelay(TimeUnit unit) {
             return unit.convert(atNanos - System.nanoTime(), TimeUnit.NANOSECONDS);

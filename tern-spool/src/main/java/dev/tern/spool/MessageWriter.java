@@ -97,10 +97,23 @@ public final class MessageWriter implements AutoCloseable {
      * @throws IOException        on any other failure (the caller answers 451 4.3.0)
      */
     public void commit(Envelope envelope) throws IOException {
+        commit(envelope, false);
+    }
+
+    /**
+     * As {@link #commit(Envelope)}, for a notice the server makes itself about mail it already holds (a DSN): it
+     * may use the free-space reserve, as delivery and state changes do, so that a sender is told what happened
+     * even when the disk is too full for new mail. Only ENOSPC itself refuses it.
+     */
+    public void commitNotice(Envelope envelope) throws IOException {
+        commit(envelope, true);
+    }
+
+    private void commit(Envelope envelope, boolean fromReserve) throws IOException {
         if (state != State.OPEN) throw new IllegalStateException("message writer is " + state);
         state = State.FAILED;
         Content content = spill == null ? new Content.Bytes(buffer, (int) size) : new Content.Region(spill, 0, size);
-        spool.commit(id, envelope, content, (int) crc.getValue());
+        spool.commit(id, envelope, content, (int) crc.getValue(), fromReserve);
         state = State.COMMITTED;
         release();
     }

@@ -23,6 +23,8 @@ final class QueuedMessage {
     private int attempts;
     private Instant nextAttempt;
     private int flags;
+    /** The flags a flag change in flight will set, so a second change builds on it; null when none is. */
+    private Integer expectedFlags;
     private SegmentLog.Location location;
     /** State records of this message appended to the log and not yet applied here, in log order. */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -105,6 +107,16 @@ final class QueuedMessage {
         flags = newFlags;
     }
 
+    /** The flags as they will be once every change in flight is applied; the base of the next flag change. */
+    int flagsExpected() {
+        return expectedFlags != null ? expectedFlags : flags;
+    }
+
+    /** A flag change to {@code newFlags} is in flight. */
+    void expectFlags(int newFlags) {
+        expectedFlags = newFlags;
+    }
+
     int flags() {
         return flags;
     }
@@ -132,6 +144,7 @@ final class QueuedMessage {
             InFlight next = inFlight.removeFirst();
             if (!next.durable().isCompletedExceptionally()) next.change().run();
         }
+        if (inFlight.isEmpty()) expectedFlags = null; // applied, or failed and dropped: the flags are as applied
     }
 
     /** Keeps the final statuses an older copy of this message had (after compaction wrote it again). */

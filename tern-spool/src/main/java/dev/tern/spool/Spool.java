@@ -266,9 +266,13 @@ public final class Spool implements AutoCloseable {
                     throw new IllegalArgumentException("no recipient " + change.index() + " in " + id);
                 }
             }
+            int flags = message.flagsExpected();
             for (Change change : changes) {
-                last = log.append(change.record(id), Content.NONE);
-                message.expect(last, () -> change.applyTo(message));
+                if (change instanceof Change.Flagged f) flags = (flags | f.set()) & ~f.clear();
+                int absolute = flags;
+                last = log.append(change.record(id, absolute), Content.NONE);
+                message.expect(last, () -> change.applyTo(message, absolute));
+                if (change instanceof Change.Flagged) message.expectFlags(absolute);
             }
         } finally {
             lock.unlock();
@@ -293,8 +297,20 @@ public final class Spool implements AutoCloseable {
          * keeping each recipient's own diagnostic). */
         record Deferred(Instant nextAttempt) implements Change {}
 
-        /** The message's flags ({@link SpooledMessage#HELD}, {@link SpooledMessage#DELAY_WARNED}) become these. */
-        record Flagged(int flags) implements Change {}
+        /**
+         * The flags in {@code set} are set and those in {@code clear} cleared ({@link SpooledMessage#HELD},
+         * {@link SpooledMessage#DELAY_WARNED}), applied to the flags as they are when the change is made, under the
+         * spool's lock: two changes of different bits never undo each other.
+         */
+        record Flagged(int set, int clear) implements Change {
+            public static Flagged setting(int flags) {
+                return new Flagged(flags, 0);
+            }
+
+            public static Flagged clearing(int flags) {
+                return new Flagged(0, flags);
+            }
+        }
 
         private int index() {
             return switch (this) {
@@ -305,21 +321,21 @@ public final class Spool implements AutoCloseable {
             };
         }
 
-        private LogRecord record(QueueId id) {
+        private LogRecord record(QueueId id, int flags) {
             return switch (this) {
                 case Attempted a -> new LogRecord.Attempt(id, a.index(), a.attempt());
                 case Completed c -> new LogRecord.Complete(id, c.index(), c.status(), c.diagnostic());
                 case Deferred d -> new LogRecord.Defer(id, d.nextAttempt(), "");
-                case Flagged f -> new LogRecord.Flags(id, f.flags());
+                case Flagged f -> new LogRecord.Flags(id, flags);
             };
         }
 
-        private void applyTo(QueuedMessage message) {
+        private void applyTo(QueuedMessage message, int flags) {
             switch (this) {
                 case Attempted a -> message.attempted(a.index(), a.attempt());
                 case Completed c -> message.complete(c.index(), c.status(), c.diagnostic());
                 case Deferred d -> message.defer(d.nextAttempt(), "");
-                case Flagged f -> message.flags(f.flags());
+                case Flagged f -> message.flags(flags);
             }
         }
     }
@@ -388,8 +404,8 @@ public final class Spool implements AutoCloseable {
      *
      * @throws SpoolFullException when the message would leave less than the reserve free
      */
-    void commit(QueueId id, Envelope envelope, Content content, int contentCrc) throws IOException {
-        if (!freeSpace.hasRoomFor(content.length())) {
+    void commit(QueueId id, Envelope envelope, Content content, int contentCrc, boolean fromReserve) throws IOException {
+        if (!fromReserve && !freeSpace.hasRoomFor(content.length())) {
             throw new SpoolFullException("spool file system below its free-space reserve", null);
         }
         Instant now = Instant.now();

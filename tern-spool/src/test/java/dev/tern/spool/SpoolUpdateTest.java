@@ -63,7 +63,7 @@ class SpoolUpdateTest {
                 spool.update(id, List.of(new Change.Attempted(0, new Attempt(T0.plusSeconds(i), "", "4.4.1 attempt " + i)),
                         new Change.Deferred(LATER)));
             }
-            spool.update(id, List.of(new Change.Flagged(SpooledMessage.HELD | SpooledMessage.DELAY_WARNED)));
+            spool.update(id, List.of(Change.Flagged.setting(SpooledMessage.HELD | SpooledMessage.DELAY_WARNED)));
             spool.compactOldest();
         }
         try (Spool spool = Spool.open(dir, NO_FSYNC)) {
@@ -83,12 +83,28 @@ class SpoolUpdateTest {
         QueueId id;
         try (Spool spool = Spool.open(dir, NO_FSYNC)) {
             id = commit(spool, envelope(1), content("hold", 10));
-            spool.update(id, List.of(new Change.Flagged(SpooledMessage.HELD)));
+            spool.update(id, List.of(Change.Flagged.setting(SpooledMessage.HELD)));
             assertThat(spool.read(id).held()).isTrue();
-            spool.update(id, List.of(new Change.Flagged(0)));
+            spool.update(id, List.of(Change.Flagged.clearing(SpooledMessage.HELD)));
         }
         try (Spool spool = Spool.open(dir, NO_FSYNC)) {
             assertThat(spool.read(id).held()).isFalse();
+        }
+    }
+
+    @Test
+    void flagChangesOfDifferentBitsNeverUndoEachOther() throws IOException {
+        QueueId id;
+        try (Spool spool = Spool.open(dir, NO_FSYNC)) {
+            id = commit(spool, envelope(1), content("bits", 10));
+            SpooledMessage before = spool.read(id); // a delivery's snapshot, taken before the operator's hold
+            spool.update(id, List.of(Change.Flagged.setting(SpooledMessage.HELD)));
+            spool.update(id, List.of(Change.Flagged.setting(SpooledMessage.DELAY_WARNED))); // from that delivery
+            assertThat(before.held()).isFalse();
+        }
+        try (Spool spool = Spool.open(dir, NO_FSYNC)) {
+            assertThat(spool.read(id).held()).isTrue();
+            assertThat(spool.read(id).delayWarned()).isTrue();
         }
     }
 

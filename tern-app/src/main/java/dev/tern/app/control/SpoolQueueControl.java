@@ -112,15 +112,19 @@ public final class SpoolQueueControl implements QueueControl {
 
     @Override
     public ControlResult bounce(QueueId id) throws IOException {
-        return runner.bounce(id) ? new ControlResult.Done(1) : new ControlResult.NotFound(id);
+        try {
+            return runner.bounce(id) ? new ControlResult.Done(1) : new ControlResult.NotFound(id);
+        } catch (IllegalStateException e) {
+            return new ControlResult.Unsupported("bounce", e.getMessage());
+        }
     }
 
     private ControlResult flags(QueueId id, boolean held) throws IOException {
         Optional<SpooledMessage> message = read(id);
         if (message.isEmpty()) return new ControlResult.NotFound(id);
-        int flags = held ? message.get().flags() | SpooledMessage.HELD : message.get().flags() & ~SpooledMessage.HELD;
         try {
-            spool.update(id, List.of(new Spool.Change.Flagged(flags)));
+            spool.update(id, List.of(held ? Spool.Change.Flagged.setting(SpooledMessage.HELD)
+                    : Spool.Change.Flagged.clearing(SpooledMessage.HELD)));
         } catch (NoSuchElementException e) {
             return new ControlResult.NotFound(id);
         }

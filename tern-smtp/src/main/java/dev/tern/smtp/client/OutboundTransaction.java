@@ -205,9 +205,14 @@ final class OutboundTransaction {
         return accepted > 0 ? new RcptOutcome.OverLimit(recipient, reply) : new RcptOutcome.Deferred(recipient, reply, true);
     }
 
-    /** RFC 5321 §4.5.3.1.10: 452 too many recipients, and 552 which RFC 821 wrongly gave it, read as 452. */
+    /**
+     * RFC 5321 §4.5.3.1.10: 452 too many recipients, and 552 which RFC 821 wrongly gave it, read as 452; but a
+     * reply whose enhanced status says something else (452 4.2.2 mailbox full, 552 5.2.2) is about that mailbox
+     * only, not the transaction's recipient count (RFC 3463: X.5.3 is "too many recipients").
+     */
     private static boolean isLimit(Reply reply) {
-        return reply.code() == 452 || reply.code() == 552;
+        if (reply.code() != 452 && reply.code() != 552) return false;
+        return reply.enhanced().map(e -> e.subject() == 5 && e.detail() == 3).orElse(true);
     }
 
     private boolean mailFailed() {
