@@ -38,12 +38,18 @@ final class OutboundFixture {
             Duration.ofDays(5));
 
     static TestServer sender(Path data, TestDns dns, int remotePort, Duration commandTimeout) throws IOException {
-        if (!Files.exists(data.resolve("accounts")) ) AccountStore.open(data).add("alice@localhost", QueueCommandWireTest.PASSWORD);
-        return TestServer.start(data, c -> c.withRemote(RemoteSettings.defaults().withPort(remotePort)
+        return sender(data, dns, remotePort, commandTimeout, c -> c);
+    }
+
+    /** The same, with a last change to the configuration (other listeners, say). */
+    static TestServer sender(Path data, TestDns dns, int remotePort, Duration commandTimeout,
+                             java.util.function.UnaryOperator<dev.tern.app.TernConfig> more) throws IOException {
+        if (!Files.exists(data.resolve(AccountStore.FILE_NAME))) AccountStore.open(data).add("alice@localhost", QueueCommandWireTest.PASSWORD);
+        return TestServer.start(data, c -> more.apply(c.withRemote(RemoteSettings.defaults().withPort(remotePort)
                         .withDns(new DnsSettings(List.of(dns.address()), Duration.ofSeconds(2), 0))
                         .withTimeouts(Duration.ofSeconds(2), commandTimeout, commandTimeout)
                         .withDownFor(Duration.ofMillis(100)))
-                .withDelivery(QUICK_RETRIES));
+                .withDelivery(QUICK_RETRIES)));
     }
 
     /** A port free at this moment on {@code address} (a loopback address of the 127/8 network). */
@@ -96,6 +102,17 @@ final class OutboundFixture {
         long until = System.nanoTime() + timeout.toNanos();
         String listing = queue(data);
         while (!listing.contains(text) && System.nanoTime() < until) {
+            Thread.sleep(20); // polling the queue with a deadline; there is no event to await
+            listing = queue(data);
+        }
+        return listing;
+    }
+
+    /** Polls the queue listing (bounded) until {@code text} is gone from it; returns the last listing. */
+    static String awaitNotInQueue(Path data, String text, Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
+        String listing = queue(data);
+        while (listing.contains(text) && System.nanoTime() < until) {
             Thread.sleep(20); // polling the queue with a deadline; there is no event to await
             listing = queue(data);
         }
