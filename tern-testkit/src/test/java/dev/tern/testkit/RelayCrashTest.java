@@ -87,7 +87,7 @@ class RelayCrashTest {
         java.util.Set<Integer> beforeAKill = new java.util.TreeSet<>(); // arrived while a killed relay ran
         for (int kill = 1; kill <= KILLS; kill++) {
             // Deliberate delay, not synchronisation: the kill lands at a random moment of the drain.
-            Thread.sleep(150 + random.nextInt(350));
+            Thread.sleep(50 + random.nextInt(250));
             relay.kill();
             Map<Integer, Integer> now = distinct(copies());
             arrivedAtKill = now.size();
