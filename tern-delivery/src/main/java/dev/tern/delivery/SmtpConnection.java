@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SmtpConnection {
     private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
+    private static final Reply NO_ANSWER = Reply.of(451, "4.4.1", "No answer from the server (connection refused or timed out)");
 
     /** What the connection did: each recipient's outcome, whether the server was reached, and why it ended. */
     record Result(List<RcptOutcome> outcomes, boolean reached, Ending ending, boolean tlsHandshakeFailed,
@@ -79,7 +80,13 @@ final class SmtpConnection {
             if (source.isPresent() && source.get().getClass() == address.getAddress().getClass()) {
                 socket.bind(new InetSocketAddress(source.get(), 0));
             }
-            socket.connect(address, (int) settings.connectTimeout().toMillis());
+            try {
+                socket.connect(address, (int) settings.connectTimeout().toMillis());
+            } catch (IOException e) {
+                // RFC 3463 X.4.1 "no answer from host": refused or timed out, not a connection that was lost.
+                log.info("id={} host={} connect failed: {}", id, host, e.toString());
+                return new Result(outcomes, false, new Ending.Abandoned(Stage.GREETING, NO_ANSWER), false, false);
+            }
             socket.setTcpNoDelay(true);
             var io = new Io(socket);
             Envelope next = envelope;
@@ -127,8 +134,8 @@ final class SmtpConnection {
                 }
             }
         } catch (IOException e) {
-            // Connection refused or timed out before a session: nothing was decided.
-            log.info("id={} host={} connect failed: {}", id, host, e.toString());
+            // The connection broke while writing: nothing was decided.
+            log.info("id={} host={} write failed: {}", id, host, e.toString());
             return new Result(outcomes, reached, new Ending.Abandoned(Stage.GREETING, ClientReplies.CONNECTION_LOST), false,
                     false);
         } finally {

@@ -43,10 +43,21 @@ final class ServerProcess implements AutoCloseable {
         return start(command, log, timeout);
     }
 
+    /** The same with another main class (which prints {@code PORT <n>} too) and its arguments. */
+    static ServerProcess start(Class<?> main, List<String> args, Path log, Duration timeout) throws IOException, InterruptedException {
+        return start(javaCommand(main, args), log, timeout);
+    }
+
     private static List<String> javaCommand(Path data) throws IOException {
+        return javaCommand(CrashServerMain.class, List.of(data.toString()));
+    }
+
+    private static List<String> javaCommand(Class<?> main, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow(() -> new IOException("no java command"));
-        return List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), CrashServerMain.class.getName(), data.toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(args);
+        return command;
     }
 
     private static ServerProcess start(List<String> command, Path log, Duration timeout)
