@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,8 +55,12 @@ final class Destinations {
         }
     }
 
-    /** Waits for a connection slot to {@code destination} (and a global one); close the lease to give it back. */
-    Lease acquire(String destination) throws InterruptedException {
+    /**
+     * A connection slot to {@code destination} (and a global one) within {@code wait}, or empty when none came free:
+     * the delivery then gives its runner slot back rather than hold it (so one slow destination cannot stall all
+     * the others); close the lease to give it back.
+     */
+    Optional<Lease> tryAcquire(String destination, Duration wait) throws InterruptedException {
         State state;
         lock.lock();
         try {
@@ -64,19 +69,19 @@ final class Destinations {
         } finally {
             lock.unlock();
         }
+        boolean acquired = false;
         try {
-            state.slots.acquire();
-            try {
-                total.acquire();
-            } catch (InterruptedException e) {
-                state.slots.release();
-                throw e;
+            if (state.slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (total.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    acquired = true;
+                } else {
+                    state.slots.release();
+                }
             }
-        } catch (InterruptedException e) {
-            forget(destination, state);
-            throw e;
+        } finally {
+            if (!acquired) forget(destination, state);
         }
-        return new Lease(destination, state);
+        return acquired ? Optional.of(new Lease(destination, state)) : Optional.empty();
     }
 
     /** A slot held for one delivery attempt to one destination. */
@@ -122,7 +127,10 @@ final class Destinations {
     private void forget(String destination, State state) {
         lock.lock();
         try {
-            if (--state.users == 0 && state.failures == 0) states.remove(destination, state);
+            // Idle, and well (or its time down is over): forgotten, so the table holds only what matters.
+            if (--state.users == 0 && (state.failures == 0 || !state.downUntil.isAfter(clock.instant()))) {
+                states.remove(destination, state);
+            }
         } finally {
             lock.unlock();
         }

@@ -298,8 +298,13 @@ public final class QueueRunner implements AutoCloseable {
         List<Notifier.Line> delays = new ArrayList<>();
         Instant retryUntil = message.accepted().plus(settings.maxQueueTime());
         boolean deferred = false;
+        boolean postponed = false;
         for (RecipientOutcome outcome : outcomes) {
             int i = outcome.index();
+            if (outcome instanceof RecipientOutcome.Postponed) {
+                postponed = true;
+                continue; // not an attempt: no history, no count
+            }
             changes.add(new Change.Attempted(i, new RecipientState.Attempt(now, outcome.host(), outcome.diagnostic())));
             switch (outcome) {
                 case RecipientOutcome.Delivered d -> {
@@ -318,6 +323,7 @@ public final class QueueRunner implements AutoCloseable {
                     changes.add(new Change.Completed(i, RecipientState.Status.FAILED, p.diagnostic()));
                     failures.add(new Notifier.Line(i, Action.FAILED, p.status(), p.host(), p.text(), now));
                 }
+                case RecipientOutcome.Postponed p -> { } // skipped above
                 case RecipientOutcome.TemporaryFailure t -> {
                     if (expired) {
                         // RFC 3463 X.4.7: delivery time expired; reported with the last temporary status, as Postfix.
@@ -354,6 +360,8 @@ public final class QueueRunner implements AutoCloseable {
             log.warn("id={} cannot queue a report: {}", message.id(), e.toString());
         }
         if (deferred) changes.add(new Change.Deferred(now.plus(delay)));
+        // Only postponed (no slot to the destination): back in 1-3 s, untouched.
+        if (postponed && !deferred) schedule(message.id(), Duration.ofMillis(1000 + ThreadLocalRandom.current().nextInt(2000)));
         if (changes.isEmpty()) return;
         try {
             spool.update(message.id(), changes);
@@ -375,6 +383,7 @@ public final class QueueRunner implements AutoCloseable {
         var to = message.envelope().recipients().get(outcome.index()).mailbox();
         switch (outcome) {
             case RecipientOutcome.Delivered d -> { } // LocalTransport logs each delivery with its mailboxes
+            case RecipientOutcome.Postponed p -> { } // not an attempt
             case RecipientOutcome.Relayed r ->
                     log.info("id={} relayed to=<{}> host={} reply=\"{}\"", message.id(), to, r.host(), r.reply());
             case RecipientOutcome.PermanentFailure p ->

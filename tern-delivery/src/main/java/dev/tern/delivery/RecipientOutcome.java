@@ -48,6 +48,16 @@ public sealed interface RecipientOutcome {
         }
     }
 
+    /**
+     * Not tried: the destination had no free connection slot (its limit, or the global one). Not an attempt: the
+     * message comes back in a moment, its back-off and attempt count untouched.
+     */
+    record Postponed(int index, String host, String reason) implements RecipientOutcome {
+        public String diagnostic() {
+            return "4.4.5 " + reason;
+        }
+    }
+
     /** Will never be delivered (5yz, no such domain, null MX): the sender is told. */
     record PermanentFailure(int index, EnhancedStatus status, String host, String text) implements RecipientOutcome {
         public PermanentFailure {

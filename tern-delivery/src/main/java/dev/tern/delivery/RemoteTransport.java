@@ -45,6 +45,8 @@ final class RemoteTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(RemoteTransport.class);
     private static final EnhancedStatus UNREACHABLE = EnhancedStatus.of(4, 4, 1);
     private static final EnhancedStatus INTERRUPTED = EnhancedStatus.of(4, 3, 2);
+    /** How long a delivery waits for a connection slot before it gives its runner slot back (Postponed). */
+    private static final java.time.Duration BUSY_WAIT = java.time.Duration.ofSeconds(1);
 
     private final RemoteSettings settings;
     private final Spool spool;
@@ -84,9 +86,21 @@ final class RemoteTransport implements Transport {
                     : new RecipientOutcome.TemporaryFailure(i, f.status(), "", f.reason()));
             case Route.Hosts hosts -> {
                 int port = target.map(t -> t.portOr(settings.port())).orElse(settings.port());
-                try (Destinations.Lease lease = destinations.acquire(destination)) {
-                    List<Host> ordered = resumeAfterLastFailure(message, recipients, hosts.hosts());
-                    yield overHosts(message, recipients, ordered, port, target.isPresent() && settings.relayHost().isPresent(), lease);
+                try {
+                    Optional<Destinations.Lease> leased = destinations.tryAcquire(destination, BUSY_WAIT);
+                    if (leased.isEmpty()) {
+                        yield all(recipients, i -> new RecipientOutcome.Postponed(i, "", "destination " + destination + " busy"));
+                    }
+                    try (Destinations.Lease lease = leased.get()) {
+                        // Marked down while this delivery waited for its slot: no new connection now.
+                        if (destinations.downUntil(destination).isPresent()) {
+                            yield all(recipients, i -> new RecipientOutcome.TemporaryFailure(i, UNREACHABLE, "",
+                                    "destination " + destination + " not reachable recently; deferred"));
+                        }
+                        List<Host> ordered = resumeAfterLastFailure(message, recipients, hosts.hosts());
+                        yield overHosts(message, recipients, ordered, port,
+                                target.isPresent() && settings.relayHost().isPresent(), lease);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     yield all(recipients, i -> new RecipientOutcome.TemporaryFailure(i, INTERRUPTED, "", "server stopping"));
@@ -192,8 +206,6 @@ final class RemoteTransport implements Transport {
      * §4.2.5: a refusal before the transaction is no verdict on the recipients).
      */
     private static Optional<java.util.function.IntFunction<RecipientOutcome>> ended(SmtpConnection.Result result, String host) {
-        // Nothing answered (refused, timed out): the destination's "could not be reached", 4.4.1, stands.
-        if (!result.reached()) return Optional.empty();
         Reply reply = switch (result.ending()) {
             case dev.tern.smtp.client.Ending.Refused r -> r.reply();
             case dev.tern.smtp.client.Ending.Abandoned a -> a.reason();

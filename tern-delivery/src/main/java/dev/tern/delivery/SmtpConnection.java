@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,7 +89,7 @@ final class SmtpConnection {
                 return new Result(outcomes, false, new Ending.Abandoned(Stage.GREETING, NO_ANSWER), false, false);
             }
             socket.setTcpNoDelay(true);
-            var io = new Io(socket);
+            var io = new Io(socket, socket);
             Envelope next = envelope;
             ClientStep step = session.start();
             boolean handshakeFailed = false;
@@ -152,10 +153,17 @@ final class SmtpConnection {
             io.socket.setSoTimeout((int) settings.dataTimeout().toMillis());
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
-                encoder.feed(buffer, 0, n);
+                // RFC 5321 §4.5.3.2.5: each block of data must go within the data timeout, or we give up.
+                try (var deadline = Watchdog.arm(io.plain, settings.dataTimeout())) {
+                    encoder.feed(buffer, 0, n);
+                }
                 if (encoder.failure().isPresent()) break;
             }
-            if (encoder.failure().isEmpty()) encoder.finish();
+            if (encoder.failure().isEmpty()) {
+                try (var deadline = Watchdog.arm(io.plain, settings.dataTimeout())) {
+                    encoder.finish();
+                }
+            }
             if (encoder.failure().isPresent()) return session.bodyFailed(encoder.failure().get());
             return session.bodySent();
         } catch (IOException e) {
@@ -165,6 +173,7 @@ final class SmtpConnection {
 
     /** The socket's streams, replaced once by TLS. */
     private final class Io {
+        final Socket plain;
         final Socket socket;
         final OutputStream out;
         final InputStream in;
@@ -174,7 +183,8 @@ final class SmtpConnection {
         int end;
         boolean malformed;
 
-        Io(Socket socket) throws IOException {
+        Io(Socket plain, Socket socket) throws IOException {
+            this.plain = plain;
             this.socket = socket;
             this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
             this.in = socket.getInputStream();
@@ -186,8 +196,18 @@ final class SmtpConnection {
             out.write(step.wireBytes());
         }
 
-        /** One reply; empty when the connection ended, timed out, or the reply was malformed. */
+        /**
+         * One reply; empty when the connection ended, timed out, or the reply was malformed. The whole reply (and
+         * the flush of what precedes it) must come within the stage's timeout, not only each read.
+         */
         Optional<Reply> read(Stage stage) {
+            Duration limit = stage == Stage.END_OF_DATA ? settings.dataTimeout() : settings.commandTimeout();
+            try (var deadline = Watchdog.arm(plain, limit)) {
+                return readWithin(stage);
+            }
+        }
+
+        private Optional<Reply> readWithin(Stage stage) {
             try {
                 out.flush();
                 Stage timed = stage;
@@ -233,10 +253,12 @@ final class SmtpConnection {
                 secured.setSSLParameters(parameters);
             }
             secured.setSoTimeout((int) settings.commandTimeout().toMillis());
-            secured.startHandshake();
+            try (var deadline = Watchdog.arm(plain, settings.commandTimeout())) {
+                secured.startHandshake();
+            }
             log.info("id={} host={} tls protocol={} cipher={}", id, host, secured.getSession().getProtocol(),
                     secured.getSession().getCipherSuite());
-            return new Io(secured);
+            return new Io(plain, secured);
         }
 
         void flushQuietly() {
