@@ -74,7 +74,18 @@ public final class Tern implements AutoCloseable {
         for (var list : List.of(config.server().smtpListeners(), config.server().submissionListeners(),
                 config.server().smtpsListeners())) {
             for (var address : list) {
-                if (!address.getAddress().isAnyLocalAddress()) own.add(address.getAddress());
+                if (!address.getAddress().isAnyLocalAddress()) {
+                    own.add(address.getAddress());
+                    continue;
+                }
+                // A wildcard listener (0.0.0.0, ::) is every address of this host.
+                try {
+                    for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                        own.addAll(java.util.Collections.list(nic.getInetAddresses()));
+                    }
+                } catch (java.net.SocketException e) {
+                    log.warn("cannot list this host's addresses for MX loop detection: {}", e.toString());
+                }
             }
         }
         return own;

@@ -34,16 +34,21 @@ import java.util.Optional;
  * @param ipPreference      which address families to connect to ({@code BOTH}: IPv4 first)
  * @param tlsPolicies       per-domain TLS requirements over {@code tls} (say {@code VERIFIED} for a partner)
  * @param sourceAddress     the local address outbound connections come from, when the host has several
+ * @param relayTls          TLS to a relay host that gets a password: {@code VERIFIED} by default (the JDK's trust
+ *                          store and the relay's name), so a man in the middle cannot collect it; at least
+ *                          {@code REQUIRED}
  */
 public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<RouteTarget> relayHost,
                              ClientAuth relayAuth, Map<Domain, RouteTarget> routes, Duration connectTimeout,
                              Duration commandTimeout, Duration dataTimeout, int maxConnections, int maxPerDestination,
                              Duration downFor, DnsSettings dns, IpPreference ipPreference,
-                             Map<Domain, TlsRequirement> tlsPolicies, Optional<InetAddress> sourceAddress) {
+                             Map<Domain, TlsRequirement> tlsPolicies, Optional<InetAddress> sourceAddress,
+                             TlsRequirement relayTls) {
     public RemoteSettings {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1-65535");
         routes = Map.copyOf(routes);
         tlsPolicies = Map.copyOf(tlsPolicies);
+        if (relayTls == TlsRequirement.OPPORTUNISTIC) throw new IllegalArgumentException("a password needs TLS: required or verified");
         if (maxConnections < 1 || maxPerDestination < 1) throw new IllegalArgumentException("limits must be positive");
         if (connectTimeout.isNegative() || connectTimeout.isZero() || commandTimeout.isNegative()
                 || commandTimeout.isZero() || dataTimeout.isNegative() || dataTimeout.isZero()) {
@@ -54,17 +59,23 @@ public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<
     public static RemoteSettings defaults() {
         return new RemoteSettings(25, Domain.parse("localhost"), TlsPolicy.OPPORTUNISTIC, Optional.empty(),
                 ClientAuth.NONE, Map.of(), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(10),
-                100, 20, Duration.ofMinutes(5), DnsSettings.defaults(), IpPreference.BOTH, Map.of(), Optional.empty());
+                100, 20, Duration.ofMinutes(5), DnsSettings.defaults(), IpPreference.BOTH, Map.of(), Optional.empty(), TlsRequirement.VERIFIED);
     }
 
     public RemoteSettings withTlsPolicies(Map<Domain, TlsRequirement> value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, value, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, value, sourceAddress, relayTls);
     }
 
     public RemoteSettings withSourceAddress(Optional<InetAddress> value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, value);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, value, relayTls);
+    }
+
+    public RemoteSettings withRelayTls(TlsRequirement value) {
+        return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress,
+                value);
     }
 
     /** The TLS requirement for mail to {@code domain}: its own policy, or the global one. */
@@ -76,51 +87,51 @@ public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<
 
     public RemoteSettings withDns(DnsSettings value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, value, ipPreference, tlsPolicies, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, downFor, value, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withIpPreference(IpPreference value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, value, tlsPolicies, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, value, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withPort(int value) {
         return new RemoteSettings(value, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withHeloName(Domain value) {
         return new RemoteSettings(port, value, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withTls(TlsPolicy value) {
         return new RemoteSettings(port, heloName, value, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withRelayHost(Optional<RouteTarget> value, ClientAuth auth) {
         return new RemoteSettings(port, heloName, tls, value, auth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withRoutes(Map<Domain, RouteTarget> value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, value, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withTimeouts(Duration connect, Duration command, Duration data) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connect, command, data,
-                maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
+                maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withConnectionLimits(int total, int perDestination) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, total, perDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress);
+                dataTimeout, total, perDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 
     public RemoteSettings withDownFor(Duration value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, value, dns, ipPreference, tlsPolicies, sourceAddress);
+                dataTimeout, maxConnections, maxPerDestination, value, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
     }
 }

@@ -113,6 +113,17 @@ final class RemoteTransport implements Transport {
                                              int port, boolean relay, Destinations.Lease lease) {
         Domain domain = message.envelope().recipients().get(recipients.getFirst()).mailbox().domain();
         TlsRequirement requirement = settings.tlsFor(domain);
+        if (requirement == TlsRequirement.VERIFIED && !relay) {
+            // The MX names come from unsigned DNS: a spoofed MX with a valid certificate of its own would pass a
+            // check against its own name. As Postfix's "secure" level (smtp_tls_secure_cert_match = nexthop,
+            // dot-nexthop), only MX hosts in the recipient's domain are used, their certificates checked.
+            hosts = hosts.stream().filter(h -> h.name().name().equals(domain.name())
+                    || h.name().name().endsWith("." + domain.name())).toList();
+            if (hosts.isEmpty()) {
+                return all(recipients, i -> new RecipientOutcome.TemporaryFailure(i, EnhancedStatus.of(4, 7, 5), "",
+                        "verified TLS: no MX host of " + domain + " is inside the domain"));
+            }
+        }
         Map<Recipient, Integer> index = new HashMap<>();
         for (int i : recipients) index.put(message.envelope().recipients().get(i), i);
         Map<Integer, RecipientOutcome> decided = new LinkedHashMap<>();
@@ -171,8 +182,9 @@ final class RemoteTransport implements Transport {
     private SmtpConnection.Result attempt(SpooledMessage message, String name, Host host, InetSocketAddress address,
                                           Envelope envelope, ContentFacts facts, boolean relay, TlsRequirement requirement) {
         ClientAuth auth = relay ? settings.relayAuth() : ClientAuth.NONE;
-        TlsPolicy policy = requirement == TlsRequirement.OPPORTUNISTIC && !(relay && auth != ClientAuth.NONE)
-                ? TlsPolicy.OPPORTUNISTIC : TlsPolicy.REQUIRED;
+        // A password goes only over TLS, verified by default (RemoteSettings.relayTls).
+        if (auth != ClientAuth.NONE) requirement = settings.relayTls();
+        TlsPolicy policy = requirement == TlsRequirement.OPPORTUNISTIC ? TlsPolicy.OPPORTUNISTIC : TlsPolicy.REQUIRED;
         boolean verify = requirement == TlsRequirement.VERIFIED;
         // The name the certificate must carry: the MX host's (RFC 7817 §3.2), not the recipient domain's.
         String tlsName = host.name().name().startsWith("[") ? address.getAddress().getHostAddress() : host.name().name();

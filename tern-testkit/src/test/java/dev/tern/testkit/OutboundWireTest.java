@@ -166,10 +166,13 @@ class OutboundWireTest {
         AccountStore.open(receiverData).add("relay@far.example", "relay password 1");
         Path secret = Files.writeString(senderData.resolve("relay-password"), "relay@far.example:relay password 1\n");
         Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        // The test relay's certificate is self-signed: "required" (any certificate) instead of the default
+        // "verified", which the next test shows refusing it.
         TernConfig file = load("""
                 delivery:
                   relay_host: "[127.0.0.2]:%d"
                   relay_password_file: %s
+                  relay_tls: required
                 """.formatted(receiver.submissionPort(), secret));
         sender.close();
         sender = TestServer.start(senderData, c -> c.withRemote(file.remote()
@@ -234,7 +237,7 @@ class OutboundWireTest {
     void verifiedTlsToASelfSignedServerWaitsWhileRequiredTlsDelivers() throws Exception {
         // The receiver's certificate is self-signed: "verified" refuses it (4.7.5, no plaintext fallback);
         // "required" takes any certificate, but never plaintext.
-        dns.mx("strict.example", 10, "mx.far.example");
+        dns.mx("strict.example", 10, "mx.strict.example").a("mx.strict.example", "127.0.0.2");
         sender.close();
         sender = TestServer.start(senderData, c -> c.withRemote(c.remote().withPort(receiver.port())
                         .withDns(new DnsSettings(List.of(dns.address()), Duration.ofSeconds(2), 0))
@@ -259,6 +262,34 @@ class OutboundWireTest {
         }
         assertThat(shown).contains("4.7.5");
         assertThat(receiver.newMessages("bob", "strict.example")).isEmpty();
+    }
+
+    @Test
+    void aRelayPasswordIsNeverSentToAnUnverifiedServer() throws Exception {
+        Path secret = Files.writeString(senderData.resolve("relay-password"), "relay@far.example:relay password 1\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        TernConfig file = load("""
+                delivery:
+                  relay_host: "[127.0.0.2]:%d"
+                  relay_password_file: %s
+                """.formatted(receiver.submissionPort(), secret));
+        sender.close();
+        sender = TestServer.start(senderData, c -> c.withRemote(file.remote()
+                .withDns(new DnsSettings(List.of(dns.address()), Duration.ofSeconds(2), 0)))
+                .withDelivery(new DeliverySettings(8, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofDays(5))));
+        String id = QueueCommandWireTest.submit(sender, "bob@far.example");
+        var out = new java.io.StringWriter();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String shown = "";
+        while (System.nanoTime() < deadline && !shown.contains("4.7.5")) {
+            out.getBuffer().setLength(0);
+            dev.tern.app.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()),
+                    "queue", "show", id, "--data", senderData.toString());
+            shown = out.toString();
+        }
+        // The self-signed certificate fails verification: no AUTH, no mail, the message waits (4.7.5).
+        assertThat(shown).contains("4.7.5");
+        assertThat(receiver.newMessages("bob", "far.example")).isEmpty();
     }
 
     private String receiverQueue() {

@@ -56,6 +56,7 @@ final class OutboundSchema {
             }
         }
         if (relay.isPresent()) s = s.withRelayHost(relay, auth);
+        s = delivery.with("relay_tls", n -> TlsRequirement.parse(ConfigValues.string(n)), s, RemoteSettings::withRelayTls);
         Map<Domain, RouteTarget> table = domainMap(delivery.section("routes"), OutboundSchema::target);
         s = s.withRoutes(table);
         Map<Domain, TlsRequirement> policies = domainMap(delivery.section("tls_policies"),
