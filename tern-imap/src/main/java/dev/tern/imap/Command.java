@@ -2,6 +2,9 @@ package dev.tern.imap;
 
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,9 +97,9 @@ public sealed interface Command {
     record ListMailboxes(String tag, Set<ListSelection> selection, String reference, List<String> patterns,
             Set<ListReturn> returns, List<StatusItem> status) implements Command {
         public ListMailboxes {
-            selection = Set.copyOf(selection);
+            selection = enums(Command.ListSelection.class, selection);
             patterns = List.copyOf(patterns);
-            returns = Set.copyOf(returns);
+            returns = enums(Command.ListReturn.class, returns);
             status = List.copyOf(status);
             if (patterns.isEmpty()) throw new IllegalArgumentException("LIST without a pattern");
             if (returns.contains(ListReturn.STATUS) == status.isEmpty()) throw new IllegalArgumentException("STATUS items only with RETURN STATUS");
@@ -176,7 +179,11 @@ public sealed interface Command {
      * §6.4.4. {@code returns} is present when the client wrote {@code RETURN (...)} (answer with ESEARCH);
      * an empty {@code RETURN ()} means ALL (RFC 4731 §3.1).
      */
-    record Search(String tag, boolean uid, Optional<String> charset, Optional<Set<SearchReturn>> returns, SearchKey key) implements Command {}
+    record Search(String tag, boolean uid, Optional<String> charset, Optional<Set<SearchReturn>> returns, SearchKey key) implements Command {
+        public Search {
+            returns = returns.map(r -> enums(SearchReturn.class, r));
+        }
+    }
 
     /** §6.4.5, with RFC 7162 CHANGEDSINCE and VANISHED (UID FETCH only). Macros come expanded. */
     record Fetch(String tag, boolean uid, SequenceSet set, List<FetchItem> items, OptionalLong changedSince, boolean vanished) implements Command {
@@ -209,8 +216,15 @@ public sealed interface Command {
     /** RFC 2971 §3.1: the client's fields (NIL values absent), or none for {@code ID NIL}. */
     record Id(String tag, Map<String, Optional<String>> fields) implements Command {
         public Id {
-            fields = Map.copyOf(fields);
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
+    }
+
+    /** An unmodifiable copy in declaration order, so equal commands print alike. */
+    private static <E extends Enum<E>> Set<E> enums(Class<E> type, Set<E> values) {
+        EnumSet<E> copy = EnumSet.noneOf(type);
+        copy.addAll(values);
+        return Collections.unmodifiableSet(copy);
     }
 
     /** Not a valid command: {@code reply} is the BAD (or NO, for an unknown charset) to send. */

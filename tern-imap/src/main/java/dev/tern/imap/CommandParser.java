@@ -5,14 +5,12 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * Parses a complete command (RFC 9051 §6, grammar §9) into a {@link Command}. Stateless: the session says in
@@ -306,9 +304,5 @@ public final class CommandParser {
         } catch (DateTimeException e) {
             throw Lexer.syntax("Invalid date-time"); // 25:00:00 or a zone past 18 hours
         }
-    }
-
-    static <E extends Enum<E>> Set<E> none(Class<E> type) {
-        return EnumSet.noneOf(type);
     }
 }

@@ -116,7 +116,11 @@ public final class CommandReader {
     private Read line() {
         int lf = indexOfLf();
         if (lf < 0) {
-            if (end - start <= limits.maxLineOctets()) return new Read.NeedMore();
+            int pending = end - start;
+            // One octet over may be the CR of a CRLF whose LF is still on its way.
+            if (pending <= limits.maxLineOctets() || (pending == limits.maxLineOctets() + 1 && buffer[end - 1] == '\r')) {
+                return new Read.NeedMore();
+            }
             Response reply = refusal(Arrays.copyOfRange(buffer, start, Math.min(end, start + 200)), "Command line too long");
             keepTail(start, end);
             start = end;
@@ -180,6 +184,9 @@ public final class CommandReader {
 
     /** A discarded line ended: a {@code {n+}} at its end still comes and is skipped; anything else ends it. */
     private void afterDiscardedLine(byte[] lastOctets) {
+        // The CR of the CRLF may have come in the read before the LF, and so be in the kept tail.
+        int n = lastOctets.length;
+        if (n > 0 && lastOctets[n - 1] == '\r') lastOctets = Arrays.copyOf(lastOctets, n - 1);
         Marker marker = Marker.at(lastOctets);
         if (marker != null && !marker.synchronizing()) {
             discardRemaining = marker.octets();
