@@ -9,6 +9,11 @@ import java.util.Map;
  * PERMANENTFLAGS (§7.1).
  */
 public record Flag(String name) {
+    // First: the constants below are built with it.
+    private static final Map<String, String> SYSTEM = Map.of(
+            "\\seen", "\\Seen", "\\answered", "\\Answered", "\\flagged", "\\Flagged",
+            "\\deleted", "\\Deleted", "\\draft", "\\Draft", "\\recent", "\\Recent");
+
     public static final Flag SEEN = new Flag("\\Seen");
     public static final Flag ANSWERED = new Flag("\\Answered");
     public static final Flag FLAGGED = new Flag("\\Flagged");
@@ -17,10 +22,6 @@ public record Flag(String name) {
     /** RFC 3501 only; RFC 9051 §2.3.2 dropped it, but rev1 clients still search for it. */
     public static final Flag RECENT = new Flag("\\Recent");
     public static final Flag ANY_KEYWORD = new Flag("\\*");
-
-    private static final Map<String, String> SYSTEM = Map.of(
-            "\\seen", "\\Seen", "\\answered", "\\Answered", "\\flagged", "\\Flagged",
-            "\\deleted", "\\Deleted", "\\draft", "\\Draft", "\\recent", "\\Recent");
 
     public Flag {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("empty flag");
