@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>STARTTLS is used when offered (opportunistic, without verifying the certificate, as Postfix's {@code may});
  * a failed handshake is retried once in plaintext on a new connection, and logged. A destination none of whose
- * hosts answers is left alone for a while ({@link Destinations}).
+ * hosts answers is left alone for a while ({@link Destinations}). Connections are reused for back-to-back
+ * deliveries to the same address ({@link ConnectionCache}); a parked connection holds no destination slot.
  */
 final class RemoteTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(RemoteTransport.class);
@@ -51,13 +52,16 @@ final class RemoteTransport implements Transport {
     private final MxRouter router;
     private final SSLContext tls;
     private final Destinations destinations;
+    private final ConnectionCache connections;
 
-    RemoteTransport(RemoteSettings settings, Spool spool, MxRouter router, SSLContext tls, Destinations destinations) {
+    RemoteTransport(RemoteSettings settings, Spool spool, MxRouter router, SSLContext tls, Destinations destinations,
+                    ConnectionCache connections) {
         this.settings = settings;
         this.spool = spool;
         this.router = router;
         this.tls = tls;
         this.destinations = destinations;
+        this.connections = connections;
     }
 
     @Override
@@ -148,7 +152,7 @@ final class RemoteTransport implements Transport {
                                           Envelope envelope, ContentFacts facts, boolean relay) {
         ClientAuth auth = relay ? settings.relayAuth() : ClientAuth.NONE;
         TlsPolicy policy = relay && auth != ClientAuth.NONE ? TlsPolicy.REQUIRED : settings.tls();
-        var connection = new SmtpConnection(settings, tls, message.id().value(), name);
+        var connection = new SmtpConnection(settings, tls, connections, message.id().value(), name);
         SmtpConnection.Content content = () -> spool.openContent(message.id());
         var result = connection.run(address, new ClientSettings(settings.heloName(), policy, auth), envelope, facts, content);
         if (result.tlsHandshakeFailed() && policy == TlsPolicy.OPPORTUNISTIC) {
