@@ -74,10 +74,11 @@ public final class QueueRunner implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
+    private final AutoCloseable connections;
     private Thread dispatcher;
 
     QueueRunner(DeliverySettings settings, Spool spool, Directory directory, Transport local, Transport remote,
-                Notifier notifier, Clock clock) {
+                Notifier notifier, Clock clock, AutoCloseable connections) {
         this.settings = settings;
         this.spool = spool;
         this.directory = directory;
@@ -86,6 +87,7 @@ public final class QueueRunner implements AutoCloseable {
         this.notifier = notifier;
         this.clock = clock;
         this.slots = new Semaphore(settings.concurrency());
+        this.connections = connections;
     }
 
     /**
@@ -95,15 +97,24 @@ public final class QueueRunner implements AutoCloseable {
      */
     public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, Spool spool, Directory directory,
                                    MailStore store, Domain hostname, Set<InetAddress> ownAddresses, Clock clock) {
+        return open(settings, remote, ConnectionReuse.defaults(), spool, directory, store, hostname, ownAddresses, clock);
+    }
+
+    /** As above, with the bounds of outbound connection reuse ({@link ConnectionReuse#off()}: none). */
+    public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, ConnectionReuse reuse, Spool spool,
+                                   Directory directory, MailStore store, Domain hostname, Set<InetAddress> ownAddresses,
+                                   Clock clock) {
         var resolver = new CachingResolver(new DnsjavaResolver(remote.dns()));
         var routing = RoutingSettings.defaults().withSelf(hostname, ownAddresses).withIpPreference(remote.ipPreference());
         var router = new MxRouter(resolver, routing);
         var destinations = new Destinations(remote.maxConnections(), remote.maxPerDestination(), remote.downFor(), clock);
+        var connections = new ConnectionCache(reuse);
         var smtp = new RemoteTransport(remote, spool, router, OpportunisticTls.context(), OpportunisticTls.verified(),
-                destinations);
+                destinations, connections);
         var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
                 hostname.name()));
-        return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store), smtp, notifier, clock);
+        return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store), smtp, notifier, clock,
+                connections);
     }
 
     /** Picks up every pending message and starts delivering. */
@@ -441,7 +452,10 @@ public final class QueueRunner implements AutoCloseable {
         return delay.minusNanos(jitter);
     }
 
-    /** Stops dispatching and waits for deliveries under way. Undelivered mail stays in the spool. */
+    /**
+     * Stops dispatching and waits for deliveries under way, then closes the parked outbound connections.
+     * Undelivered mail stays in the spool.
+     */
     @Override
     public void close() {
         if (dispatcher != null) dispatcher.interrupt();
@@ -450,6 +464,11 @@ public final class QueueRunner implements AutoCloseable {
             if (slots.tryAcquire(settings.concurrency(), 10, TimeUnit.SECONDS)) slots.release(settings.concurrency());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            connections.close();
+        } catch (Exception e) {
+            log.warn("closing outbound connections failed: {}", e.toString());
         }
     }
 

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>STARTTLS is used when offered (opportunistic, without verifying the certificate, as Postfix's {@code may});
  * a failed handshake is retried once in plaintext on a new connection, and logged. A destination none of whose
- * hosts answers is left alone for a while ({@link Destinations}).
+ * hosts answers is left alone for a while ({@link Destinations}). Connections are reused for back-to-back
+ * deliveries to the same address ({@link ConnectionCache}); a parked connection holds no destination slot.
  */
 final class RemoteTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(RemoteTransport.class);
@@ -54,19 +55,22 @@ final class RemoteTransport implements Transport {
     private final SSLContext tls;
     private final SSLContext verifiedTls;
     private final Destinations destinations;
+    private final ConnectionCache connections;
 
     /**
      * @param tls         for opportunistic and required TLS: any certificate
      * @param verifiedTls for verified TLS: the JDK's trust store (and the host name checked on each connection)
+     * @param connections parked connections for back-to-back deliveries to the same host
      */
     RemoteTransport(RemoteSettings settings, Spool spool, MxRouter router, SSLContext tls, SSLContext verifiedTls,
-                    Destinations destinations) {
+                    Destinations destinations, ConnectionCache connections) {
         this.settings = settings;
         this.spool = spool;
         this.router = router;
         this.tls = tls;
         this.verifiedTls = verifiedTls;
         this.destinations = destinations;
+        this.connections = connections;
     }
 
     @Override
@@ -188,7 +192,8 @@ final class RemoteTransport implements Transport {
         boolean verify = requirement == TlsRequirement.VERIFIED;
         // The name the certificate must carry: the MX host's (RFC 7817 §3.2), not the recipient domain's.
         String tlsName = host.name().name().startsWith("[") ? address.getAddress().getHostAddress() : host.name().name();
-        var connection = new SmtpConnection(settings, verify ? verifiedTls : tls, verify, message.id().value(), name, tlsName);
+        var connection = new SmtpConnection(settings, verify ? verifiedTls : tls, verify, connections,
+                message.id().value(), name, tlsName);
         SmtpConnection.Content content = () -> spool.openContent(message.id());
         var result = connection.run(address, new ClientSettings(settings.heloName(), policy, auth), envelope, facts, content);
         if (result.tlsHandshakeFailed() && policy == TlsPolicy.OPPORTUNISTIC) {

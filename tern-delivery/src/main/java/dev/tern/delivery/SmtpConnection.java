@@ -20,7 +20,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,10 +32,13 @@ import org.slf4j.LoggerFactory;
  * One outbound SMTP connection, top to bottom on the delivering thread: drives a pure {@link SmtpClientSession}
  * over a socket (replies read with {@link ReplyParser}, content streamed through {@link DotEncoder}), with a
  * timeout on every read (RFC 5321 §4.5.3.2), and sends one transaction, then its over-limit recipients again
- * (RFC 5321 §4.5.3.1.10), then QUIT.
+ * (RFC 5321 §4.5.3.1.10). The connection comes from the {@link ConnectionCache} when one to the same address
+ * under the same client settings is parked there, and goes back to it afterwards; otherwise it is opened here
+ * and closed with QUIT.
  */
 final class SmtpConnection {
     private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
+    // RFC 3463 X.4.1 "no answer from host": refused or timed out, not a connection that was lost.
     private static final Reply NO_ANSWER = Reply.of(451, "4.4.1", "No answer from the server (connection refused or timed out)");
 
     /** What the connection did: each recipient's outcome, whether the server was reached, and why it ended. */
@@ -49,9 +51,13 @@ final class SmtpConnection {
         InputStream open() throws IOException;
     }
 
+    /** Parked connections that fail at once on reuse (closed meanwhile, RSET refused) before a new one is opened. */
+    private static final int REUSE_TRIES = 3;
+
     private final RemoteSettings settings;
     private final SSLContext tls;
     private final boolean verify;
+    private final ConnectionCache cache;
     private final String id;
     private final String host;
     private final String tlsName;
@@ -61,54 +67,87 @@ final class SmtpConnection {
      * @param host    for the log: "mx.example.net[192.0.2.1]"
      * @param tlsName the server name for SNI and the certificate check
      */
-    SmtpConnection(RemoteSettings settings, SSLContext tls, boolean verify, String id, String host, String tlsName) {
+    SmtpConnection(RemoteSettings settings, SSLContext tls, boolean verify, ConnectionCache cache, String id,
+                   String host, String tlsName) {
         this.settings = settings;
         this.tls = tls;
         this.verify = verify;
+        this.cache = cache;
         this.id = id;
         this.host = host;
         this.tlsName = tlsName;
     }
 
+    /**
+     * Sends {@code envelope} to {@code address}: over a parked connection of the same key when the cache has one,
+     * else over a new one. A parked connection that fails before its first reply (RSET refused, 421, closed by
+     * the server) is closed and the delivery goes on at once over another; that is no failed attempt. After the
+     * transaction the connection is parked for the next delivery, or closed with QUIT when its bounds are reached.
+     */
     Result run(InetSocketAddress address, ClientSettings client, Envelope envelope, ContentFacts facts, Content content) {
-        List<RcptOutcome> outcomes = new ArrayList<>();
-        boolean reached = false;
-        SmtpClientSession session = new SmtpClientSession(client);
+        // The TLS check and the source address are part of what a parked connection is good for.
+        var key = new ConnectionCache.Key(address, client, verify, settings.sourceAddress());
+        for (int tries = 0; tries < REUSE_TRIES; tries++) {
+            Optional<OpenSession> parked = cache.take(key);
+            if (parked.isEmpty()) break;
+            OpenSession open = parked.get();
+            open.wire.label(id, host);
+            log.debug("id={} host={} reusing a connection transactions={}", id, host, open.transactions);
+            Optional<Result> result = converse(open, key, open.session.send(envelope, facts), envelope, facts, content, true);
+            if (result.isPresent()) return result.get();
+            log.info("id={} host={} cached connection unusable, opening a new one", id, host);
+        }
         Socket socket = new Socket();
+        OpenSession open;
         try {
             var source = settings.sourceAddress();
             // The configured source, when it is of the destination's family (an IPv4 source cannot reach IPv6).
             if (source.isPresent() && source.get().getClass() == address.getAddress().getClass()) {
                 socket.bind(new InetSocketAddress(source.get(), 0));
             }
-            try {
-                socket.connect(address, (int) settings.connectTimeout().toMillis());
-            } catch (IOException e) {
-                // RFC 3463 X.4.1 "no answer from host": refused or timed out, not a connection that was lost.
-                log.info("id={} host={} connect failed: {}", id, host, e.toString());
-                return new Result(outcomes, false, new Ending.Abandoned(Stage.GREETING, NO_ANSWER), false, false);
-            }
+            socket.connect(address, (int) settings.connectTimeout().toMillis());
             socket.setTcpNoDelay(true);
-            var io = new Io(socket, socket);
-            Envelope next = envelope;
-            ClientStep step = session.start();
-            boolean handshakeFailed = false;
-            boolean dsn = false;
+            open = new OpenSession(socket, new Wire(socket, socket, settings, id, host), new SmtpClientSession(client),
+                    System.nanoTime());
+        } catch (IOException e) {
+            // Connection refused or timed out before a session: nothing was decided.
+            log.info("id={} host={} connect failed: {}", id, host, e.toString());
+            closeQuietly(socket);
+            return new Result(List.of(), false, new Ending.Abandoned(Stage.GREETING, NO_ANSWER), false, false);
+        }
+        return converse(open, key, open.session.start(), envelope, facts, content, false).orElseThrow();
+    }
+
+    /**
+     * Drives the session from {@code step} to the end of the message's transactions. Empty only when
+     * {@code reused} and the parked connection failed before its RSET was answered: nothing was sent then.
+     */
+    private Optional<Result> converse(OpenSession open, ConnectionCache.Key key, ClientStep first, Envelope envelope,
+                                      ContentFacts facts, Content content, boolean reused) {
+        List<RcptOutcome> outcomes = new ArrayList<>();
+        SmtpClientSession session = open.session;
+        boolean reached = false;
+        boolean handshakeFailed = false;
+        boolean dsn = false;
+        boolean kept = false;
+        Envelope next = envelope;
+        ClientStep step = first;
+        try {
             while (true) {
-                io.write(step);
+                open.wire.write(step);
                 switch (step.next()) {
                     case ClientNext.ReadReply r -> {
-                        Optional<Reply> reply = io.read(r.stage());
+                        Optional<Reply> reply = open.wire.read(r.stage());
                         if (reply.isPresent()) {
                             reached = true;
                             step = session.reply(reply.get());
                         } else {
-                            step = io.malformed ? session.malformedReply() : session.connectionLost();
+                            step = open.wire.malformed ? session.malformedReply() : session.connectionLost();
                         }
                     }
                     case ClientNext.StartTls s -> {
                         try {
-                            io = io.secure(tlsName, address.getPort());
+                            open.wire = open.wire.secure(tls, verify, tlsName, key.address().getPort());
                             step = session.tlsStarted();
                         } catch (IOException e) {
                             log.info("id={} host={} tls handshake failed: {}", id, host, e.toString());
@@ -116,39 +155,61 @@ final class SmtpConnection {
                             step = session.tlsFailed();
                         }
                     }
-                    case ClientNext.SendData d -> step = stream(session, DotEncoder.forData(io.out::write), content, io);
-                    case ClientNext.SendChunk c -> step = stream(session, DotEncoder.forBdat(io.out::write), content, io);
-                    case ClientNext.Ready r -> step = next == null ? session.quit() : session.send(next, facts);
+                    case ClientNext.SendData d -> step = stream(session, DotEncoder.forData(open.wire.out::write), content, open.wire);
+                    case ClientNext.SendChunk c -> step = stream(session, DotEncoder.forBdat(open.wire.out::write), content, open.wire);
+                    case ClientNext.Ready r -> step = session.send(next, facts);
                     case ClientNext.Done d -> {
+                        open.transactions++;
                         outcomes.addAll(d.outcome().recipients().stream().filter(o -> !(o instanceof RcptOutcome.OverLimit)).toList());
                         dsn |= d.outcome().dsnPassedOn();
                         var again = d.outcome().overLimit();
                         next = again.isEmpty() ? null : new Envelope(envelope.reversePath(), again, envelope.options());
-                        step = next == null ? session.quit() : session.send(next, facts);
+                        if (next != null) {
+                            step = session.send(next, facts);
+                        } else if (cache.park(key, open)) {
+                            kept = true;
+                            return Optional.of(new Result(outcomes, reached, new Ending.Quit(), handshakeFailed, dsn));
+                        } else {
+                            step = session.quit();
+                        }
                     }
                     case ClientNext.Close c -> {
+                        if (reused && outcomes.isEmpty() && stage(c.ending()) == Stage.RSET) return Optional.empty();
                         outcomes.addAll(c.transaction().recipients());
                         dsn |= c.transaction().dsnPassedOn();
-                        io.flushQuietly();
-                        return new Result(outcomes, reached, c.ending(), handshakeFailed, dsn);
+                        open.wire.flushQuietly();
+                        return Optional.of(new Result(outcomes, reached, c.ending(), handshakeFailed, dsn));
                     }
                 }
             }
         } catch (IOException e) {
-            // The connection broke while writing: nothing was decided.
+            // A write failed before any flush: the buffered writes rarely do; the session is lost either way.
             log.info("id={} host={} write failed: {}", id, host, e.toString());
-            return new Result(outcomes, reached, new Ending.Abandoned(Stage.GREETING, ClientReplies.CONNECTION_LOST), false,
-                    false);
+            if (reused && outcomes.isEmpty() && !reached) return Optional.empty();
+            return Optional.of(new Result(outcomes, reached, new Ending.Abandoned(Stage.MAIL, ClientReplies.CONNECTION_LOST),
+                    handshakeFailed, dsn));
         } finally {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // Closing a broken socket can fail; nothing more to do with it.
-            }
+            if (!kept) open.close();
         }
     }
 
-    private ClientStep stream(SmtpClientSession session, DotEncoder encoder, Content content, Io io) {
+    private static Stage stage(Ending ending) {
+        return switch (ending) {
+            case Ending.Quit q -> Stage.QUIT;
+            case Ending.Refused r -> r.stage();
+            case Ending.Abandoned a -> a.stage();
+        };
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing a socket that never connected can fail; nothing more to do with it.
+        }
+    }
+
+    private ClientStep stream(SmtpClientSession session, DotEncoder encoder, Content content, Wire io) {
         try (InputStream in = content.open()) {
             io.socket.setSoTimeout((int) settings.dataTimeout().toMillis());
             byte[] buffer = new byte[64 * 1024];
@@ -171,8 +232,13 @@ final class SmtpConnection {
         }
     }
 
-    /** The socket's streams, replaced once by TLS. */
-    private final class Io {
+    /**
+     * The socket's streams and the bytes read but not yet parsed, replaced once by TLS; parked with its
+     * connection, so a reply that arrives between transactions is not lost. Used by one thread at a time.
+     */
+    static final class Wire {
+        final RemoteSettings settings;
+        /** The TCP socket under any TLS: what a deadline closes (closing TLS could block on close_notify). */
         final Socket plain;
         final Socket socket;
         final OutputStream out;
@@ -183,11 +249,23 @@ final class SmtpConnection {
         int end;
         boolean malformed;
 
-        Io(Socket plain, Socket socket) throws IOException {
+        String id;
+        String host;
+
+        Wire(Socket plain, Socket socket, RemoteSettings settings, String id, String host) throws IOException {
+            this.settings = settings;
             this.plain = plain;
+            this.id = id;
+            this.host = host;
             this.socket = socket;
             this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
             this.in = socket.getInputStream();
+        }
+
+        /** Names the delivery now using the connection, for the log lines. */
+        void label(String id, String host) {
+            this.id = id;
+            this.host = host;
         }
 
         void write(ClientStep step) throws IOException {
@@ -201,7 +279,7 @@ final class SmtpConnection {
          * the flush of what precedes it) must come within the stage's timeout, not only each read.
          */
         Optional<Reply> read(Stage stage) {
-            Duration limit = stage == Stage.END_OF_DATA ? settings.dataTimeout() : settings.commandTimeout();
+            java.time.Duration limit = stage == Stage.END_OF_DATA ? settings.dataTimeout() : settings.commandTimeout();
             try (var deadline = Watchdog.arm(plain, limit)) {
                 return readWithin(stage);
             }
@@ -243,7 +321,7 @@ final class SmtpConnection {
             }
         }
 
-        Io secure(String name, int port) throws IOException {
+        Wire secure(SSLContext tls, boolean verify, String name, int port) throws IOException {
             out.flush();
             SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, name, port, true);
             if (verify) {
@@ -258,7 +336,7 @@ final class SmtpConnection {
             }
             log.info("id={} host={} tls protocol={} cipher={}", id, host, secured.getSession().getProtocol(),
                     secured.getSession().getCipherSuite());
-            return new Io(plain, secured);
+            return new Wire(plain, secured, settings, id, host);
         }
 
         void flushQuietly() {
