@@ -10,9 +10,9 @@
 #                                        to rN@localhost (Tern), direct: to sink@dN.test (Postfix)
 #   bench/relay.sh stop BASE             stops the sinks and the Postfix relay
 #
-# Tern (no smtp.relay_networks yet) receives the mail for aliases rN@localhost -> sink@dN.test, so each
-# relayed message is also a local alias delivery and a forward queued again (two spool messages per relayed
-# one); Postfix relays from mynetworks directly. dN.test is routed to [127.0.1.N]:2527 by both (Tern:
+# Both relay from loopback directly ("direct": to sink@dN.test; Tern through smtp.relay_networks, Postfix through
+# mynetworks). "alias" (to rN@localhost -> sink@dN.test) makes each relayed message a local alias delivery and a
+# forward queued again in Tern: two spool messages per relayed one. dN.test is routed to [127.0.1.N]:2527 by both (Tern:
 # delivery.routes; Postfix: a transport map), so there is no DNS in the measurement. All loopback; every wait
 # bounded (--max 300 s per run).
 set -euo pipefail
@@ -72,7 +72,7 @@ setup() {
     echo "hostname: localhost"
     echo "data_dir: $base/tern-data"
     echo "domains: [localhost]"
-    echo 'smtp: {listen: ["127.0.0.1:2625"]}'
+    echo 'smtp: {listen: ["127.0.0.1:2625"], relay_networks: ["127.0.0.0/8"]}'
     echo "submission: {listen: []}"
     echo "smtps: {listen: []}"
     echo "aliases:"

@@ -143,7 +143,8 @@ class ConnectionCacheTest {
         DotEncoder scanner = DotEncoder.scanner();
         scanner.feed(CONTENT, 0, CONTENT.length);
         scanner.finish();
-        var connection = new SmtpConnection(SETTINGS, OpportunisticTls.context(), cache, "Q" + n, "counting.test");
+        var connection = new SmtpConnection(SETTINGS, OpportunisticTls.context(), false, cache, "Q" + n, "counting.test",
+                "counting.test");
         return connection.run(server.address(), client, envelope, scanner.facts(), () -> new ByteArrayInputStream(CONTENT));
     }
 
