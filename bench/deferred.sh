@@ -29,7 +29,7 @@ start() { # starts Tern, prints its PID once it serves
   done
   ss -ltnpH 'sport = :2725' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
 }
-queued() { "$here/tern" queue summary --data "$base/data" 2>/dev/null | awk '/^TOTAL/ {print $2}'; }
+queued() { "$here/tern" queue summary --data "$base/data" 2>/dev/null | awk '$1 == "TOTAL" {print $2}'; }
 pid=$(start); echo "tern pid=$pid"
 t0=$(date +%s.%N)
 smtp-source -s 50 -m "$count" -l 1024 -f bench@client.test -t someone@down.test 127.0.0.1:2725
