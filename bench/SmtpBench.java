@@ -3,7 +3,8 @@
 //   java bench/SmtpBench.java MODE HOST:PORT [options]
 //
 // Modes (each prints a human-readable report and ends with one machine-readable "RESULT mode k=v ..." line):
-//   e2e       end to end into a Maildir: send a burst and watch the Maildir's new/ directory for the files.
+//   e2e       end to end into a Maildir: send a burst (or a steady --rate R msgs/s) and watch the Maildir's new/
+//             directory for the files (the Maildir may be another server's, behind a relay).
 //             --maildir DIR (required: the mailbox directory; its new/ is watched), --sessions 10, --count 2000,
 //             --size 10240, --to bench@localhost, --keep (reuse each session's connection; default: a new
 //             connection per message, like smtp-source), --deliver-timeout-s 60, --warmup 200 (messages sent
@@ -470,6 +471,9 @@ public class SmtpBench {
         // ---- the senders.
         long cpu0 = cpuNow();
         AtomicInteger next = new AtomicInteger();
+        // --rate R: a steady R messages per second in all (message n is not sent before start + n/R); 0 = a burst.
+        double rate = Double.parseDouble(opt.getOrDefault("rate", "0"));
+        long paceStart = System.nanoTime();
         try (var ex = sessionsExecutor()) {
             for (int s = 0; s < sessions; s++) {
                 ex.submit(() -> {
@@ -477,6 +481,10 @@ public class SmtpBench {
                     while (timeLeft()) {
                         int n = next.getAndIncrement();
                         if (n >= count) break;
+                        if (rate > 0) {
+                            long due = paceStart + (long) (n * 1e9 / rate);
+                            for (long wait; (wait = due - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
                         try {
                             if (c == null) { c = new Conn(); c.hello(); }
                             c.send("MAIL FROM:<" + from + ">"); c.expect(250);
