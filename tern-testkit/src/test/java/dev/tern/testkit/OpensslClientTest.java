@@ -1,5 +1,7 @@
 package dev.tern.testkit;
 
+import dev.tern.testbase.RequiredTool;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

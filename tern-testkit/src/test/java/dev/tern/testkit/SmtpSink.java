@@ -1,5 +1,7 @@
 package dev.tern.testkit;
 
+import dev.tern.testbase.RequiredTool;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
