@@ -274,9 +274,10 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
+    /** Whether a success report is due for recipient {@code index}: RFC 3461's rule, as the DSN side applies it. */
     private static boolean successReport(SpooledMessage message, int index) {
-        return message.envelope().recipients().get(index).notifyOn().contains(dev.tern.mail.Notify.SUCCESS)
-                && message.envelope().reversePath() instanceof dev.tern.mail.ReversePath.Sender;
+        return message.envelope().reversePath() instanceof dev.tern.mail.ReversePath.Sender
+                && dev.tern.delivery.dsn.Dsn.requested(message.envelope().recipients().get(index), Action.DELIVERED);
     }
 
     /** The next hop of a recipient: local, or the remote domain (one SMTP transaction per domain). */
