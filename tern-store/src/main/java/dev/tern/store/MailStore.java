@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Where local mail ends up, and where readers (POP3, IMAP, web) will find it.
+ * Where local mail ends up, and where readers (IMAP, POP3, later web) find it: the store SPI.
  *
- * <p>Contract: {@link #deliver} returns only when the message is durably in the user's inbox. It is idempotent
+ * <p>Contract: {@link #deliver} returns only when the message is durably in the user's INBOX. It is idempotent
  * per {@code deliveryId}: when {@code checkExisting} is true and a message with that id is already in the
- * mailbox (new or read), nothing is stored again. Thread-safe. An {@link IOException} is a temporary failure.
+ * mailbox (new or read), nothing is stored again; that check costs the same for 10 and 1,000,000 messages.
+ * A delivery wakes the sessions watching INBOX ({@link Folder#watch}). Thread-safe. An {@link IOException} is a
+ * temporary failure.
  */
 public interface MailStore {
     /**
@@ -19,4 +21,10 @@ public interface MailStore {
      * @param checkExisting look for an earlier copy first (the spool recovered this message after a crash)
      */
     void deliver(Mailbox user, String deliveryId, InputStream content, boolean checkExisting) throws IOException;
+
+    /**
+     * The folders of {@code user}, made (INBOX and the {@link SpecialUse} folders) on first use. One object per
+     * user and store, shared by all of that user's sessions.
+     */
+    Folders folders(Mailbox user) throws IOException;
 }

@@ -108,6 +108,12 @@ public final class MaildirStore implements MailStore {
         prepare(maildir).sync(); // the rename is durable only once new/ itself is on disk; shared with concurrent deliveries
     }
 
+    /** Not yet: the folder index comes with issue #8's store slice. */
+    @Override
+    public Folders folders(Mailbox user) {
+        throw new UnsupportedOperationException("folders are not built yet");
+    }
+
     /**
      * The messages in {@code user}'s mailbox, {@code new/} and {@code cur/}, in name order (which is delivery
      * order to the second). Empty when the mailbox does not exist.
