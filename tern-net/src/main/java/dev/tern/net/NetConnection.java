@@ -27,10 +27,12 @@ public final class NetConnection {
     private final Socket plain;
     private final TlsContext tls;
     private final NetListener owner;
+    private final String kind;
     private Socket socket;
     private ChannelBinding channelBinding = ChannelBinding.NONE;
 
-    NetConnection(String id, Socket plain, TlsContext tls, NetListener owner) {
+    NetConnection(String id, Socket plain, TlsContext tls, NetListener owner, String kind) {
+        this.kind = kind;
         this.id = id;
         this.plain = plain;
         this.socket = plain;
@@ -47,9 +49,17 @@ public final class NetConnection {
         return plain.getInetAddress();
     }
 
-    /** The listener's name ({@code imap}, {@code pop3s}, ...). */
+    /** The kind of endpoint it came in on ({@code imap}, {@code imaps}, {@code smtp}, ...). */
     public String listener() {
-        return owner.name();
+        return kind;
+    }
+
+    /**
+     * The accepted socket itself, for a loop that makes its own TLS (SMTP's): others use {@link #in()},
+     * {@link #out()} and {@link #startTls()}.
+     */
+    public Socket plainSocket() {
+        return plain;
     }
 
     /** The stream to read from now; after {@link #startTls()} a new one, so callers fetch it again. */
@@ -94,6 +104,15 @@ public final class NetConnection {
         channelBinding = channelBinding(id, secured.getSession());
         log.info("conn={} tls protocol={} cipher={}", id, secured.getSession().getProtocol(),
                 secured.getSession().getCipherSuite());
+    }
+
+    /** Makes a blocked read return end-of-stream (the plain socket's input: TLS or not). */
+    void shutdownInput() {
+        try {
+            plain.shutdownInput();
+        } catch (IOException e) {
+            // Closed already: the connection is ending anyway.
+        }
     }
 
     void close() {

@@ -3,6 +3,7 @@ package dev.tern.net;
 import dev.tern.tls.TlsContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,36 +28,61 @@ public final class NetListener implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();
 
     /**
-     * @param name              for logs and threads ({@code imap}, {@code imaps}, {@code pop3}, ...)
-     * @param addresses         where to listen (port 0: any free port, see {@link #addresses()})
-     * @param implicitTls       TLS from the first octet (RFC 8314): the handshake precedes the handler
-     * @param maxConnections    open connections at most (before the descriptor budget)
-     * @param maxPerAddress     open connections per client address at most
-     * @param exemptNetworks    CIDRs not limited per address
-     * @param busy              the line sent to a client over the total limit (e.g. {@code * BYE Too many connections})
-     * @param busyFromAddress   the line sent to a client over the per-address limit
-     * @param handshakeTimeout  bounds an implicit-TLS handshake
+     * One listening socket.
+     *
+     * @param kind        what it serves, for logs and the handler ({@code imap}, {@code imaps}, {@code smtp}, ...)
+     * @param address     where to listen (port 0: any free port, see {@link #addresses(String)})
+     * @param implicitTls TLS from the first octet (RFC 8314): the listener makes the handshake before the handler
      */
-    public record Settings(String name, List<InetSocketAddress> addresses, boolean implicitTls, int maxConnections,
-                           int maxPerAddress, List<String> exemptNetworks, String busy, String busyFromAddress,
-                           Duration handshakeTimeout) {
+    public record Endpoint(String kind, InetSocketAddress address, boolean implicitTls) {
+        public Endpoint {
+            if (kind == null || kind.isBlank() || address == null) throw new IllegalArgumentException("incomplete endpoint");
+        }
+    }
+
+    /**
+     * @param name             for logs and threads ({@code imap}, {@code pop3}, {@code smtp})
+     * @param endpoints        the listening sockets, which share the limits
+     * @param maxConnections   open connections at most (before the descriptor budget)
+     * @param maxPerAddress    open connections per client address at most
+     * @param exemptNetworks   CIDRs not limited per address
+     * @param busy             the line sent to a client over the total limit (e.g. {@code * BYE Too many connections})
+     * @param busyFromAddress  the line sent to a client over the per-address limit
+     * @param handshakeTimeout bounds an implicit-TLS handshake
+     * @param backlog          the accept queue length
+     */
+    public record Settings(String name, List<Endpoint> endpoints, int maxConnections, int maxPerAddress,
+                           List<String> exemptNetworks, String busy, String busyFromAddress, Duration handshakeTimeout,
+                           int backlog) {
         public Settings {
-            if (name == null || name.isBlank() || addresses == null || exemptNetworks == null || busy == null
+            if (name == null || name.isBlank() || endpoints == null || exemptNetworks == null || busy == null
                     || busyFromAddress == null || handshakeTimeout == null) {
                 throw new IllegalArgumentException("incomplete listener settings");
             }
-            if (maxConnections < 1 || maxPerAddress < 1) throw new IllegalArgumentException("connection limits must be positive");
-            addresses = List.copyOf(addresses);
+            if (maxConnections < 1 || maxPerAddress < 1 || backlog < 1) {
+                throw new IllegalArgumentException("connection limits and backlog must be positive");
+            }
+            endpoints = List.copyOf(endpoints);
             exemptNetworks = List.copyOf(exemptNetworks);
             exemptNetworks.forEach(Cidr::parse);
         }
+
+        /** Listeners of one kind, {@code name}, all plain or all implicit TLS. */
+        public Settings(String name, List<InetSocketAddress> addresses, boolean implicitTls, int maxConnections,
+                        int maxPerAddress, List<String> exemptNetworks, String busy, String busyFromAddress,
+                        Duration handshakeTimeout) {
+            this(name, addresses.stream().map(a -> new Endpoint(name, a, implicitTls)).toList(), maxConnections,
+                    maxPerAddress, exemptNetworks, busy, busyFromAddress, handshakeTimeout, 1024);
+        }
     }
+
+    private record Bound(Endpoint endpoint, ServerSocket socket) {}
 
     private final Settings settings;
     private final TlsContext tls;
     private final ConnectionHandler handler;
     private final ConnectionLimiter limiter;
-    private final List<ServerSocket> sockets = new ArrayList<>();
+    private final List<Bound> bound = new ArrayList<>();
     private final List<Thread> acceptors = new ArrayList<>();
     private final ConcurrentHashMap<NetConnection, Thread> open = new ConcurrentHashMap<>();
     private volatile boolean closing;
@@ -70,12 +96,24 @@ public final class NetListener implements AutoCloseable {
                 settings.maxPerAddress(), settings.exemptNetworks());
     }
 
+    /**
+     * The configured limit, or fewer connections where the descriptor limit would be reached first. Measured when
+     * the listener is made, after the files the rest of the server keeps open are open.
+     */
     private static int connectionLimit(String name, int configured) {
         Optional<FileDescriptorBudget> budget = FileDescriptorBudget.ofThisProcess();
-        if (budget.isEmpty()) return configured;
-        int limit = budget.get().connections(configured);
+        if (budget.isEmpty()) {
+            log.info("{} connection limit={} (the file-descriptor limit is unknown here)", name, configured);
+            return configured;
+        }
+        FileDescriptorBudget b = budget.get();
+        int limit = b.connections(configured);
+        String line = "{} connection limit={} configured={} fd_limit={} fd_open={} fd_reserve={}";
         if (limit < configured) {
-            log.warn("{} connection limit={} configured={}: lowered to fit the file-descriptor limit", name, limit, configured);
+            log.warn(line + ": lowered to fit the file-descriptor limit (raise it with ulimit -n or LimitNOFILE=)",
+                    name, limit, configured, b.maxDescriptors(), b.openDescriptors(), b.reserve());
+        } else {
+            log.info(line, name, limit, configured, b.maxDescriptors(), b.openDescriptors(), b.reserve());
         }
         return limit;
     }
@@ -88,22 +126,29 @@ public final class NetListener implements AutoCloseable {
         return closing;
     }
 
-    /** Binds every address and starts accepting. */
+    /** Binds every endpoint and starts accepting. */
     public void start() throws IOException {
-        for (InetSocketAddress address : settings.addresses()) {
+        for (Endpoint endpoint : settings.endpoints()) {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
-            socket.bind(address, 1024);
-            sockets.add(socket);
-            acceptors.add(Thread.ofPlatform().name(settings.name() + "-accept-" + address).daemon(false)
-                    .start(() -> acceptLoop(socket)));
-            log.info("listening {}={}", settings.name(), socket.getLocalSocketAddress());
+            socket.bind(endpoint.address(), settings.backlog());
+            Bound b = new Bound(endpoint, socket);
+            bound.add(b);
+            acceptors.add(Thread.ofPlatform().name(endpoint.kind() + "-accept-" + endpoint.address()).daemon(false)
+                    .start(() -> acceptLoop(b)));
+            log.info("listening {}={}", endpoint.kind(), socket.getLocalSocketAddress());
         }
     }
 
-    /** The bound addresses, in the order of the settings. */
+    /** Every bound address, in the order of the settings (useful with port 0). */
     public List<InetSocketAddress> addresses() {
-        return sockets.stream().map(s -> (InetSocketAddress) s.getLocalSocketAddress()).toList();
+        return bound.stream().map(b -> (InetSocketAddress) b.socket().getLocalSocketAddress()).toList();
+    }
+
+    /** The bound addresses of one kind of endpoint. */
+    public List<InetSocketAddress> addresses(String kind) {
+        return bound.stream().filter(b -> b.endpoint().kind().equals(kind))
+                .map(b -> (InetSocketAddress) b.socket().getLocalSocketAddress()).toList();
     }
 
     /** Connections open now. */
@@ -111,7 +156,13 @@ public final class NetListener implements AutoCloseable {
         return limiter.open();
     }
 
-    private void acceptLoop(ServerSocket listener) {
+    /** The client is in an exempt network (no per-address limit; protocols may spare it other limits too). */
+    public boolean isExempt(InetAddress client) {
+        return limiter.isExempt(client);
+    }
+
+    private void acceptLoop(Bound b) {
+        ServerSocket listener = b.socket();
         AcceptFailures failures = new AcceptFailures(AcceptFailures.INTERVAL);
         while (!closing) {
             Socket socket;
@@ -120,7 +171,7 @@ public final class NetListener implements AutoCloseable {
             } catch (IOException e) {
                 if (closing) break;
                 failures.failed(System.nanoTime()).ifPresent(count -> log.error(
-                        "accept failed on {} ({} times since the last report, open={}): {}",
+                        "accept failed on {} ({} times since the last report, open sessions={}): {}",
                         listener.getLocalSocketAddress(), count, limiter.open(), e.toString()));
                 try {
                     Thread.sleep(100); // out of descriptors: the client waits in the backlog; back off, don't spin
@@ -130,27 +181,26 @@ public final class NetListener implements AutoCloseable {
                 }
                 continue;
             }
-            String id = settings.name().charAt(0) + Long.toString(IDS.incrementAndGet(), 36);
-            Thread.ofVirtual().name(settings.name() + "-" + id).start(() -> handle(id, socket));
+            String id = Long.toString(IDS.incrementAndGet(), 36);
+            Thread.ofVirtual().name(b.endpoint().kind() + "-" + id).start(() -> handle(id, socket, b.endpoint()));
         }
     }
 
-    private void handle(String id, Socket socket) {
+    private void handle(String id, Socket socket, Endpoint endpoint) {
         var client = socket.getInetAddress();
-        log.info("conn={} connect client={} port={}", id, client.getHostAddress(), settings.name());
+        log.info("conn={} connect client={} port={}", id, client.getHostAddress(), endpoint.kind());
         switch (limiter.acquire(client)) {
             case TOO_MANY_TOTAL -> refuse(id, socket, settings.busy());
             case TOO_MANY_FROM_ADDRESS -> refuse(id, socket, settings.busyFromAddress());
             case ADMITTED -> {
-                NetConnection connection = new NetConnection(id, socket, tls, this);
+                NetConnection connection = new NetConnection(id, socket, tls, this, endpoint.kind());
                 open.put(connection, Thread.currentThread());
                 try {
-                    if (settings.implicitTls()) {
+                    if (endpoint.implicitTls()) {
                         connection.readTimeout(settings.handshakeTimeout());
                         connection.startTls();
                     }
                     handler.serve(connection);
-                    log.info("conn={} disconnect", id);
                 } catch (IOException e) {
                     log.info("conn={} disconnect reason=\"{}\"", id, e.toString());
                 } catch (RuntimeException e) {
@@ -176,25 +226,13 @@ public final class NetListener implements AutoCloseable {
     }
 
     /**
-     * Stops accepting; open connections see {@link NetConnection#closing()} and get up to {@code grace} to say
-     * goodbye, then their sockets are closed under them.
+     * Stops accepting and asks open connections to end: {@link NetConnection#closing()} turns true and their input
+     * is shut, so a blocked read returns end-of-stream and the loop can say goodbye (SMTP's 421, IMAP's BYE);
+     * those not done within {@code grace} have their sockets closed under them.
      */
     public void close(Duration grace) {
-        closing = true;
-        for (ServerSocket socket : sockets) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                log.debug("closing {}: {}", socket, e.toString());
-            }
-        }
-        for (Thread acceptor : acceptors) {
-            try {
-                acceptor.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopAccepting();
+        open.keySet().forEach(NetConnection::shutdownInput);
         long deadline = System.nanoTime() + grace.toNanos();
         for (var entry : open.entrySet()) {
             try {
@@ -207,8 +245,32 @@ public final class NetListener implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the listening sockets and waits for the accept threads: no connection is admitted after this returns
+     * (those admitted see {@link NetConnection#closing()}). Idempotent.
+     */
+    public synchronized void stopAccepting() {
+        if (closing) return;
+        closing = true;
+        for (Bound b : bound) {
+            try {
+                b.socket().close();
+            } catch (IOException e) {
+                log.warn("closing listener {} failed: {}", b.endpoint().address(), e.toString());
+            }
+        }
+        for (Thread acceptor : acceptors) {
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     public void close() {
-        close(Duration.ofSeconds(2));
+        close(Duration.ofSeconds(5));
     }
 }
