@@ -60,11 +60,22 @@ final class SearchText {
         return header;
     }
 
+    /** The whole header as one folded text, one field a line: cheaper than the field list for TEXT. */
     private String headerText() {
         if (headerText == null) {
-            StringBuilder b = new StringBuilder();
-            for (HeaderField f : header()) b.append(fold(f.name())).append(": ").append(f.folded()).append('\n');
-            headerText = b.toString();
+            MessageStructure.Part top = candidate.structure().body();
+            int from = (int) Math.min(top.headerStart(), content().length);
+            int to = (int) Math.min(top.bodyStart(), content().length);
+            String raw = new String(content(), from, Math.max(0, to - from), StandardCharsets.UTF_8);
+            StringBuilder b = new StringBuilder(raw.length());
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (c == '\r') continue;
+                // RFC 5322 §2.2.3: a line break before white space is folding, not the end of the field.
+                if (c == '\n' && i + 1 < raw.length() && (raw.charAt(i + 1) == ' ' || raw.charAt(i + 1) == '\t')) continue;
+                b.append(c);
+            }
+            headerText = fold(decodeWords(b.toString()));
         }
         return headerText;
     }
@@ -111,14 +122,22 @@ final class SearchText {
             return;
         }
         if (!part.type().equals("text")) return;
+        Charset charset = charset(part.parameters().get("charset"));
+        String encoding = part.encoding();
+        if (encoding.equals("7BIT") || encoding.equals("8BIT") || encoding.equals("BINARY")) {
+            int from = (int) Math.min(part.bodyStart(), content().length);
+            int to = (int) Math.min(part.end(), content().length);
+            b.append(new String(content(), from, Math.max(0, to - from), charset)).append('\n');
+            return;
+        }
         byte[] raw = MessageData.slice(content(), part.bodyStart(), part.end());
-        byte[] decoded = MessageData.decode(raw, part.encoding()).orElse(raw);
-        b.append(new String(decoded, charset(part.parameters().get("charset")))).append('\n');
+        byte[] decoded = MessageData.decode(raw, encoding).orElse(raw);
+        b.append(new String(decoded, charset)).append('\n');
     }
 
     /** The part's charset; US-ASCII, unknown and missing ones are read as UTF-8, which holds US-ASCII. */
     private static Charset charset(String name) {
-        if (name == null) return StandardCharsets.UTF_8;
+        if (name == null || name.equalsIgnoreCase("utf-8") || name.equalsIgnoreCase("us-ascii")) return StandardCharsets.UTF_8;
         Charset charset = CharsetUtil.lookup(name.strip());
         return charset == null || charset.equals(StandardCharsets.US_ASCII) ? StandardCharsets.UTF_8 : charset;
     }
