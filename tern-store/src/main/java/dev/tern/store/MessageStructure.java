@@ -50,7 +50,8 @@ public record MessageStructure(Envelope envelope, Part body) {
      * @param disposition Content-Disposition type, lower-case, or null; {@code dispositionParameters} its parameters
      * @param language    Content-Language tags, empty when absent
      * @param location    Content-Location, or null
-     * @param headerStart offset of the part's first header line ({@code start == bodyStart} when a part has none)
+     * @param headerStart offset of the part's first header line (an empty header is the blank line alone:
+     *                    {@code headerStart == bodyStart - 2})
      * @param bodyStart   offset of its body, after the empty line
      * @param end         offset just past its body
      * @param lines       lines in its body (for text parts and message/rfc822)
