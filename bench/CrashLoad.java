@@ -1,17 +1,21 @@
 // CrashLoad: the Java side of bench/crash-cycles.sh (issue 8: kill -9 cycles with a full mailbox). A single file,
-// no dependencies, Java 25. Three modes:
+// no dependencies, Java 25. Modes:
 //
 //   java bench/CrashLoad.java fill MAILDIR N [--into new|cur] [--size 1024]
 //       writes N messages straight into MAILDIR/new (or cur/, with ":2,S") with Tern's file names
 //       (<epochSeconds>.<deliveryId>.<hostname>, docs/maildir.md), no fsync: a full mailbox in seconds.
-//   java bench/CrashLoad.java load HOST:PORT --secs 3 --tag T --acked FILE [--kill-pid PID] [--sessions 20]
-//       [--size 1024] [--to bench@localhost] [--keep] [--timeout-s 10] [--max-s 60]
-//       SMTP at full speed for --secs seconds, a new connection per message (--keep: one per session), every
-//       message with a unique "X-Bench-Id: <tag>.<n>" (and Message-ID). Each id that got 250 after "." goes to
-//       FILE; each whose "." was written without a reply (in flight at the kill) to FILE.inflight. With
-//       --kill-pid, the process PID gets SIGKILL when the --secs window ends, while the sessions are still
-//       sending (the crash under load); then the sessions end on their errors.
-//       Prints one "RESULT load acked=.. inflight=.. per_s=.. errors=.." line.
+//   java bench/CrashLoad.java cycles HOST:PORT --cycles 20 --secs 3 --tag T --acked FILE --log LOG -- SERVER_CMD...
+//       the crash cycles. The load (--sessions 20 sessions, --size 1024 bytes, a new connection per message, or
+//       one per session with --keep; --to bench@localhost) runs all along; each cycle starts SERVER_CMD (its
+//       output appended to LOG), times it from the process start to the first 220 greeting on HOST:PORT (probed
+//       every 10 ms), lets the load run --secs seconds, then SIGKILLs that process (its own child, by its PID)
+//       while the sessions are mid-transaction, and reaps it. Every message has a unique "X-Bench-Id: <T>.<n>"
+//       (and Message-ID). Each id answered 250 goes to FILE; each whose "." was written without a reply (in
+//       flight at a kill) to FILE.inflight. Prints per cycle "CYCLE c restart_s=.. acked=.. per_s=.. inflight=..
+//       resumed=.. cpu_before_ms=.. cpu_window_ms=.." (resumed: the server's "queue resumed messages=N" in LOG;
+//       cpu: the server's utime+stime from its start to its greeting, and in the window), then "RESULT cycles ...".
+//   java bench/CrashLoad.java load HOST:PORT --secs 1 --tag T --acked FILE [--sessions 20 ...]
+//       the same load against a server that is running (a warm-up): no kill. "RESULT load acked=.. ...".
 //   java bench/CrashLoad.java check MAILDIR ACKED_FILE... [--prefix P]
 //       reads the X-Bench-Id of every file in MAILDIR/new and cur/, and counts per id: acknowledged ids found
 //       exactly once, lost (acknowledged, no file), duplicated (any id in two or more files), delivered without
@@ -31,9 +35,11 @@ public class CrashLoad {
     static final Map<String, String> opt = new HashMap<>();
     static final Set<String> FLAGS = Set.of("keep");
     static final List<String> args = new ArrayList<>();
+    static final List<String> command = new ArrayList<>();   // after "--": the server's command line (cycles)
 
     public static void main(String[] a) throws Exception {
         for (int i = 0; i < a.length; i++) {
+            if (a[i].equals("--")) { command.addAll(Arrays.asList(a).subList(i + 1, a.length)); break; }
             if (a[i].startsWith("--")) {
                 String k = a[i].substring(2);
                 if (FLAGS.contains(k)) opt.put(k, "true");
@@ -51,6 +57,7 @@ public class CrashLoad {
         switch (args.getFirst()) {
             case "fill" -> { if (args.size() != 3) usage(); fill(Path.of(args.get(1)), Integer.parseInt(args.get(2))); }
             case "load" -> { if (args.size() != 2) usage(); load(args.get(1)); }
+            case "cycles" -> { if (args.size() != 2) usage(); cycles(args.get(1), command); }
             case "check" -> { if (args.size() < 2) usage(); check(Path.of(args.get(1)), args.subList(2, args.size())); }
             default -> usage();
         }
@@ -58,8 +65,8 @@ public class CrashLoad {
     }
 
     static void usage() {
-        System.err.println("usage: java bench/CrashLoad.java fill MAILDIR N | load HOST:PORT --secs S --tag T --acked FILE"
-                + " [--kill-pid PID] | check MAILDIR ACKED_FILE...   (see the comment at the top of the file)");
+        System.err.println("usage: java bench/CrashLoad.java fill MAILDIR N | cycles HOST:PORT --tag T --acked FILE --log LOG -- SERVER_CMD..."
+                + " | load HOST:PORT --tag T --acked FILE | check MAILDIR ACKED_FILE...   (see the comment at the top of the file)");
         System.exit(2);
     }
 
@@ -169,78 +176,188 @@ public class CrashLoad {
         return e.getClass().getSimpleName();
     }
 
-    static void load(String target) throws Exception {
-        String[] hp = target.split(":");
-        InetSocketAddress addr = new InetSocketAddress(InetAddress.getByName(hp[0]), Integer.parseInt(hp[1]));
-        if (!addr.getAddress().isLoopbackAddress()) { System.err.println("refusing: " + hp[0] + " is not a loopback address"); System.exit(2); }
-        double secs = Double.parseDouble(opt.getOrDefault("secs", "3"));
-        int sessions = intOpt("sessions", 20), size = intOpt("size", 1024), timeoutMs = intOpt("timeout-s", 10) * 1000;
-        String tag = opt.get("tag"), ackedFile = opt.get("acked"), to = opt.getOrDefault("to", "bench@localhost");
-        if (tag == null || ackedFile == null || !tag.matches("[A-Za-z0-9]+")) usage();
-        long killPid = Long.parseLong(opt.getOrDefault("kill-pid", "-1"));
-        boolean keep = opt.containsKey("keep");
-        long maxNanos = Long.parseLong(opt.getOrDefault("max-s", "60")) * 1_000_000_000L;
-        String body = ("y".repeat(76) + "\r\n").repeat(Math.max(1, size / 78));
-        Queue<String> acked = new ConcurrentLinkedQueue<>(), inflight = new ConcurrentLinkedQueue<>();
-        ConcurrentHashMap<String, LongAdder> errs = new ConcurrentHashMap<>();
-        AtomicInteger next = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        long t0 = System.nanoTime(), windowEnd = t0 + (long) (secs * 1e9), hardEnd = t0 + maxNanos;
-        AtomicLong ackedInWindow = new AtomicLong();
-        Thread killer = Thread.ofPlatform().start(() -> {
-            for (long w; (w = windowEnd - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(w);
-            if (killPid > 0) {
-                ProcessHandle.of(killPid).ifPresent(ProcessHandle::destroyForcibly);   // SIGKILL
-                // The sessions end on their errors; anything else in the next 2 s is not counted as in the window.
-                try { Thread.sleep(2000); } catch (InterruptedException e) { }
-            }
-            stop.set(true);
-        });
-        try (var ex = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().stackSize(256 * 1024).factory())) {
-            for (int s = 0; s < sessions; s++) ex.submit(() -> {
-                Conn c = null;
-                long backoff = 0;
-                while (!stop.get() && System.nanoTime() < hardEnd) {
-                    // After the window without a kill, no new message starts.
-                    if (killPid <= 0 && System.nanoTime() >= windowEnd) break;
-                    String id = tag + "." + next.getAndIncrement();
-                    boolean dotSent = false;
-                    try {
-                        if (c == null) { c = new Conn(addr, timeoutMs); c.expect(220); c.send("EHLO client.test\r\n"); c.expect(250); }
-                        c.send("MAIL FROM:<bench@client.test>\r\n"); c.expect(250);
-                        c.send("RCPT TO:<" + to + ">\r\n"); c.expect(250);
-                        c.send("DATA\r\n"); c.expect(354);
-                        c.send("X-Bench-Id: " + id + "\r\nFrom: <bench@client.test>\r\nTo: <" + to + ">\r\nSubject: crash " + id
-                                + "\r\nMessage-ID: <" + id + "@client.test>\r\n\r\n" + body);
-                        c.send(".\r\n");
-                        dotSent = true;
-                        c.expect(250);
-                        long now = System.nanoTime();
-                        acked.add(id);
-                        if (now <= windowEnd) ackedInWindow.incrementAndGet();
-                        if (!keep) { c.send("QUIT\r\n"); c.close(); c = null; }
-                        backoff = 0;
-                    } catch (IOException e) {
-                        if (dotSent) inflight.add(id);
-                        errs.computeIfAbsent(kind(e), k -> new LongAdder()).increment();
-                        if (c != null) c.close();
-                        c = null;
-                        // Refused (the server is gone): do not spin; at most 50 ms between attempts.
-                        backoff = Math.min(50, backoff + 5);
-                        try { Thread.sleep(backoff); } catch (InterruptedException ie) { return; }
-                    }
-                }
-                if (c != null) { try { c.send("QUIT\r\n"); } catch (IOException e) { } c.close(); }
-            });
+    static InetSocketAddress loopback(String target) throws IOException {
+        int colon = target.lastIndexOf(':');
+        InetSocketAddress addr = new InetSocketAddress(InetAddress.getByName(target.substring(0, colon)),
+                Integer.parseInt(target.substring(colon + 1)));
+        if (!addr.getAddress().isLoopbackAddress()) { System.err.println("refusing: " + target + " is not a loopback address"); System.exit(2); }
+        return addr;
+    }
+
+    /**
+     * The sending sessions: each loops, while {@link #serving}, over one message per connection (or per session
+     * with --keep), every message with a unique id. Ids answered 250 go to {@link #acked}; ids whose "." was
+     * written without a reply (the server died) to {@link #inflight}. While not serving, the sessions wait.
+     */
+    static final class Senders {
+        final InetSocketAddress addr;
+        final String tag, to, body;
+        final int timeoutMs;
+        final boolean keep;
+        final Queue<String> acked = new ConcurrentLinkedQueue<>(), inflight = new ConcurrentLinkedQueue<>();
+        final AtomicLong ackedCount = new AtomicLong();
+        final ConcurrentHashMap<String, LongAdder> errs = new ConcurrentHashMap<>();
+        final AtomicInteger next = new AtomicInteger();
+        volatile boolean serving, done;
+        final ExecutorService ex;
+
+        Senders(InetSocketAddress addr, int sessions) {
+            this.addr = addr;
+            tag = opt.get("tag");
+            if (tag == null || !tag.matches("[A-Za-z0-9]+")) usage();
+            to = opt.getOrDefault("to", "bench@localhost");
+            body = ("y".repeat(76) + "\r\n").repeat(Math.max(1, intOpt("size", 1024) / 78));
+            timeoutMs = intOpt("timeout-s", 10) * 1000;
+            keep = opt.containsKey("keep");
+            ex = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().stackSize(256 * 1024).factory());
+            for (int s = 0; s < sessions; s++) ex.submit(this::session);
         }
-        stop.set(true);
-        killer.join(10_000);
-        Files.write(Path.of(ackedFile), acked, StandardCharsets.US_ASCII);
-        Files.write(Path.of(ackedFile + ".inflight"), inflight, StandardCharsets.US_ASCII);
-        StringBuilder e = new StringBuilder();
-        new TreeMap<>(errs).forEach((k, v) -> e.append(e.isEmpty() ? "" : ",").append(k).append('=').append(v.sum()));
-        System.out.printf(Locale.ROOT, "RESULT load acked=%d acked_in_window=%d inflight=%d per_s=%.1f secs=%.1f errors=%s%n",
-                acked.size(), ackedInWindow.get(), inflight.size(), ackedInWindow.get() / secs, secs, e.isEmpty() ? "none" : e);
+
+        void session() {
+            Conn c = null;
+            while (!done) {
+                if (!serving) {
+                    if (c != null) { c.close(); c = null; }
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                    continue;
+                }
+                String id = tag + "." + next.getAndIncrement();
+                boolean dotSent = false;
+                try {
+                    if (c == null) { c = new Conn(addr, timeoutMs); c.expect(220); c.send("EHLO client.test\r\n"); c.expect(250); }
+                    c.send("MAIL FROM:<bench@client.test>\r\n"); c.expect(250);
+                    c.send("RCPT TO:<" + to + ">\r\n"); c.expect(250);
+                    c.send("DATA\r\n"); c.expect(354);
+                    c.send("X-Bench-Id: " + id + "\r\nFrom: <bench@client.test>\r\nTo: <" + to + ">\r\nSubject: crash " + id
+                            + "\r\nMessage-ID: <" + id + "@client.test>\r\n\r\n" + body);
+                    c.send(".\r\n");
+                    dotSent = true;
+                    c.expect(250);
+                    acked.add(id);
+                    ackedCount.incrementAndGet();
+                    if (!keep) { c.send("QUIT\r\n"); c.close(); c = null; }
+                } catch (IOException e) {
+                    if (dotSent) inflight.add(id);
+                    errs.computeIfAbsent(kind(e), k -> new LongAdder()).increment();
+                    if (c != null) c.close();
+                    c = null;
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);   // never spin on a dead port
+                }
+            }
+            if (c != null) { try { c.send("QUIT\r\n"); } catch (IOException e) { } c.close(); }
+        }
+
+        /** Ends the sessions (each finishes its transaction; reads time out after --timeout-s) and writes the id files. */
+        String finish(String ackedFile) throws Exception {
+            serving = false;
+            done = true;
+            ex.shutdown();
+            if (!ex.awaitTermination(timeoutMs + 5000L, TimeUnit.MILLISECONDS)) ex.shutdownNow();
+            Files.write(Path.of(ackedFile), acked, StandardCharsets.US_ASCII);
+            Files.write(Path.of(ackedFile + ".inflight"), inflight, StandardCharsets.US_ASCII);
+            StringBuilder e = new StringBuilder();
+            new TreeMap<>(errs).forEach((k, v) -> e.append(e.isEmpty() ? "" : ",").append(k).append('=').append(v.sum()));
+            return e.isEmpty() ? "none" : e.toString();
+        }
+    }
+
+    /** Load for --secs against a running server (the warm-up): no kill. */
+    static void load(String target) throws Exception {
+        InetSocketAddress addr = loopback(target);
+        double secs = Double.parseDouble(opt.getOrDefault("secs", "3"));
+        String ackedFile = opt.get("acked");
+        if (ackedFile == null) usage();
+        Senders s = new Senders(addr, intOpt("sessions", 20));
+        s.serving = true;
+        Thread.sleep((long) (secs * 1000));
+        String errs = s.finish(ackedFile);
+        System.out.printf(Locale.ROOT, "RESULT load acked=%d inflight=%d per_s=%.1f errors=%s%n",
+                s.acked.size(), s.inflight.size(), s.acked.size() / secs, errs);
+    }
+
+    /** Waits for a 220 greeting on addr (a connection every 10 ms) while p lives; false after the deadline. */
+    static boolean awaitGreeting(InetSocketAddress addr, Process p, long deadline) {
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try (Conn c = new Conn(addr, 1000)) {
+                if (c.reply() == 220) return true;
+            } catch (IOException e) { }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        return false;
+    }
+
+    /**
+     * The crash cycles: the load runs all along; each cycle starts the server (SERVER_CMD, its output appended to
+     * --log), waits for its greeting (the restart time), lets the load run --secs seconds, then SIGKILLs it
+     * (Process.destroyForcibly) and reaps it. Per cycle one "CYCLE ..." line; at the end one "RESULT cycles ..." line.
+     */
+    static void cycles(String target, List<String> cmd) throws Exception {
+        InetSocketAddress addr = loopback(target);
+        int cycles = intOpt("cycles", 20);
+        double secs = Double.parseDouble(opt.getOrDefault("secs", "3"));
+        String ackedFile = opt.get("acked"), log = opt.get("log");
+        if (ackedFile == null || log == null || cmd.isEmpty()) usage();
+        Path logFile = Path.of(log);
+        java.util.regex.Pattern resumedRe = java.util.regex.Pattern.compile("queue resumed messages=(\\d+)");
+        Senders s = new Senders(addr, intOpt("sessions", 20));
+        List<Double> rates = new ArrayList<>();
+        AtomicReference<Process> current = new AtomicReference<>();
+        // Stopped from outside (SIGTERM, ^C): the server this started goes too.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { Process p = current.get(); if (p != null) p.destroyForcibly(); }));
+        try {
+            for (int c = 1; c <= cycles; c++) {
+                long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
+                Files.writeString(logFile, "=== cycle " + c + " start " + java.time.Instant.now() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                long inflight0 = s.inflight.size();
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                current.set(p);
+                try {
+                    if (!awaitGreeting(addr, p, t0 + 120_000_000_000L)) {
+                        System.out.println("CYCLE " + c + " FAILED: " + (p.isAlive() ? "no greeting within 120 s" : "the server exited, code " + p.exitValue()));
+                        break;
+                    }
+                    long tg = System.nanoTime();
+                    long cpu0 = cpuMs(p.pid()), a0 = s.ackedCount.get();
+                    s.serving = true;
+                    for (long w; (w = tg + (long) (secs * 1e9) - System.nanoTime()) > 0; ) java.util.concurrent.locks.LockSupport.parkNanos(w);
+                    s.serving = false;
+                    long a1 = s.ackedCount.get(), cpu1 = cpuMs(p.pid());
+                    p.destroyForcibly();   // SIGKILL, while the sessions are in the middle of their transactions
+                    if (!p.waitFor(30, TimeUnit.SECONDS)) { System.out.println("CYCLE " + c + " FAILED: still alive 30 s after SIGKILL"); break; }
+                    // Give the sessions' errors a moment, so "in flight" belongs to this cycle.
+                    Thread.sleep(50);
+                    String resumed = "0";
+                    try (var ch = java.nio.channels.FileChannel.open(logFile)) {
+                        ch.position(logOffset);
+                        var m = resumedRe.matcher(new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.ISO_8859_1));
+                        if (m.find()) resumed = m.group(1);
+                    }
+                    double rate = (a1 - a0) / secs;
+                    rates.add(rate);
+                    System.out.printf(Locale.ROOT, "CYCLE %d restart_s=%.2f acked=%d per_s=%.1f inflight=%d resumed=%s cpu_before_ms=%d cpu_window_ms=%d%n",
+                            c, (tg - t0) / 1e9, a1 - a0, rate, s.inflight.size() - inflight0, resumed, cpu0, cpu1 - cpu0);
+                    System.out.flush();
+                } finally {
+                    if (p.isAlive()) { p.destroyForcibly(); p.waitFor(30, TimeUnit.SECONDS); }
+                }
+            }
+        } finally {
+            String errs = s.finish(ackedFile);
+            System.out.printf(Locale.ROOT, "RESULT cycles cycles=%d acked=%d inflight=%d errors=%s%n", rates.size(), s.acked.size(), s.inflight.size(), errs);
+        }
+    }
+
+    /** utime+stime of a process in ms, from /proc/PID/stat (ticks of 10 ms), or -1. */
+    static long cpuMs(long pid) {
+        if (pid <= 0) return -1;
+        try {
+            String st = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) { return -1; }
     }
 
     // ---------------------------------------------------------------- check

@@ -19,9 +19,10 @@
 #   --keep          keep the scratch directory (data, logs, acknowledged ids)
 #
 # Each run: a fresh data dir; (full) the mailbox pre-filled; a warm-up start (a few messages delivered, then
-# SIGTERM); then C cycles of: start Tern (the jar of this checkout, on 127.0.0.1:P), time until its SMTP
-# greeting, load at full speed for T s, SIGKILL to the server while the load is still sending. Then one last
-# start, the queue drained, and every message that got a 250 looked up in the mailbox: lost, duplicated.
+# SIGTERM); then C cycles, driven by CrashLoad with the load running all along: start Tern (the jar of this
+# checkout, on 127.0.0.1:P), time until its SMTP greeting, T s of load at full speed, SIGKILL to the server
+# while the sessions are mid-transaction. Then one last start, the queue drained, and every message that got a
+# 250 looked up in the mailbox: lost, duplicated.
 # Only loopback; every wait bounded; only the servers this script started are signalled, by PID.
 set -uo pipefail
 
@@ -67,10 +68,13 @@ if [ -z "$BASE" ]; then BASE=$(mktemp -d /tmp/crashbench.XXXXXX); else mkdir -p 
 mkdir -p "$BASE/classes"
 "$JAVA_HOME/bin/javac" -d "$BASE/classes" "$here/bench/CrashLoad.java" || exit 1
 helper() { "$JAVA" -cp "$BASE/classes" CrashLoad "$@"; }
+# Tern as ./tern runs it (the same JVM options), from this checkout's jar.
+SERVER_CMD=("$JAVA" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -cp "$jar:$here/tern-app/target/lib/*" dev.tern.app.Main run)
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 SERVER_PID=
 cleanup() {
+  if [ -n "${helper_pid-}" ] && kill -0 "$helper_pid" 2>/dev/null; then kill "$helper_pid"; wait "$helper_pid" 2>/dev/null; fi
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -9 "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
   if [ -z "$KEEP" ]; then rm -rf "$BASE"; else echo "kept $BASE" >&2; fi
 }
@@ -86,8 +90,7 @@ start_server() {
   local dir=$1 t0 i
   echo "=== start $(date -u +%FT%T.%NZ)" >> "$dir/tern.log"
   t0=$(now)
-  "$JAVA" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -cp "$jar:$here/tern-app/target/lib/*" dev.tern.app.Main \
-    run --config "$dir/tern.yaml" >> "$dir/tern.log" 2>&1 < /dev/null &
+  "${SERVER_CMD[@]}" --config "$dir/tern.yaml" >> "$dir/tern.log" 2>&1 < /dev/null &
   SERVER_PID=$!
   for i in $(seq 1 6000); do      # 6,000 x (try + 20 ms): about 2 minutes at most
     if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT && read -r -t 2 l <&3 && [[ \$l == 220* ]]" 2>/dev/null; then
@@ -154,27 +157,41 @@ YAML
   stop_server
 
   RATES=(); RESTARTS=()
-  printf '  %5s %10s %10s %9s %8s %10s  %s\n' cycle restart_s accepted msgs/s inflight mailbox errors
-  for c in $(seq 1 "$CYCLES"); do
-    start_server "$dir" || exit 1
-    [ "$c" -gt 1 ] && RESTARTS+=("$START_S")       # cycle 1 starts after the warm-up's clean stop
-    res=$(helper load "127.0.0.1:$PORT" --secs "$SECS" --sessions "$SESSIONS" --size "$SIZE" --tag "${tag}c$c" \
-          --acked "$dir/acked.$c" --kill-pid "$SERVER_PID" --max-s $(( SECS + 60 )))
-    kill9
-    RATES+=("$(g per_s "$res")")
-    printf '  %5s %10s %10s %9s %8s %10s  %s\n' "$c" "$START_S" "$(g acked "$res")" "$(g per_s "$res")" \
-      "$(g inflight "$res")" "$(( $(files_in "$maildir") - prefilled ))" "$(g errors "$res")"
+  # The cycles: CrashLoad keeps the load running, and starts, times and SIGKILLs the server (its own child, by PID).
+  printf '  %5s %10s %9s %9s %9s %8s %14s %14s\n' cycle restart_s accepted msgs/s inflight resumed \
+    "cpu start ms" "cpu window ms"
+  helper cycles "127.0.0.1:$PORT" --cycles "$CYCLES" --secs "$SECS" --sessions "$SESSIONS" --size "$SIZE" \
+      --tag "${tag}c" --acked "$dir/acked.c" --log "$dir/tern.log" --max-s $(( CYCLES * (SECS + 160) + 60 )) -- \
+      "${SERVER_CMD[@]}" --config "$dir/tern.yaml" > "$dir/cycles.out" &
+  helper_pid=$!
+  shown=0
+  while kill -0 "$helper_pid" 2>/dev/null || [ "$shown" -lt "$(grep -c '^CYCLE' "$dir/cycles.out")" ]; do
+    while IFS= read -r l; do
+      shown=$(( shown + 1 ))
+      case "$l" in *FAILED*) echo "  $l"; continue;; esac
+      printf '  %5s %10s %9s %9s %9s %8s %14s %14s\n' "$(echo "$l" | cut -d' ' -f2)" "$(g restart_s "$l")" "$(g acked "$l")" \
+        "$(g per_s "$l")" "$(g inflight "$l")" "$(g resumed "$l")" "$(g cpu_before_ms "$l")" "$(g cpu_window_ms "$l")"
+    done < <(grep '^CYCLE' "$dir/cycles.out" | tail -n +$(( shown + 1 )))
+    sleep 0.5
   done
+  wait "$helper_pid" || { echo "CrashLoad cycles failed; see $dir/cycles.out" >&2; exit 1; }
+  while read -r l; do
+    RATES+=("$(g per_s "$l")")
+    c=$(echo "$l" | cut -d' ' -f2); [ "$c" -gt 1 ] && RESTARTS+=("$(g restart_s "$l")")   # cycle 1 follows a clean stop
+  done < <(grep '^CYCLE [0-9]* restart' "$dir/cycles.out")
+  res=$(grep '^RESULT cycles' "$dir/cycles.out")
+  echo "  load: $(g acked "$res") acknowledged, $(g inflight "$res") in flight at a kill; errors $(g errors "$res")"
+  [ "$(g cycles "$res")" = "$CYCLES" ] || { echo "only $(g cycles "$res") of $CYCLES cycles ran" >&2; exit 1; }
   # The last start: after the last kill, until the queue is empty.
   start_server "$dir" || exit 1
-  RESTARTS+=("$START_S")
   t0=$(now); left=?
   for i in $(seq 1 "$DRAIN_S"); do
     left=$(queued "$dir") && [ "$left" = 0 ] && break
     sleep 1
   done
-  echo "  last start ${START_S} s; queue drained to '$left' in $(sub "$t0" "$(now)") s"
-  res=$(helper check "$maildir" "$dir/acked.w" $(seq -f "$dir/acked.%g" 1 "$CYCLES") --prefix "$tag")
+  echo "  queue drained to '$left' in $(sub "$t0" "$(now)") s after the last start"
+  echo "  last start ${START_S} s (not in the restart figures: timed by this script, not CrashLoad)"
+  res=$(helper check "$maildir" "$dir/acked.w" "$dir/acked.c" --prefix "$tag")
   echo "$res" | sed 's/^/  /'
   stop_server
   acked=$(g acked "$res"); lost=$(g lost "$res"); dup=$(g duplicated "$res")
