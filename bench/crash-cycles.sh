@@ -118,7 +118,7 @@ queued() {  # messages in the running server's queue, or empty when it cannot te
   return "${PIPESTATUS[0]}"
 }
 g() { echo "$2" | grep -o " $1=[^ ]*" | head -1 | cut -d= -f2; }
-median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 SUMMARY=(); declare -A POOL_RATES POOL_RESTARTS   # per kind (empty, full): every cycle of every run
 echo "# bench/crash-cycles.sh  cycles=$CYCLES secs=$SECS sessions=$SESSIONS size=$SIZE fill=$FILL into=$INTO port=$PORT"
@@ -156,7 +156,7 @@ YAML
   echo "  warm-up: first start ${first} s; $w messages accepted, in the mailbox $(sub "$t0" "$(now)") s after the last 250"
   stop_server
 
-  RATES=(); RESTARTS=()
+  RATES=(); RESTARTS=(); CPUS=(); RESUMED=()
   # The cycles: CrashLoad keeps the load running, and starts, times and SIGKILLs the server (its own child, by PID).
   printf '  %5s %10s %9s %9s %9s %8s %14s %14s\n' cycle restart_s accepted msgs/s inflight resumed \
     "cpu start ms" "cpu window ms"
@@ -176,7 +176,7 @@ YAML
   done
   wait "$helper_pid" || { echo "CrashLoad cycles failed; see $dir/cycles.out" >&2; exit 1; }
   while read -r l; do
-    RATES+=("$(g per_s "$l")")
+    RATES+=("$(g per_s "$l")"); CPUS+=("$(g cpu_before_ms "$l")"); RESUMED+=("$(g resumed "$l")")
     c=$(echo "$l" | cut -d' ' -f2); [ "$c" -gt 1 ] && RESTARTS+=("$(g restart_s "$l")")   # cycle 1 follows a clean stop
   done < <(grep '^CYCLE [0-9]* restart' "$dir/cycles.out")
   res=$(grep '^RESULT cycles' "$dir/cycles.out")
@@ -197,7 +197,10 @@ YAML
   acked=$(g acked "$res"); lost=$(g lost "$res"); dup=$(g duplicated "$res")
   rmed=$(printf '%s\n' "${RATES[@]}" | median); rmin=$(printf '%s\n' "${RATES[@]}" | sort -g | head -1)
   smed=$(printf '%s\n' "${RESTARTS[@]}" | median); smax=$(printf '%s\n' "${RESTARTS[@]}" | sort -g | tail -1)
-  SUMMARY+=("$run $CYCLES $rmed $rmin $smed $smax $acked $lost $dup $(g unacked_delivered "$res") $left")
+  [ ${#RESTARTS[@]} -eq 0 ] && smed=n/a && smax=n/a
+  half=$(printf '%s\n' "${RATES[@]}" | tail -n $(( (CYCLES + 1) / 2 )) | median)   # the later half: a spiral shows here
+  cmed=$(printf '%s\n' "${CPUS[@]}" | median); remed=$(printf '%s\n' "${RESUMED[@]}" | median)
+  SUMMARY+=("$run $CYCLES $rmed $rmin $half $smed $smax $cmed $remed $acked $lost $dup $(g unacked_delivered "$res") $left")
   POOL_RATES[$run]+=" ${RATES[*]}"; POOL_RESTARTS[$run]+=" ${RESTARTS[*]}"
   # TSV: time, run, messages pre-filled, cycles, secs, sessions, median/min msgs/s, median/max restart s,
   # acknowledged, lost, duplicated, every cycle's msgs/s (comma-separated), every restart (comma-separated)
@@ -208,12 +211,14 @@ done
 
 echo
 echo "## summary: $CYCLES kill -9 cycles of $SECS s at $SESSIONS sessions, $SIZE-byte messages; full = $FILL messages in the mailbox"
-printf '%-6s %6s %14s %11s %14s %13s %8s %5s %10s %16s %11s\n' run cycles "median msgs/s" "min msgs/s" \
-  "median restart" "max restart" acked lost duplicated "unacked, stored" "queue left"
+printf '%-6s %6s %8s %8s %9s %9s %9s %12s %8s %8s %5s %6s %8s %6s\n' run cycles "msgs/s" "min" "later" \
+  "restart" "max" "CPU to 220" resumed acked lost dupl "unacked" queue
+printf '%-6s %6s %8s %8s %9s %9s %9s %12s %8s %8s %5s %6s %8s %6s\n' "" "" median "" "half med" median "" "median ms" \
+  median "" "" "" "stored" left
 for line in "${SUMMARY[@]}"; do
-  read -r run n rmed rmin smed smax acked lost dup unacked left <<< "$line"
-  printf '%-6s %6s %14s %11s %13ss %12ss %8s %5s %10s %16s %11s\n' "$run" "$n" "$rmed" "$rmin" "$smed" "$smax" \
-    "$acked" "$lost" "$dup" "$unacked" "$left"
+  read -r run n rmed rmin half smed smax cmed remed acked lost dup unacked left <<< "$line"
+  printf '%-6s %6s %8s %8s %9s %8ss %8ss %12s %8s %8s %5s %6s %8s %6s\n' "$run" "$n" "$rmed" "$rmin" "$half" "$smed" "$smax" \
+    "$cmed" "$remed" "$acked" "$lost" "$dup" "$unacked" "$left"
 done
 if [ -n "${POOL_RATES[empty]-}" ] && [ -n "${POOL_RATES[full]-}" ]; then
   e=$(printf '%s\n' ${POOL_RATES[empty]} | median); f=$(printf '%s\n' ${POOL_RATES[full]} | median)
