@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
     --drain-s) DRAIN_S=$2; shift 2;;
     --out) OUT=$2; shift 2;;
     --keep) KEEP=1; shift;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
