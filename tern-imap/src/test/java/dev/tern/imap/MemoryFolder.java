@@ -75,8 +75,12 @@ final class MemoryFolder implements Folder {
     }
 
     @Override
-    public Optional<MessageStructure> structure(long uid) {
-        throw new UnsupportedOperationException("structure is the MIME slice's (StructureParser)");
+    public Optional<MessageStructure> structure(long uid) throws IOException {
+        Optional<InputStream> content = content(uid);
+        if (content.isEmpty()) return Optional.empty();
+        try (InputStream in = content.get()) {
+            return Optional.of(dev.tern.store.StructureParser.parse(in));
+        }
     }
 
     /** A delivery, as MailStore.deliver would do it. */
