@@ -35,7 +35,7 @@ class ImapFetchSearchTest {
     void fetchFullAndHeader() {
         selected().run("""
                 C: a003 fetch 1 full
-                S: * 1 FETCH (FLAGS () INTERNALDATE "01-Mar-2024 10:00:00 +0000" RFC822.SIZE * ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700" "IMAP4rev2 WG mtg summary and minutes" (("Terry Gray" NIL "gray" "cac.washington.edu")) *
+                S: * 1 FETCH (FLAGS () INTERNALDATE "01-Mar-2024 10:00:00 +0000" RFC822.SIZE 265 ENVELOPE ("Wed, 17 Jul 1996 02:23:25 -0700" "IMAP4rev2 WG mtg summary and minutes" (("Terry Gray" NIL "gray" "cac.washington.edu")) (("Terry Gray" NIL "gray" "cac.washington.edu")) (("Terry Gray" NIL "gray" "cac.washington.edu")) ((NIL NIL "imap" "cac.washington.edu")) NIL NIL NIL "<B27397-0100000@cac.washington.edu>") BODY ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 55 1))
                 S: a003 OK FETCH completed
                 C: a004 fetch 1 body.peek[header.fields (subject)]
                 S: * 1 FETCH (BODY[HEADER.FIELDS (subject)] {*
@@ -44,7 +44,7 @@ class ImapFetchSearchTest {
                 S: )
                 S: a004 OK FETCH completed
                 C: a005 fetch 2 bodystructure
-                S: * 2 FETCH (BODYSTRUCTURE ("text" "plain" *
+                S: * 2 FETCH (BODYSTRUCTURE ("TEXT" "PLAIN" *
                 S: a005 OK FETCH completed
                 """);
     }
