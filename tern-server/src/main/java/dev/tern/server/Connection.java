@@ -1,6 +1,7 @@
 package dev.tern.server;
 
 import dev.tern.smtp.ByteSink;
+import dev.tern.net.NetConnection;
 import dev.tern.sasl.ChannelBinding;
 import dev.tern.smtp.DotDecoder;
 import dev.tern.smtp.Next;
@@ -15,9 +16,6 @@ import dev.tern.spool.Spool;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import javax.net.ssl.ExtendedSSLSession;
-import javax.net.ssl.SSLKeyException;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,24 +173,7 @@ final class Connection {
         input = new SmtpInput(secured.getInputStream(), this::beforeRead);
         log.info("conn={} tls protocol={} cipher={}", id, secured.getSession().getProtocol(),
                 secured.getSession().getCipherSuite());
-        return channelBinding(secured.getSession());
-    }
-
-    /**
-     * RFC 9266: the {@code tls-exporter} channel binding, 32 octets exported with label
-     * {@code "EXPORTER-Channel-Binding"} and no (empty: the same in TLS 1.3, RFC 8446 §7.5) context. Only under
-     * TLS 1.3: RFC 9266 §3 allows TLS 1.2 only with the extended master secret, which JSSE does not report.
-     */
-    private ChannelBinding channelBinding(SSLSession tlsSession) {
-        if (!"TLSv1.3".equals(tlsSession.getProtocol()) || !(tlsSession instanceof ExtendedSSLSession extended)) {
-            return ChannelBinding.NONE;
-        }
-        try {
-            return new ChannelBinding.TlsExporter(extended.exportKeyingMaterialData("EXPORTER-Channel-Binding", new byte[0], 32));
-        } catch (SSLKeyException | UnsupportedOperationException e) {
-            log.info("conn={} no tls-exporter channel binding: {}", id, e.toString());
-            return ChannelBinding.NONE;
-        }
+        return NetConnection.channelBinding(id, secured.getSession());
     }
 
     /** The handshake failed: the client cannot be answered in plaintext any more, so the connection just closes. */

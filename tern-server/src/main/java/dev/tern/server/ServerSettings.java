@@ -1,5 +1,7 @@
 package dev.tern.server;
 
+import dev.tern.net.Cidr;
+import dev.tern.net.FileDescriptorBudget;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,9 @@
 package dev.tern.server;
 
+import dev.tern.net.Cidr;
+import dev.tern.net.ConnectionLimiter;
+import dev.tern.net.FileDescriptorBudget;
+import dev.tern.net.AcceptFailures;
 import dev.tern.tls.TlsContext;
 import dev.tern.sasl.Credentials;
 import dev.tern.smtp.RecipientPolicy;

@@ -1,4 +1,4 @@
-package dev.tern.server;
+package dev.tern.net;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Counts open sessions in total and per client address, and refuses new ones over the limits. Thread-safe:
  * the accept loop acquires, each connection's thread releases.
  */
-final class ConnectionLimiter {
+public final class ConnectionLimiter {
     private final int maxTotal;
     private final int maxPerAddress;
     private final List<Cidr> exempt;
@@ -17,16 +17,16 @@ final class ConnectionLimiter {
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
     /** Why a connection was refused, or that it was admitted. */
-    enum Admission { ADMITTED, TOO_MANY_TOTAL, TOO_MANY_FROM_ADDRESS }
+    public enum Admission { ADMITTED, TOO_MANY_TOTAL, TOO_MANY_FROM_ADDRESS }
 
-    ConnectionLimiter(int maxTotal, int maxPerAddress, List<String> exemptNetworks) {
+    public ConnectionLimiter(int maxTotal, int maxPerAddress, List<String> exemptNetworks) {
         this.maxTotal = maxTotal;
         this.maxPerAddress = maxPerAddress;
         this.exempt = exemptNetworks.stream().map(Cidr::parse).toList();
     }
 
     /** Admits a session, or says why not; an admitted session must be {@linkplain #release released}. */
-    Admission acquire(InetAddress client) {
+    public Admission acquire(InetAddress client) {
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
             return Admission.TOO_MANY_TOTAL;
@@ -40,13 +40,13 @@ final class ConnectionLimiter {
         return Admission.ADMITTED;
     }
 
-    void release(InetAddress client) {
+    public void release(InetAddress client) {
         total.decrementAndGet();
         if (isExempt(client)) return;
         decrement(client);
     }
 
-    int open() {
+    public int open() {
         return total.get();
     }
 
@@ -56,7 +56,7 @@ final class ConnectionLimiter {
     }
 
     /** The client is in an exempt network: no per-address limit applies to it (the hourly ones neither). */
-    boolean isExempt(InetAddress client) {
+    public boolean isExempt(InetAddress client) {
         for (Cidr cidr : exempt) {
             if (cidr.contains(client)) return true;
         }

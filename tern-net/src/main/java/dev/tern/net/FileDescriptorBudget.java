@@ -1,4 +1,4 @@
-package dev.tern.server;
+package dev.tern.net;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
@@ -16,18 +16,18 @@ import java.util.Optional;
  * @param maxDescriptors  the descriptor limit of the process
  * @param openDescriptors descriptors already open when the listeners start (jars, spool, logs)
  */
-record FileDescriptorBudget(long maxDescriptors, long openDescriptors) {
+public record FileDescriptorBudget(long maxDescriptors, long openDescriptors) {
     /** Descriptors always kept free for everything but sessions, however small the limit. */
-    static final long MIN_RESERVE = 128;
+    public static final long MIN_RESERVE = 128;
     /** Of a large limit, this fraction is kept free (1/8), for concurrent deliveries and spill files. */
-    static final int RESERVE_DIVISOR = 8;
+    public static final int RESERVE_DIVISOR = 8;
 
-    FileDescriptorBudget {
+    public FileDescriptorBudget {
         if (maxDescriptors < 1 || openDescriptors < 0) throw new IllegalArgumentException("descriptor counts out of range");
     }
 
     /** The budget of this process, where the JDK can tell (on Unix); empty elsewhere. */
-    static Optional<FileDescriptorBudget> ofThisProcess() {
+    public static Optional<FileDescriptorBudget> ofThisProcess() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
             long max = unix.getMaxFileDescriptorCount();
             long open = unix.getOpenFileDescriptorCount();
@@ -37,7 +37,7 @@ record FileDescriptorBudget(long maxDescriptors, long openDescriptors) {
     }
 
     /** Descriptors kept free for everything but sessions. */
-    long reserve() {
+    public long reserve() {
         return Math.max(MIN_RESERVE, maxDescriptors / RESERVE_DIVISOR);
     }
 
@@ -45,7 +45,7 @@ record FileDescriptorBudget(long maxDescriptors, long openDescriptors) {
      * The sessions allowed at once: {@code configured}, or fewer when the descriptors left after those open and
      * the reserve are fewer; never less than one, so a tiny limit still serves (slowly) rather than refusing all.
      */
-    int connections(int configured) {
+    public int connections(int configured) {
         long room = maxDescriptors - openDescriptors - reserve();
         return (int) Math.max(1, Math.min(configured, room));
     }

@@ -1,4 +1,4 @@
-package dev.tern.server;
+package dev.tern.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package dev.tern.server;
+package dev.tern.net;
 
 import java.net.InetAddress;
 
 /** An address block such as {@code 127.0.0.0/8} or {@code ::1/128}. */
-record Cidr(byte[] network, int prefix) {
-    static Cidr parse(String text) {
+public record Cidr(byte[] network, int prefix) {
+    public static Cidr parse(String text) {
         int slash = text.indexOf('/');
         String host = slash < 0 ? text : text.substring(0, slash);
         try {
@@ -17,7 +17,7 @@ record Cidr(byte[] network, int prefix) {
         }
     }
 
-    boolean contains(InetAddress address) {
+    public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (bytes.length != network.length) return false;
         int full = prefix / 8;

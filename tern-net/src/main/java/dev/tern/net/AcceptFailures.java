@@ -1,4 +1,4 @@
-package dev.tern.server;
+package dev.tern.net;
 
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -9,15 +9,15 @@ import java.util.OptionalInt;
  * every accept fail writes one line per interval instead of ten a second. Used only by the listener's accept
  * thread, so it needs no lock.
  */
-final class AcceptFailures {
-    static final Duration INTERVAL = Duration.ofMinutes(1);
+public final class AcceptFailures {
+    public static final Duration INTERVAL = Duration.ofMinutes(1);
 
     private final long intervalNanos;
     private boolean reported;
     private long lastReport;
     private int since;
 
-    AcceptFailures(Duration interval) {
+    public AcceptFailures(Duration interval) {
         this.intervalNanos = interval.toNanos();
     }
 
@@ -25,7 +25,7 @@ final class AcceptFailures {
      * Counts a failure at {@code nanoTime}; when it is time to report, the number of failures the report covers
      * (this one and those not reported since the last report).
      */
-    OptionalInt failed(long nanoTime) {
+    public OptionalInt failed(long nanoTime) {
         since++;
         if (reported && nanoTime - lastReport < intervalNanos) return OptionalInt.empty();
         reported = true;

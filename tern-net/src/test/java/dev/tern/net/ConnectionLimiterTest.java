@@ -1,8 +1,8 @@
-package dev.tern.server;
+package dev.tern.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.server.ConnectionLimiter.Admission;
+import dev.tern.net.ConnectionLimiter.Admission;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
