@@ -29,8 +29,8 @@ class Pop3MpopTest {
     void start() throws IOException {
         RequiredTool.requireExecutable(MPOP, "mpop");
         fixture = new Pop3Fixture(dir, Pop3Fixture.settings());
-        fixture.store.deliver(Pop3Fixture.ALICE, "Subject: one\nFrom: a@b.test\n\nFrom the start\n.dot\n");
-        fixture.store.deliver(Pop3Fixture.ALICE, "Subject: two\nFrom: a@b.test\n\nsecond\n");
+        fixture.deliver("Subject: one\nFrom: a@b.test\n\nFrom the start\n.dot\n");
+        fixture.deliver("Subject: two\nFrom: a@b.test\n\nsecond\n");
     }
 
     @AfterEach
@@ -45,10 +45,10 @@ class Pop3MpopTest {
         assertThat(mpop(config)).contains("2 messages");
         String first = Files.readString(mbox, StandardCharsets.UTF_8);
         assertThat(first).contains("Subject: one", ">From the start", ".dot", "Subject: two");
-        assertThat(fixture.store.inbox(Pop3Fixture.ALICE).expunged()).isEmpty();
-        assertThat(Files.readString(dir.resolve("uidls-stls"))).contains("1700000000.1", "1700000000.2");
+        assertThat(fixture.uids()).containsExactly(1L, 2L);
+        assertThat(Files.readString(dir.resolve("uidls-stls"))).contains(fixture.uniqueId(1), fixture.uniqueId(2));
 
-        fixture.store.deliver(Pop3Fixture.ALICE, "Subject: three\nFrom: a@b.test\n\nlate\n");
+        fixture.deliver("Subject: three\nFrom: a@b.test\n\nlate\n");
         mpop(config);
         String second = Files.readString(mbox, StandardCharsets.UTF_8);
         assertThat(second.substring(first.length())).contains("Subject: three").doesNotContain("Subject: one");
@@ -60,7 +60,7 @@ class Pop3MpopTest {
         Path config = config("tls", fixture.tlsPort(), false, "plain", mbox, false);
         mpop(config);
         assertThat(Files.readString(mbox, StandardCharsets.UTF_8)).contains("Subject: one", "Subject: two");
-        assertThat(fixture.store.inbox(Pop3Fixture.ALICE).expunged()).containsExactly(1L, 2L);
+        assertThat(fixture.uids()).isEmpty();
         assertThat(fixture.server.isLocked(Pop3Fixture.ALICE)).isFalse();
     }
 
