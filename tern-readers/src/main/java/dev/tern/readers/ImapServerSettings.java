@@ -11,7 +11,8 @@ import java.util.List;
  *
  * @param listen             STARTTLS endpoints ({@code imap})
  * @param listenTls          implicit-TLS endpoints ({@code imaps}, RFC 8314)
- * @param plaintextOnLoopback LOGIN and PLAIN without TLS for loopback clients (as SMTP's option)
+ * @param plaintextOnLoopback LOGIN and PLAIN without TLS for loopback clients (SMTP's {@code auth.plaintext_on_loopback};
+ *                           default false)
  * @param maxConnections     open IMAP connections at most
  * @param maxPerAddress      per client address (loopback exempt)
  * @param maxPerUser         logged-in sessions per user
@@ -36,12 +37,22 @@ public record ImapServerSettings(List<InetSocketAddress> listen, List<InetSocket
 
     public static ImapServerSettings defaults() {
         return new ImapServerSettings(List.of(new InetSocketAddress("127.0.0.1", 2143)),
-                List.of(new InetSocketAddress("127.0.0.1", 2993)), true, 2000, 20, 20, Duration.ofSeconds(60),
+                List.of(new InetSocketAddress("127.0.0.1", 2993)), false, 2000, 20, 20, Duration.ofSeconds(60),
                 Duration.ofMinutes(30), 1000, SessionSettings.defaults(), ReaderLimits.defaults());
     }
 
     public ImapServerSettings withListen(List<InetSocketAddress> plain, List<InetSocketAddress> tls) {
         return new ImapServerSettings(plain, tls, plaintextOnLoopback, maxConnections, maxPerAddress, maxPerUser,
+                loginTimeout, idleTimeout, updateQueue, session, limits);
+    }
+
+    public ImapServerSettings withPlaintextOnLoopback(boolean value) {
+        return new ImapServerSettings(listen, listenTls, value, maxConnections, maxPerAddress, maxPerUser,
+                loginTimeout, idleTimeout, updateQueue, session, limits);
+    }
+
+    public ImapServerSettings withMaxPerUser(int value) {
+        return new ImapServerSettings(listen, listenTls, plaintextOnLoopback, maxConnections, maxPerAddress, value,
                 loginTimeout, idleTimeout, updateQueue, session, limits);
     }
 }

@@ -36,7 +36,7 @@ class ImapAngusMailTest {
         store.deliver(Mailbox.of("alice", "example.org"), "d1",
                 new ByteArrayInputStream("Subject: one\r\n\r\nbody one\r\n".getBytes(StandardCharsets.UTF_8)), false);
         TlsContext tls = TlsContext.open(TlsSettings.defaults(), Files.createDirectories(dir.resolve("tls")), "imap.tern.test");
-        try (ImapServer server = new ImapServer(ImapServerSettings.defaults().withListen(
+        try (ImapServer server = new ImapServer(ImapServerSettings.defaults().withPlaintextOnLoopback(true).withListen(
                 List.of(new InetSocketAddress("127.0.0.1", 0)), List.of()), store, c -> ImapWireTest.ACCOUNTS, tls)) {
             server.start();
             Properties props = new Properties();

@@ -53,7 +53,7 @@ class ImapWireTest {
     void start() throws IOException {
         store = MaildirStore.open(dir.resolve("mail"));
         TlsContext tls = TlsContext.open(TlsSettings.defaults(), Files.createDirectories(dir.resolve("tls")), "imap.tern.test");
-        ImapServerSettings settings = ImapServerSettings.defaults().withListen(
+        ImapServerSettings settings = ImapServerSettings.defaults().withPlaintextOnLoopback(true).withListen(
                 List.of(new InetSocketAddress("127.0.0.1", 0)), List.of(new InetSocketAddress("127.0.0.1", 0)));
         server = new ImapServer(settings, store, client -> ACCOUNTS, tls);
         server.start();
