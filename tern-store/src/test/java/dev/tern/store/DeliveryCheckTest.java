@@ -40,7 +40,7 @@ class DeliveryCheckTest {
         long listed = Directories.ENTRIES_READ.sum();
 
         long start = System.nanoTime();
-        for (int i = 1; i < 200; i++) restarted.deliver(ALICE, "Q" + (i * 97), stream("again\r\n"), true);
+        for (int i = 1; i < 200; i++) restarted.deliver(ALICE, "Q" + (i * 37), stream("again\r\n"), true);
         restarted.deliver(ALICE, "Qnew", stream("new one\r\n"), true);
         restarted.deliver(ALICE, "Qnew", stream("new one\r\n"), true);
         long elapsed = System.nanoTime() - start;
