@@ -40,6 +40,7 @@ public final class Tern implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Spool spool;
     private QueueRunner runner;
+    private MaildirStore store;
     private SmtpServer server;
     private ImapServer imap;
     private Pop3Server pop3;
@@ -55,7 +56,7 @@ public final class Tern implements AutoCloseable {
         spool = Spool.open(config.dataDirectory().resolve("spool"), config.spool());
         MaildirSettings maildir = config.maildir();
         Files.createDirectories(maildir.root());
-        var store = new MaildirStore(maildir);
+        store = new MaildirStore(maildir);
         var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
         runner = QueueRunner.open(config.delivery(), config.remote(), spool, directory, store,
                 Domain.parse(config.session().hostname()), ownAddresses(config), Clock.systemUTC());
@@ -167,6 +168,7 @@ public final class Tern implements AutoCloseable {
             if (server != null) server.close();
             if (control != null) control.close();
             if (runner != null) runner.close();
+            if (store != null) store.close();
             if (spool != null) spool.close();
             log.info("tern stopped");
         } catch (IOException e) {
