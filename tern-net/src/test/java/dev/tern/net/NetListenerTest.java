@@ -3,6 +3,7 @@ package dev.tern.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.sasl.ChannelBinding;
+import dev.tern.testbase.TrustAll;
 import dev.tern.tls.TlsContext;
 import dev.tern.tls.TlsSettings;
 import java.io.BufferedReader;
@@ -12,15 +13,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,15 +158,7 @@ class NetListenerTest {
         return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
     }
 
-    private static SSLContext trustAll() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String type) {}
-            public void checkServerTrusted(X509Certificate[] chain, String type) {}
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
+    private static SSLContext trustAll() {
+        return TrustAll.context();
     }
 }

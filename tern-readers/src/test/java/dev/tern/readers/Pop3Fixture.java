@@ -6,6 +6,7 @@ import dev.tern.store.Folder;
 import dev.tern.store.Folders;
 import dev.tern.store.MaildirStore;
 import dev.tern.store.MessageMeta;
+import dev.tern.testbase.TrustAll;
 import dev.tern.tls.TlsContext;
 import dev.tern.tls.TlsSettings;
 import java.io.ByteArrayInputStream;
@@ -14,12 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A real {@link Pop3Server} on 127.0.0.1 (ports chosen by the system) over a real {@link MaildirStore} in a temp
@@ -77,24 +75,7 @@ final class Pop3Fixture implements AutoCloseable {
 
     /** The fingerprint-free trust a test client on loopback needs for the self-signed certificate. */
     static SSLContext trustAll() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return TrustAll.context();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.tern.store;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import dev.tern.mail.ModifiedUtf7;
 import java.util.Optional;
 
 /**
@@ -11,8 +10,6 @@ import java.util.Optional;
  */
 final class FolderNames {
     static final int MAX_LENGTH = 200;
-    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private FolderNames() {}
 
@@ -63,54 +60,16 @@ final class FolderNames {
         return canonical(name).filter(c -> c.equals(name) && !isInbox(c));
     }
 
-    /** Modified UTF-7: printable ASCII as itself ({@code &} as {@code &-}), the rest as {@code &<base64>-}. */
+    /** Modified UTF-7 (RFC 3501 §5.1.3), as Dovecot names Maildir++ directories. */
     static String encode(String level) {
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        while (i < level.length()) {
-            char c = level.charAt(i);
-            if (c >= 0x20 && c <= 0x7e) {
-                sb.append(c == '&' ? "&-" : String.valueOf(c));
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < level.length() && (level.charAt(j) < 0x20 || level.charAt(j) > 0x7e)) j++;
-            byte[] utf16 = level.substring(i, j).getBytes(StandardCharsets.UTF_16BE);
-            sb.append('&').append(B64.encodeToString(utf16).replace('/', ',')).append('-');
-            i = j;
-        }
-        return sb.toString();
+        return ModifiedUtf7.encode(level);
     }
 
-    /** The inverse of {@link #encode}; empty for what encode never writes. */
+    /** The inverse of {@link #encode}; empty for what encode never writes (a directory another program named). */
     static Optional<String> decode(String encoded) {
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        while (i < encoded.length()) {
-            char c = encoded.charAt(i);
-            if (c < 0x20 || c > 0x7e) return Optional.empty();
-            if (c != '&') {
-                sb.append(c);
-                i++;
-                continue;
-            }
-            int end = encoded.indexOf('-', i + 1);
-            if (end < 0) return Optional.empty();
-            if (end == i + 1) {
-                sb.append('&');
-            } else {
-                try {
-                    byte[] utf16 = B64D.decode(encoded.substring(i + 1, end).replace(',', '/'));
-                    if (utf16.length % 2 != 0) return Optional.empty();
-                    sb.append(new String(utf16, StandardCharsets.UTF_16BE));
-                } catch (IllegalArgumentException e) {
-                    return Optional.empty(); // not base64: a directory some other program named
-                }
-            }
-            i = end + 1;
+        for (int i = 0; i < encoded.length(); i++) {
+            if (encoded.charAt(i) > 0x7e) return Optional.empty(); // raw 8-bit: not a name encode writes
         }
-        String level = sb.toString();
-        return encode(level).equals(encoded) ? Optional.of(level) : Optional.empty();
+        return ModifiedUtf7.decode(encoded).filter(level -> encode(level).equals(encoded));
     }
 }

@@ -1,18 +1,16 @@
 package dev.tern.testkit;
 
+import dev.tern.testbase.TrustAll;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A bare IMAP client over implicit TLS for wire tests: sends a tagged command and collects the lines up to its
@@ -25,14 +23,7 @@ final class ImapClient implements AutoCloseable {
     private int tags;
 
     ImapClient(int imapsPort) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] chain, String type) {}
-            public void checkServerTrusted(X509Certificate[] chain, String type) {}
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        SSLContext context = TrustAll.context();
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", imapsPort);
         tls.setSoTimeout(15_000);
         socket = tls;
