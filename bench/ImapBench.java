@@ -26,6 +26,8 @@
 //            (jcmd PID GC.run, then GC.heap_info); each before and while held, per session; then every
 //            session must end IDLE with DONE -> OK
 //
+// points and append take --pid PID too: the server's CPU (utime+stime, summed over PID's process tree) per
+// timed command (points: KEY_cpu_ms) or per APPENDed message (cpu_ms_per_msg); it varies less than times.
 // Common options: --user U --password P (LOGIN), --mailbox INBOX, --timeout-s 120 (any one reply),
 // --max-s 600 (hard bound of the run), --word zebracorn (the SEARCH TEXT word), --size 512 (message bytes).
 // All traffic goes to HOST:PORT, which must be a loopback address; every loop is bounded in count and time.
@@ -378,6 +380,8 @@ public class ImapBench {
         System.out.printf(Locale.ROOT, "RESULT fill count=%d hits=%d secs=%.3f%n", count, hits, secs(System.nanoTime() - t0));
     }
 
+    static String cpuPerMsg = "";
+
     static void append() throws Exception {
         int count = intOpt("count", 1000);
         String id = runId();
@@ -387,25 +391,38 @@ public class ImapBench {
         try (Conn c = Conn.login()) {
             plus = c.literalPlus(size);
             c.select(null);
+            long pid = opt.containsKey("pid") ? Long.parseLong(opt.get("pid")) : 0;
+            double c0 = cpuMs(pid);
             t0 = System.nanoTime();
             for (int i = 0; i < count; i++) lat[i] = c.append(message(1_000_000 + i, 0, id)).nanos;
             wall = System.nanoTime() - t0;
+            cpuPerMsg = pid > 0 ? String.format(Locale.ROOT, " cpu_ms_per_msg=%.2f", (cpuMs(pid) - c0) / count) : "";
             c.logout();
         }
         Arrays.sort(lat);
         System.out.printf(Locale.ROOT, "APPEND of %d messages (%s literals, lock-step): %.3f s, %.0f msgs/s, p50 %.2f ms, p99 %.2f ms%n",
                 count, plus ? "non-synchronising {n+}" : "synchronising {n}", secs(wall), count / secs(wall), ms(pct(lat, 50)), ms(pct(lat, 99)));
-        System.out.printf(Locale.ROOT, "RESULT append count=%d literal_plus=%s secs=%.3f per_s=%.0f p50_ms=%.2f p99_ms=%.2f%n",
-                count, plus, secs(wall), count / secs(wall), ms(pct(lat, 50)), ms(pct(lat, 99)));
+        System.out.printf(Locale.ROOT, "RESULT append count=%d literal_plus=%s secs=%.3f per_s=%.0f p50_ms=%.2f p99_ms=%.2f%s%n",
+                count, plus, secs(wall), count / secs(wall), ms(pct(lat, 50)), ms(pct(lat, 99)), cpuPerMsg);
+    }
+
+    static long cpuPid;
+    static double cpu0;
+    static void cpuStart() { if (cpuPid > 0) cpu0 = cpuMs(cpuPid); }
+    static void cpuEnd(Map<String, String> res, String key) {
+        if (cpuPid > 0) res.put(key + "_cpu_ms", String.format(Locale.ROOT, "%.0f", cpuMs(cpuPid) - cpu0));
     }
 
     static void points() throws Exception {
+        cpuPid = opt.containsKey("pid") ? Long.parseLong(opt.get("pid")) : 0;
         Map<String, String> res = new LinkedHashMap<>();
         Reply[] h = new Reply[1];
         int exists;
         try (Conn c = Conn.login()) {
+            cpuStart();
             exists = c.select(h);
             res.put("select1_s", f3(h[0].nanos));
+            cpuEnd(res, "select1");
             c.logout();
         }
         try (Conn c = Conn.login()) {
@@ -413,20 +430,26 @@ public class ImapBench {
             res.put("select2_s", f3(h[0].nanos));
             int mid = Math.max(1, exists / 2);
             String midPrefix = "* " + mid + " FETCH";
+            cpuStart();
             Reply f = c.cmd("FETCH 1:* (UID FLAGS)", l -> l.startsWith(midPrefix));
             check(f, "FETCH (UID FLAGS)");
             res.put("fetch_flags_s", f3(f.nanos));
+            cpuEnd(res, "fetch_flags");
             res.put("fetch_flags_lines", Integer.toString(f.lines - 1));
+            cpuStart();
             Reply e1 = check(c.cmd("FETCH 1:* (ENVELOPE)"), "FETCH (ENVELOPE)");
             res.put("fetch_envelope_s", f3(e1.nanos));
+            cpuEnd(res, "fetch_envelope");
             res.put("fetch_envelope_kib", Long.toString(e1.bytes / 1024));
             Reply e2 = check(c.cmd("FETCH 1:* (ENVELOPE)"), "FETCH (ENVELOPE)");
             res.put("fetch_envelope2_s", f3(e2.nanos));
             for (int k = 1; k <= 2; k++) {
+                cpuStart();
                 Reply s = check(c.cmd("SEARCH TEXT " + quote(word), l -> l.startsWith("* SEARCH")), "SEARCH TEXT");
                 int hits = 0;
                 for (String l : s.kept) { String t = l.substring(8).strip(); if (!t.isEmpty()) hits += t.split(" +").length; }
                 res.put("search" + (k == 1 ? "" : "2") + "_s", f3(s.nanos));
+                cpuEnd(res, "search" + (k == 1 ? "" : "2"));
                 res.put("search_hits", Integer.toString(hits));
             }
             String uid = null;
@@ -700,6 +723,22 @@ public class ImapBench {
             }
         }
         return out;
+    }
+
+    /** CPU ms (utime+stime+cutime+cstime) of PID and its descendants; exited children are in their parent's cutime. */
+    static double cpuMs(long root) {
+        if (root <= 0) return 0;
+        long ticks = 0;
+        try {
+            for (long p : tree(root)) {
+                try {
+                    String st = Files.readString(Path.of("/proc/" + p + "/stat"));
+                    String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                } catch (IOException | RuntimeException ignored) { }
+            }
+        } catch (IOException e) { return 0; }
+        return ticks * 10.0;   // USER_HZ is 100 on Linux
     }
 
     static long kb(String file, String key) {
