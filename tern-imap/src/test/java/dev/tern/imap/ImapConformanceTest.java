@@ -124,4 +124,35 @@ class ImapConformanceTest {
                 S: a5 OK FETCH completed
                 """);
     }
+
+    /**
+     * RFC 5258 §3.5: with RECURSIVEMATCH, a name the pattern matches that has subscribed children the pattern does
+     * not match is listed with CHILDINFO, subscribed itself or not.
+     */
+    @Test
+    void recursiveMatchTellsParentsOfSubscribedChildren() {
+        folders.create("Work.Projects", java.util.Optional.empty());
+        folders.create("Play.Games", java.util.Optional.empty());
+        Transcript.of(folders).run("""
+                C: a1 LOGIN alice secret
+                S: a1 OK *
+                C: a2 SUBSCRIBE Work.Projects
+                S: a2 OK SUBSCRIBE completed
+                C: a3 SUBSCRIBE Play
+                S: a3 OK SUBSCRIBE completed
+                C: a4 SUBSCRIBE Play.Games
+                S: a4 OK SUBSCRIBE completed
+                C: a5 LIST (SUBSCRIBED RECURSIVEMATCH) "" P%
+                S: * LIST (\\HasChildren \\Subscribed) "." Play ("CHILDINFO" ("SUBSCRIBED"))
+                S: a5 OK LIST completed
+                C: a6 LIST (SUBSCRIBED RECURSIVEMATCH) "" W%
+                S: * LIST (\\HasChildren) "." Work ("CHILDINFO" ("SUBSCRIBED"))
+                S: a6 OK LIST completed
+                C: a7 LIST (SUBSCRIBED RECURSIVEMATCH) "" W*
+                S: * LIST (\\HasNoChildren \\Subscribed) "." Work.Projects
+                S: a7 OK LIST completed
+                C: a8 LIST (SUBSCRIBED) "" W%
+                S: a8 OK LIST completed
+                """);
+    }
 }
