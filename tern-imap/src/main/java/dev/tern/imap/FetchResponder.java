@@ -24,8 +24,11 @@ final class FetchResponder {
     private static final DateTimeFormatter INTERNAL_DATE =
             DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ROOT);
 
-    /** The FETCH responses, and whether messages had gone from the store meanwhile (NO [EXPUNGEISSUED]). */
-    record Result(List<Response> responses, boolean expungeIssued) {}
+    /**
+     * The FETCH responses, whether messages had gone from the store meanwhile (NO [EXPUNGEISSUED]), and whether a
+     * BINARY item met an encoding nobody can undo (NO [UNKNOWN-CTE], RFC 3516 §4.3).
+     */
+    record Result(List<Response> responses, boolean expungeIssued, boolean unknownCte) {}
 
     private FetchResponder() {}
 
@@ -48,6 +51,7 @@ final class FetchResponder {
             if (!unseen.isEmpty()) view.update(folder.store(unseen, FlagOperation.ADD, Set.of("\\Seen"), OptionalLong.empty()).updated());
         }
         boolean gone = false;
+        boolean unknownCte = false;
         for (int seq : seqs) {
             MessageMeta meta = view.at(seq);
             Message message = new Message(folder, meta);
@@ -109,11 +113,22 @@ final class FetchResponder {
                     case FetchItem.Rfc822Text r -> gone |= section(items, "RFC822.TEXT", message,
                             new FetchItem.Section(List.of(), FetchItem.SectionText.TEXT, List.of()), Optional.empty());
                     case FetchItem.BodySection b -> gone |= section(items, "BODY[" + spec(b.section()) + "]", message, b.section(), b.partial());
-                    case FetchItem.Binary b -> gone |= binary(items, b, message);
+                    case FetchItem.Binary b -> {
+                        Optional<byte[]> decoded = message.binary(b.part());
+                        if (decoded.isEmpty()) {
+                            if (message.content().length == 0) gone = true;
+                            else unknownCte = true;
+                            continue;
+                        }
+                        String name = "BINARY[" + part(b.part()) + "]";
+                        items.add(Value.atom(b.partial().map(p -> name + "<" + p.offset() + ">").orElse(name)));
+                        items.add(new Value.Octets(cut(decoded.get(), b.partial()), true));
+                    }
                     case FetchItem.BinarySize b -> {
                         Optional<byte[]> decoded = message.binary(b.part());
                         if (decoded.isEmpty()) {
-                            gone |= message.content().length == 0;
+                            if (message.content().length == 0) gone = true;
+                            else unknownCte = true;
                             continue;
                         }
                         items.add(Value.atom("BINARY.SIZE[" + part(b.part()) + "]"));
@@ -130,9 +145,10 @@ final class FetchResponder {
                 items.add(Value.atom("MODSEQ"));
                 items.add(Value.list(Value.number(meta.modSeq())));
             }
-            out.add(Response.data(Value.number(seq), Value.atom("FETCH"), new Value.ListOf(items)));
+            // RFC 9051 §9: msg-att holds at least one item; a message left with none is not told.
+            if (!items.isEmpty()) out.add(Response.data(Value.number(seq), Value.atom("FETCH"), new Value.ListOf(items)));
         }
-        return new Result(out, gone);
+        return new Result(out, gone, unknownCte);
     }
 
     private static boolean setsSeen(FetchItem item) {
@@ -165,15 +181,6 @@ final class FetchResponder {
         }
         items.add(Value.atom(partial.map(p -> name + "<" + p.offset() + ">").orElse(name)));
         items.add(new Value.Octets(cut(octets, partial), false));
-        return false;
-    }
-
-    private static boolean binary(List<Value> items, FetchItem.Binary b, Message message) throws IOException {
-        Optional<byte[]> decoded = message.binary(b.part());
-        if (decoded.isEmpty()) return message.content().length == 0;
-        String name = "BINARY[" + part(b.part()) + "]";
-        items.add(Value.atom(b.partial().map(p -> name + "<" + p.offset() + ">").orElse(name)));
-        items.add(new Value.Octets(cut(decoded.get(), b.partial()), true));
         return false;
     }
 

@@ -220,7 +220,7 @@ public final class ImapSession {
                     : bad(Response.bad(e.tag(), "ENABLE is valid only after login and before SELECT"));
             case Command.Select s -> authenticated(s, () -> select(s));
             case Command.Create c -> authenticated(c, () -> create(c));
-            case Command.Delete d -> authenticated(d, () -> outcome(d.tag(), folders().delete(d.mailbox().name()), "DELETE"));
+            case Command.Delete d -> authenticated(d, () -> delete(d));
             case Command.Rename r -> authenticated(r, () -> outcome(r.tag(), folders().rename(r.from().name(), r.to().name()), "RENAME"));
             case Command.Subscribe s -> authenticated(s, () -> subscribe(s.tag(), s.mailbox(), true));
             case Command.Unsubscribe u -> authenticated(u, () -> subscribe(u.tag(), u.mailbox(), false));
@@ -487,6 +487,25 @@ public final class ImapSession {
         return outcome(c.tag(), folders().create(name, use), "CREATE");
     }
 
+    private Step delete(Command.Delete d) throws IOException {
+        String name = d.mailbox().name();
+        FolderOutcome outcome = folders().delete(name);
+        if (outcome instanceof FolderOutcome.Refused && hasChildren(name)) {
+            // RFC 9051 §6.3.4: a server that keeps such a mailbox says NO [HASCHILDREN] (RFC 5530 §3).
+            return finish(List.of(), Response.tagged(d.tag(), Response.Status.NO, ResponseCode.HASCHILDREN,
+                    "Mailbox has inferior hierarchical names; delete them first"), true);
+        }
+        return outcome(d.tag(), outcome, "DELETE");
+    }
+
+    private boolean hasChildren(String name) throws IOException {
+        String prefix = name + ListResponder.SEPARATOR;
+        for (dev.tern.store.FolderInfo f : folders().list()) {
+            if (f.name().regionMatches(true, 0, prefix, 0, prefix.length()) && f.name().length() > prefix.length()) return true;
+        }
+        return false;
+    }
+
     private Step outcome(String tag, FolderOutcome outcome, String command) throws IOException {
         Response.Tagged reply = switch (outcome) {
             case FolderOutcome.Done d -> Response.ok(tag, command + " completed");
@@ -581,16 +600,20 @@ public final class ImapSession {
 
     private Step fetch(Command.Fetch f, Selected s) throws IOException {
         if (f.set().saved()) return bad(Response.bad(f.tag(), "$ (SEARCHRES) is not supported"));
+        if (beyondLast(f.set(), f.uid(), s)) return bad(Response.bad(f.tag(), BEYOND_LAST));
         if (f.changedSince().isPresent() || f.items().contains(new FetchItem.ModSeq())) condStore = true;
         FetchResponder.Result result = FetchResponder.fetch(s.folder(), s.view(), f, s.readOnly(), format());
         Response.Tagged tagged = result.expungeIssued()
                 ? Response.tagged(f.tag(), Response.Status.NO, ResponseCode.EXPUNGEISSUED, "Some messages were expunged meanwhile")
+                : result.unknownCte()
+                ? Response.tagged(f.tag(), Response.Status.NO, ResponseCode.UNKNOWN_CTE, "Cannot decode the Content-Transfer-Encoding of a requested part")
                 : Response.ok(f.tag(), "FETCH completed");
         return finish(result.responses(), tagged, f.uid());
     }
 
     private Step store(Command.Store c, Selected s) throws IOException {
         if (c.set().saved()) return bad(Response.bad(c.tag(), "$ (SEARCHRES) is not supported"));
+        if (beyondLast(c.set(), c.uid(), s)) return bad(Response.bad(c.tag(), BEYOND_LAST));
         if (s.readOnly()) return finish(List.of(), Response.tagged(c.tag(), Response.Status.NO, ResponseCode.READ_ONLY, "Mailbox is read-only"), c.uid());
         if (c.unchangedSince().isPresent()) condStore = true;
         List<Integer> seqs = s.view().resolve(c.set(), c.uid());
@@ -634,9 +657,26 @@ public final class ImapSession {
         return finish(out, Response.ok(c.tag(), "STORE completed"), c.uid());
     }
 
+    private static final String BEYOND_LAST = "Message sequence number beyond the last message";
+
+    /**
+     * RFC 9051 §9 seq-number: a sequence number past the client's last message is a BAD, {@code *} in an empty
+     * mailbox included (as Dovecot). The view is the client's picture: expunges it has not heard of still count.
+     * UIDs are never checked (§6.4.8: a UID set may name messages that do not exist).
+     */
+    private static boolean beyondLast(SequenceSet set, boolean uid, Selected s) {
+        if (uid) return false;
+        int exists = s.view().messages().size();
+        for (SequenceSet.Range r : set.ranges()) {
+            if (exists == 0 || r.first() > exists || r.last() > exists) return true;
+        }
+        return false;
+    }
+
     private Step copy(String tag, boolean uid, SequenceSet set, MailboxName mailbox, Selected s, boolean move) throws IOException {
         String command = move ? "MOVE" : "COPY";
         if (set.saved()) return bad(Response.bad(tag, "$ (SEARCHRES) is not supported"));
+        if (beyondLast(set, uid, s)) return bad(Response.bad(tag, BEYOND_LAST));
         if (move && s.readOnly()) return finish(List.of(), Response.tagged(tag, Response.Status.NO, ResponseCode.READ_ONLY, "Mailbox is read-only"), uid);
         Optional<Folder> target = s.folders().open(mailbox.name());
         if (target.isEmpty()) return finish(List.of(), Response.tagged(tag, Response.Status.NO, ResponseCode.TRYCREATE, "No such mailbox"), uid || move);

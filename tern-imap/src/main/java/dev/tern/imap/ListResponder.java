@@ -22,8 +22,15 @@ final class ListResponder {
 
     private ListResponder() {}
 
-    /** One name LIST answers with, and its attributes. */
-    record Entry(MailboxName name, List<String> attributes, boolean selectable) {}
+    /**
+     * One name LIST answers with, its attributes, and whether it has subscribed children the pattern did not
+     * match (RFC 5258 §3.5 CHILDINFO, sent only with RECURSIVEMATCH).
+     */
+    record Entry(MailboxName name, List<String> attributes, boolean selectable, boolean subscribedChildren) {
+        Entry(MailboxName name, List<String> attributes, boolean selectable) {
+            this(name, attributes, selectable, false);
+        }
+    }
 
     static List<Entry> list(Folders folders, Command.ListMailboxes list) throws IOException {
         List<FolderInfo> all = folders.list();
@@ -36,13 +43,23 @@ final class ListResponder {
         for (FolderInfo f : all) byName.put(f.name(), f);
         List<Entry> entries = new ArrayList<>();
         List<String> names = new ArrayList<>(byName.keySet());
+        boolean recursive = list.selection().contains(Command.ListSelection.RECURSIVEMATCH);
+        List<String> subscribedNames = new ArrayList<>();
         if (subscribedOnly) {
             names = new ArrayList<>();
-            for (FolderInfo f : all) if (subscribed.contains(f.name()) || f.subscribed()) names.add(f.name());
-            for (String s : folders.subscriptions()) if (!byName.containsKey(s)) names.add(s);
+            for (FolderInfo f : all) if (subscribed.contains(f.name()) || f.subscribed()) subscribedNames.add(f.name());
+            for (String s : folders.subscriptions()) if (!byName.containsKey(s)) subscribedNames.add(s);
+            // RFC 5258 §3.5: RECURSIVEMATCH also lists the parents of subscribed names the pattern does not match.
+            for (FolderInfo f : all) {
+                if (subscribedNames.contains(f.name()) || (recursive && childInfo(f.name(), subscribedNames, patterns))) names.add(f.name());
+            }
+            for (String n : subscribedNames) if (!byName.containsKey(n)) names.add(n);
         }
         for (String name : names) {
             if (patterns.stream().noneMatch(p -> p.matcher(name).matches())) continue;
+            boolean isSubscribed = subscribedNames.contains(name);
+            boolean childInfo = recursive && childInfo(name, subscribedNames, patterns);
+            if (subscribedOnly && !isSubscribed && !childInfo) continue;
             FolderInfo info = byName.get(name);
             if (specialOnly && (info == null || info.use().isEmpty())) continue;
             List<String> attributes = new ArrayList<>();
@@ -56,9 +73,15 @@ final class ListResponder {
             if (returnSubscribed && (subscribed.contains(name) || (info != null && info.subscribed()))) {
                 attributes.add("\\Subscribed");
             }
-            entries.add(new Entry(new MailboxName(name), attributes, info != null));
+            entries.add(new Entry(new MailboxName(name), attributes, info != null, childInfo));
         }
         return entries;
+    }
+
+    /** Whether a subscribed name below {@code name} is one the patterns do not match. */
+    private static boolean childInfo(String name, List<String> subscribedNames, List<Pattern> patterns) {
+        String prefix = name + SEPARATOR;
+        return subscribedNames.stream().anyMatch(s -> s.startsWith(prefix) && patterns.stream().noneMatch(p -> p.matcher(s).matches()));
     }
 
     static List<Entry> lsub(Folders folders, Command.Lsub lsub) throws IOException {
@@ -74,9 +97,12 @@ final class ListResponder {
     }
 
     static Response response(String kind, Entry entry) {
-        return Response.data(Value.atom(kind),
-                new Value.ListOf(entry.attributes().stream().<Value>map(Value.Atom::new).toList()),
-                new Value.Text(SEPARATOR), new Value.Mailbox(entry.name()));
+        Value attributes = new Value.ListOf(entry.attributes().stream().<Value>map(Value.Atom::new).toList());
+        if (entry.subscribedChildren()) {
+            return Response.data(Value.atom(kind), attributes, new Value.Text(SEPARATOR), new Value.Mailbox(entry.name()),
+                    Value.list(new Value.Text("CHILDINFO"), Value.list(new Value.Text("SUBSCRIBED"))));
+        }
+        return Response.data(Value.atom(kind), attributes, new Value.Text(SEPARATOR), new Value.Mailbox(entry.name()));
     }
 
     /**

@@ -75,7 +75,11 @@ final class MemoryFolders implements Folders {
     public synchronized FolderOutcome delete(String name) {
         name = canonical(name);
         if (name.equals(INBOX)) return new FolderOutcome.Refused("INBOX cannot be deleted");
-        if (folders.remove(name) == null) return new FolderOutcome.NoSuchFolder(name);
+        if (!folders.containsKey(name)) return new FolderOutcome.NoSuchFolder(name);
+        // As MaildirFolders: a folder with subfolders is refused, not turned into a \Noselect name.
+        String prefix = name + ".";
+        if (folders.keySet().stream().anyMatch(n -> n.startsWith(prefix))) return new FolderOutcome.Refused("the folder has subfolders; delete them first");
+        folders.remove(name);
         uses.remove(name);
         return new FolderOutcome.Done();
     }
