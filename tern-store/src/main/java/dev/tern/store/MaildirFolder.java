@@ -36,7 +36,7 @@ final class MaildirFolder implements Folder {
     private final ReentrantLock commit = new ReentrantLock();
     private final ReentrantReadWriteLock state = new ReentrantReadWriteLock();
     private final FolderHub hub = new FolderHub();
-    private final StructureCache structures = new StructureCache();
+    private StructureCache structures; // made with the index (it needs its UIDVALIDITY); read under state
     private final DirectorySync curSync;
     /** Delivery ids of INBOX files in new/ not yet indexed: filled by one listing, then by each delivery. */
     private final Set<String> newDeliveries = ConcurrentHashMap.newKeySet();
@@ -105,7 +105,16 @@ final class MaildirFolder implements Folder {
             reconciled = false;
             freshIndex = true;
         }
-        writeState(() -> index = fresh);
+        StructureCache cache = new StructureCache(files.folder, fresh.uidValidity, this::isLive);
+        writeState(() -> {
+            index = fresh;
+            structures = cache;
+        });
+    }
+
+    /** Whether a UID is in the folder now (the structure cache asks when it reads its file). */
+    private boolean isLive(long uid) {
+        return read(() -> index.get(uid).isPresent());
     }
 
     /**
@@ -211,6 +220,8 @@ final class MaildirFolder implements Folder {
 
     @Override
     public Optional<MessageStructure> structure(long uid) throws IOException {
+        requirePresent();
+        StructureCache structures = read(() -> this.structures);
         Optional<MessageStructure> cached = structures.get(uid);
         if (cached.isPresent()) return cached;
         Optional<InputStream> content = content(uid);
@@ -379,7 +390,7 @@ final class MaildirFolder implements Folder {
             List<FolderIndex.Entry> removed = commitLocked(List.of(new IndexRecord.Expunge(present, modSeq)), 0, modSeq);
             for (FolderIndex.Entry entry : removed) {
                 files.unlink(entry); // after the record is durable: a crash before this unlinks at load
-                structures.remove(entry.meta().uid());
+                structuresRemove(entry.meta().uid());
             }
             hub.publish(new FolderChange.Expunged(present, modSeq));
             return present;
@@ -449,12 +460,18 @@ final class MaildirFolder implements Folder {
         commit.lock();
         try {
             if (indexFiles != null) indexFiles.close();
+            if (structures != null) structures.close();
         } catch (IOException e) {
             // Every transaction was forced when it committed: a failed close loses nothing.
             log.warn("closing the index of {} failed", name, e);
         } finally {
             commit.unlock();
         }
+    }
+
+    private void structuresRemove(long uid) {
+        StructureCache cache = read(() -> structures);
+        cache.remove(uid);
     }
 
     private void requirePresent() throws IOException {
