@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Maildir++ folder and its index ({@code docs/store.md}). Every change runs under the folder's commit lock:
- * it writes its transaction to the log and forces it, only then applies it to the in-memory index (under the
- * state lock, which readers take) and tells the watchers, so no UID or mod-sequence is seen before it is durable.
+ * One Maildir++ folder and its index ({@code docs/store.md}). Every change is computed and its transaction
+ * written to the log under the folder's commit lock; concurrent changes then share the log's fsync
+ * ({@link GroupCommit}), and only after it is each applied to the in-memory index (under the state lock, which
+ * readers take) and told to the watchers, in log order, so no UID or mod-sequence is seen before it is durable.
  * Message files are written before their Append is logged and unlinked after their Expunge is.
  */
 final class MaildirFolder implements Folder {
