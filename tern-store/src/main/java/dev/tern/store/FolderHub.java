@@ -5,8 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The watchers of one folder. {@link MaildirFolder} publishes each change after it is durable, under its commit
- * lock, so watchers hear changes in commit order, on the committing thread.
+ * The watchers of one folder. {@link MaildirFolder} publishes each change after it is durable, on the thread
+ * leading the {@link GroupCommit} round that forced it, one round at a time, so watchers hear changes in log
+ * order. Watchers must not block.
  */
 final class FolderHub {
     private static final Logger log = LoggerFactory.getLogger(FolderHub.class);

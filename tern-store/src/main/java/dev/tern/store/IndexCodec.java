@@ -47,6 +47,15 @@ final class IndexCodec {
         return frame;
     }
 
+    /** Frames any payload this way (the structure cache's entries). */
+    static byte[] frame(byte[] payload) {
+        if (payload.length > MAX_PAYLOAD) throw new IllegalArgumentException("payload too large");
+        CRC32C crc = new CRC32C();
+        crc.update(payload, 0, payload.length);
+        return ByteBuffer.allocate(HEADER + payload.length).putInt(payload.length).putInt((int) crc.getValue())
+                .put(payload).array();
+    }
+
     static Decoded decode(byte[] file) {
         List<List<IndexRecord>> transactions = new ArrayList<>();
         ByteBuffer in = ByteBuffer.wrap(file);

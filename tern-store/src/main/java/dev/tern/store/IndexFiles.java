@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * A folder's index on disk: {@code tern-index.log}, framed transactions appended and forced one commit at a time,
  * and {@code tern-index.snap}, the whole index written temp → fsync → rename → fsync directory when the log has
  * grown. Recovery reads the snapshot, replays the log transactions above the snapshot's mod-sequence and cuts the
- * log at its first bad frame. Not thread-safe: {@link MaildirFolder} calls it under its commit lock.
+ * log at its first bad frame. {@link MaildirFolder} writes and compacts under its commit lock; {@link #force} may run meanwhile
+ * on the thread leading a {@link GroupCommit} round (FileChannel allows that).
  */
 final class IndexFiles implements AutoCloseable {
     static final String LOG = "tern-index.log";
@@ -33,7 +34,7 @@ final class IndexFiles implements AutoCloseable {
     private final Path directory;
     private FileChannel channel;
     private long transactions; // in the log since the last snapshot
-    private boolean broken; // a failed write could not be cut off: no more appends
+    private volatile boolean broken; // a failed write could not be cut off, or an fsync failed: no more appends
 
     private IndexFiles(Path directory, FileChannel channel, long transactions) {
         this.directory = directory;
@@ -100,12 +101,21 @@ final class IndexFiles implements AutoCloseable {
 
     /** Appends one transaction and forces it to disk: when this returns, the transaction survives a crash. */
     void append(List<? extends IndexRecord> transaction) throws IOException {
+        write(transaction);
+        force();
+    }
+
+    /**
+     * Appends one transaction's frame without forcing it ({@link GroupCommit} forces many at once). A failed
+     * write is cut off again, so the next frame follows the last good one; if even that fails, the log refuses
+     * further writes.
+     */
+    void write(List<? extends IndexRecord> transaction) throws IOException {
         if (broken) throw new IOException("the index log of " + directory + " failed earlier; reopen the store");
         ByteBuffer frame = ByteBuffer.wrap(IndexCodec.frame(transaction));
         long start = channel.position();
         try {
             while (frame.hasRemaining()) channel.write(frame);
-            channel.force(false);
         } catch (IOException e) {
             // A half-written frame must not stay in front of the next one: recovery stops at the first bad frame.
             try {
@@ -118,6 +128,20 @@ final class IndexFiles implements AutoCloseable {
             throw e;
         }
         transactions++;
+    }
+
+    /**
+     * Forces every frame written so far. A failed fsync leaves unknown what reached the disk (and Linux may have
+     * dropped the dirty pages), so the log then refuses further writes until the store is reopened, whose
+     * recovery checks every frame's CRC.
+     */
+    void force() throws IOException {
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        }
     }
 
     /** True when the log is long enough, against the folder's size, that a snapshot should replace it. */

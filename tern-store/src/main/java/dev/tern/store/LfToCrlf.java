@@ -6,64 +6,118 @@ import java.io.InputStream;
 
 /**
  * Reads a Maildir file (LF line endings, {@code docs/maildir.md}) as the CRLF message a reader receives: each LF
- * not preceded by CR gets one. {@link #crlfSize} counts the same way, so a message's RFC822.SIZE is exactly the
- * number of octets this stream gives.
+ * not preceded by CR gets one; a lone CR, and a CR already before an LF, stay as they are. {@link #crlfSize}
+ * counts the same way, so a message's RFC822.SIZE is exactly the number of octets this stream gives.
+ *
+ * <p>Works a buffer at a time: it reads the file into its own buffer, then copies the runs between LFs with
+ * {@link System#arraycopy}, adding a CR in front of each bare LF. An LF whose CR filled the caller's buffer is
+ * given first on the next read. It never blocks for more input once it has something to return.
  */
 final class LfToCrlf extends FilterInputStream {
-    private boolean previousCr;
-    private boolean pendingLf;
+    static final int BUFFER_SIZE = 16 * 1024;
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    private final byte[] raw;
+    private final byte[] one = new byte[1];
+    private int position; // next unread octet of raw
+    private int limit; // end of what raw holds
+    private boolean previousCr; // the last octet given was a CR
+    private boolean pendingLf; // a CR was given for an LF that did not fit: the LF comes next
 
     LfToCrlf(InputStream lf) {
+        this(lf, BUFFER_SIZE);
+    }
+
+    LfToCrlf(InputStream lf, int bufferSize) {
         super(lf);
+        if (bufferSize < 1) throw new IllegalArgumentException("buffer size must be positive");
+        this.raw = new byte[bufferSize];
     }
 
     @Override
     public int read() throws IOException {
-        if (pendingLf) {
-            pendingLf = false;
-            previousCr = false;
-            return '\n';
-        }
-        int b = in.read();
-        if (b == '\n' && !previousCr) {
-            pendingLf = true;
-            previousCr = true;
-            return '\r';
-        }
-        previousCr = b == '\r';
-        return b;
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, buffer.length);
         if (length == 0) return 0;
-        int n = 0;
-        while (n < length) {
-            // Fast path for whole chunks would need a second buffer; one byte at a time over a buffered stream is
-            // what the cost is dominated by anyway (the socket write).
-            int b = read();
-            if (b < 0) break;
-            buffer[offset + n++] = (byte) b;
-            if (n > 0 && in.available() == 0 && !pendingLf) break;
+        int out = offset;
+        int end = offset + length;
+        if (pendingLf) {
+            buffer[out++] = LF;
+            pendingLf = false;
         }
-        return n == 0 ? -1 : n;
+        while (out < end) {
+            if (position == limit) {
+                if (out > offset) break; // something to give: do not block for more
+                int n = in.read(raw, 0, raw.length);
+                if (n < 0) return -1;
+                position = 0;
+                limit = n;
+                continue;
+            }
+            // One run: up to the next LF, the end of what was read, or the room left.
+            int stop = Math.min(limit, position + (end - out));
+            int i = position;
+            while (i < stop && raw[i] != LF) i++;
+            int run = i - position;
+            if (run > 0) {
+                System.arraycopy(raw, position, buffer, out, run);
+                out += run;
+                previousCr = raw[i - 1] == CR;
+                position = i;
+            }
+            if (i < stop) { // raw[i] is an LF, and there is room for at least one octet
+                position++;
+                if (!previousCr) {
+                    buffer[out++] = CR;
+                    if (out == end) {
+                        pendingLf = true;
+                        previousCr = false;
+                        break;
+                    }
+                }
+                buffer[out++] = LF;
+                previousCr = false;
+            }
+        }
+        return out - offset;
     }
 
     @Override
     public long skip(long n) throws IOException {
+        byte[] scratch = new byte[(int) Math.min(Math.max(n, 0), BUFFER_SIZE)];
         long skipped = 0;
-        while (skipped < n && read() >= 0) skipped++;
+        while (skipped < n) {
+            int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+            if (r < 0) break;
+            skipped += r;
+        }
         return skipped;
     }
 
     @Override
     public int available() throws IOException {
-        return pendingLf ? 1 : in.available();
+        int buffered = (limit - position) + (pendingLf ? 1 : 0);
+        return buffered > 0 ? buffered : in.available();
     }
 
     @Override
     public boolean markSupported() {
         return false;
+    }
+
+    @Override
+    public synchronized void mark(int readlimit) {
+        // Not supported (markSupported is false): nothing to remember.
+    }
+
+    @Override
+    public synchronized void reset() throws IOException {
+        throw new IOException("mark/reset not supported");
     }
 
     /** The CRLF size of LF content: its octets plus one per LF not preceded by CR. */
@@ -73,11 +127,11 @@ final class LfToCrlf extends FilterInputStream {
         boolean previousCr = false;
         int n;
         while ((n = lf.read(buffer)) >= 0) {
+            if (n == 0) continue;
             for (int i = 0; i < n; i++) {
-                byte b = buffer[i];
-                if (b == '\n' && !previousCr) size++;
-                previousCr = b == '\r';
+                if (buffer[i] == LF && !(i == 0 ? previousCr : buffer[i - 1] == CR)) size++;
             }
+            previousCr = buffer[n - 1] == CR;
             size += n;
         }
         return size;

@@ -1,6 +1,5 @@
 package dev.tern.store;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -73,7 +72,7 @@ final class MessageFiles {
 
     /** Opens a message file as CRLF content. */
     static InputStream openCrlf(Path file) throws IOException {
-        return new LfToCrlf(new BufferedInputStream(Files.newInputStream(file), 64 * 1024));
+        return new LfToCrlf(Files.newInputStream(file));
     }
 
     static long crlfSize(Path file) throws IOException {
