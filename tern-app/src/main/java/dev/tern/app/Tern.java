@@ -9,6 +9,8 @@ import dev.tern.delivery.QueueRunner;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.mail.Domain;
+import dev.tern.readers.ImapServer;
+import dev.tern.readers.Pop3Server;
 import dev.tern.server.InboundPolicy;
 import dev.tern.server.SmtpServer;
 import dev.tern.tls.TlsContext;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole server, wired with plain constructors: spool and mailbox store first, then delivery, then the
- * control channel of {@code tern queue}, then the listeners; closed in the reverse order, so no connection is
+ * control channel of {@code tern queue}, then the listeners (SMTP, then the readers' IMAP and POP3); closed in the reverse order, so no connection is
  * accepted without a spool behind it and the spool is closed only after everything that writes to it.
  */
 public final class Tern implements AutoCloseable {
@@ -38,7 +40,10 @@ public final class Tern implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Spool spool;
     private QueueRunner runner;
+    private MaildirStore store;
     private SmtpServer server;
+    private ImapServer imap;
+    private Pop3Server pop3;
     private ControlServer control;
 
     public Tern(TernConfig config) {
@@ -51,7 +56,7 @@ public final class Tern implements AutoCloseable {
         spool = Spool.open(config.dataDirectory().resolve("spool"), config.spool());
         MaildirSettings maildir = config.maildir();
         Files.createDirectories(maildir.root());
-        var store = new MaildirStore(maildir);
+        store = new MaildirStore(maildir);
         var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
         runner = QueueRunner.open(config.delivery(), config.remote(), spool, directory, store,
                 Domain.parse(config.session().hostname()), ownAddresses(config), Clock.systemUTC());
@@ -64,6 +69,11 @@ public final class Tern implements AutoCloseable {
         // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
         control = ControlServer.start(config.dataDirectory(), new SpoolQueueControl(spool, runner), Clock.systemUTC());
         server.start();
+        // The readers meet delivery only at the store: the same MaildirStore object, so a delivery wakes IDLE.
+        imap = new ImapServer(config.imap(), store, throttle::forClient, tls);
+        imap.start();
+        pop3 = new Pop3Server(config.pop3(), store, throttle::forClient, tls);
+        pop3.start();
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
     }
@@ -139,13 +149,26 @@ public final class Tern implements AutoCloseable {
         return server.smtpsAddresses();
     }
 
+    /** The IMAP listeners' bound addresses: {@code imap} (STARTTLS) or {@code imaps} (implicit TLS). */
+    public List<InetSocketAddress> imapAddresses(String kind) {
+        return imap.addresses(kind);
+    }
+
+    /** The POP3 listeners' bound addresses: STLS ({@code tls} false) or implicit TLS. */
+    public List<InetSocketAddress> pop3Addresses(boolean tls) {
+        return tls ? pop3.tlsAddresses() : pop3.addresses();
+    }
+
     @Override
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
         try {
+            if (pop3 != null) pop3.close();
+            if (imap != null) imap.close();
             if (server != null) server.close();
             if (control != null) control.close();
             if (runner != null) runner.close();
+            if (store != null) store.close();
             if (spool != null) spool.close();
             log.info("tern stopped");
         } catch (IOException e) {

@@ -4,6 +4,8 @@ import dev.tern.auth.AuthSettings;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.delivery.RemoteSettings;
 import dev.tern.directory.DirectorySettings;
+import dev.tern.readers.ImapServerSettings;
+import dev.tern.readers.Pop3Settings;
 import dev.tern.server.ServerSettings;
 import dev.tern.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
@@ -22,10 +24,21 @@ import java.nio.file.Path;
  * @param auth          the accounts and their login failure limits ({@code auth.*} but
  *                      {@code plaintext_on_loopback}, which is the server's)
  * @param remote        outbound SMTP: port, relay host, routes, DNS servers, TLS ({@code delivery.*}, {@code dns.*})
+ * @param imap          the IMAP listeners ({@code imap.*}, {@code imaps.listen})
+ * @param pop3          the POP3 listeners ({@code pop3.listen}, {@code pop3s.listen})
  */
 public record TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                          DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
-                         TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote) {
+                         TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote,
+                         ImapServerSettings imap, Pop3Settings pop3) {
+    /** With the default readers' listeners. */
+    public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
+                      DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
+                      TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote) {
+        this(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
+                ImapServerSettings.defaults(), Pop3Settings.defaults());
+    }
+
     /** With the default outbound settings. */
     public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                       DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
@@ -34,11 +47,11 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withRemote(RemoteSettings value) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value, imap, pop3);
     }
 
     public TernConfig withDelivery(DeliverySettings value) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote);
+        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote, imap, pop3);
     }
 
     /** With the default login limits. */
@@ -64,7 +77,13 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withAuth(AuthSettings auth) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3);
+    }
+
+    /** With other IMAP and POP3 listeners. */
+    public TernConfig withReaders(ImapServerSettings imapValue, Pop3Settings pop3Value) {
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
+                imapValue, pop3Value);
     }
 
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */

@@ -1,5 +1,6 @@
 package dev.tern.imap;
 
+import dev.tern.mail.ModifiedUtf7;
 import java.util.Locale;
 import java.util.Optional;
 

@@ -24,6 +24,7 @@ public record ResponseCode(String name, List<Value> arguments) {
     public static final ResponseCode CLIENTBUG = of("CLIENTBUG");
     public static final ResponseCode CLOSED = of("CLOSED");
     public static final ResponseCode EXPUNGEISSUED = of("EXPUNGEISSUED");
+    public static final ResponseCode HASCHILDREN = of("HASCHILDREN");
     public static final ResponseCode INUSE = of("INUSE");
     public static final ResponseCode LIMIT = of("LIMIT");
     public static final ResponseCode NONEXISTENT = of("NONEXISTENT");

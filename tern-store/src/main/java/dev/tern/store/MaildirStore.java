@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the {@link MailStore} contract), hence distinct files; concurrent deliveries into one mailbox share the
  * fsync of its {@code new/} ({@link DirectorySync}), which is what lets delivery keep pace with a burst.
  */
-public final class MaildirStore implements MailStore {
+public final class MaildirStore implements MailStore, AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MaildirStore.class);
     private static final List<String> SUBDIRECTORIES = List.of("tmp", "new", "cur");
     // maildir.txt: a file left in tmp/ for 36 hours is an abandoned delivery and may be deleted.
     static final Duration STALE_TMP = Duration.ofHours(36);
@@ -41,6 +42,9 @@ public final class MaildirStore implements MailStore {
      * group commit of its new/. One small entry per mailbox delivered to since start.
      */
     private final Map<Path, DirectorySync> prepared = new ConcurrentHashMap<>();
+    /** The folder trees opened (by a reader, or by a delivery's check), one per mailbox. */
+    private final Map<Path, MaildirFolders> accounts = new ConcurrentHashMap<>();
+    private final NewMailWatch newMail = new NewMailWatch();
 
     public MaildirStore(MaildirSettings settings) {
         this(settings, Clock.systemUTC());
@@ -73,8 +77,8 @@ public final class MaildirStore implements MailStore {
      * {@inheritDoc}
      *
      * <p>Creates the mailbox (and syncs its parents) on first delivery. Converts CRLF to LF. When
-     * {@code checkExisting} is true, looks in {@code new/} and {@code cur/} for a file with this delivery id
-     * and stores nothing if one is there.
+     * {@code checkExisting} is true, asks INBOX's index (and the delivery ids of {@code new/}, listed once per
+     * process) whether this delivery id is there, and stores nothing if it is.
      *
      * @throws IllegalArgumentException when {@code deliveryId} is not 1 to 64 letters and digits (a bug)
      */
@@ -84,7 +88,8 @@ public final class MaildirStore implements MailStore {
         MaildirNames.requireDeliveryId(deliveryId);
         Path maildir = directory(user);
         prepare(maildir);
-        if (checkExisting && contains(maildir, deliveryId)) return;
+        // An index lookup: INBOX's delivery ids, and those of new/ listed once per process (docs/store.md).
+        if (checkExisting && account(maildir).inbox().hasDelivery(deliveryId)) return;
         String unique = MaildirNames.uniqueName(clock.instant().getEpochSecond(), deliveryId, settings.hostname());
         Path tmp = maildir.resolve("tmp").resolve(unique);
         // A retry after a crash may find its own half-written tmp file from the same second: it is ours (one
@@ -106,12 +111,42 @@ public final class MaildirStore implements MailStore {
             throw e;
         }
         prepare(maildir).sync(); // the rename is durable only once new/ itself is on disk; shared with concurrent deliveries
+        MaildirFolders known = accounts.get(maildir);
+        if (known != null) {
+            try {
+                known.inbox().delivered(deliveryId); // wakes IDLE at once when INBOX is watched
+            } catch (IOException | RuntimeException e) {
+                // Delivered and durable: the next snapshot or rescan gives it its UID; failing here would redeliver.
+                log.warn("delivered {} but could not index it yet", deliveryId, e);
+            }
+        }
     }
 
-    /** Not yet: the folder index comes with issue #8's store slice. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Maildir++ with a per-folder index ({@code docs/store.md}). A new account (no {@code subscriptions} file)
+     * gets INBOX plus the {@link SpecialUse#CREATED} folders.
+     */
     @Override
-    public Folders folders(Mailbox user) {
-        throw new UnsupportedOperationException("folders are not built yet");
+    public Folders folders(Mailbox user) throws IOException {
+        Path maildir = directory(user);
+        prepare(maildir);
+        MaildirFolders folders = account(maildir);
+        folders.setUp();
+        return folders;
+    }
+
+    /** Stops the thread that watches new/ of watched folders (started with the first watcher). */
+    @Override
+    public void close() throws IOException {
+        newMail.close();
+    }
+
+    /** The folder tree of a mailbox directory: one object per mailbox and store, made without touching the disk. */
+    private MaildirFolders account(Path maildir) {
+        return accounts.computeIfAbsent(maildir,
+                dir -> new MaildirFolders(dir, settings.hostname(), clock, newMail));
     }
 
     /**
@@ -181,27 +216,8 @@ public final class MaildirStore implements MailStore {
         }
     }
 
-    private static boolean contains(Path maildir, String deliveryId) throws IOException {
-        for (String folder : List.of("new", "cur")) {
-            for (Path path : entries(maildir.resolve(folder))) {
-                if (MaildirNames.deliveryId(path.getFileName().toString()).filter(deliveryId::equals).isPresent()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** The files in a directory, skipping dot files (maildir.txt: readers ignore them); none if it is absent. */
     private static List<Path> entries(Path directory) throws IOException {
-        List<Path> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-            for (Path path : stream) {
-                if (!path.getFileName().toString().startsWith(".")) entries.add(path);
-            }
-        } catch (NoSuchFileException e) {
-            return List.of(); // no mailbox yet: nothing delivered
-        }
-        return entries;
+        return Directories.names(directory).stream().map(directory::resolve).toList();
     }
 }

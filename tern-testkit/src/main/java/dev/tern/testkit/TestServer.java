@@ -30,14 +30,32 @@ public final class TestServer implements AutoCloseable {
         TernConfig defaults = TernConfig.defaults();
         List<InetSocketAddress> anyPort = List.of(new InetSocketAddress("127.0.0.1", 0));
         TernConfig base = new TernConfig(dataDirectory, defaults.server().withListeners(anyPort, anyPort, anyPort),
-                defaults.session(), defaults.directory(), defaults.spool(), defaults.delivery());
-        TestServer server = new TestServer(loopbackDnsOnly(change.apply(base)));
+                defaults.session(), defaults.directory(), defaults.spool(), defaults.delivery())
+                .withReaders(defaults.imap().withListen(anyPort, anyPort),
+                        defaults.pop3().withListen(anyPort).withListenTls(anyPort));
+        TestServer server = new TestServer(loopbackDnsOnly(ephemeralReaders(change.apply(base))));
         try {
             server.tern.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return server;
+    }
+
+    /**
+     * A test that built its own configuration from the older constructors got the readers' default ports (2143,
+     * 2993, 2110, 2995): those become free ports too, so tests never collide with each other or a running server.
+     */
+    private static TernConfig ephemeralReaders(TernConfig config) {
+        TernConfig defaults = TernConfig.defaults();
+        List<InetSocketAddress> anyPort = List.of(new InetSocketAddress("127.0.0.1", 0));
+        var imap = config.imap();
+        if (imap.listen().equals(defaults.imap().listen())) imap = imap.withListen(anyPort, imap.listenTls());
+        if (imap.listenTls().equals(defaults.imap().listenTls())) imap = imap.withListen(imap.listen(), anyPort);
+        var pop3 = config.pop3();
+        if (pop3.listen().equals(defaults.pop3().listen())) pop3 = pop3.withListen(anyPort);
+        if (pop3.listenTls().equals(defaults.pop3().listenTls())) pop3 = pop3.withListenTls(anyPort);
+        return config.withReaders(imap, pop3);
     }
 
     /**
@@ -65,6 +83,26 @@ public final class TestServer implements AutoCloseable {
 
     public int smtpsPort() {
         return tern.smtpsAddresses().getFirst().getPort();
+    }
+
+    /** The IMAP port with STARTTLS. */
+    public int imapPort() {
+        return tern.imapAddresses("imap").getFirst().getPort();
+    }
+
+    /** The IMAP port with implicit TLS. */
+    public int imapsPort() {
+        return tern.imapAddresses("imaps").getFirst().getPort();
+    }
+
+    /** The POP3 port with STLS. */
+    public int pop3Port() {
+        return tern.pop3Addresses(false).getFirst().getPort();
+    }
+
+    /** The POP3 port with implicit TLS. */
+    public int pop3sPort() {
+        return tern.pop3Addresses(true).getFirst().getPort();
     }
 
     public TernConfig config() {

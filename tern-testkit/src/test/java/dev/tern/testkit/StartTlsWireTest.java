@@ -7,6 +7,7 @@ import dev.tern.directory.DirectorySettings;
 import dev.tern.server.InboundPolicy;
 import dev.tern.server.ServerSettings;
 import dev.tern.server.SmtpServer;
+import dev.tern.testbase.TrustAll;
 import dev.tern.tls.TlsContext;
 import dev.tern.tls.TlsSettings;
 import dev.tern.sasl.Credentials;
@@ -21,15 +22,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,24 +126,7 @@ class StartTlsWireTest {
     }
 
     static SSLContext trustAll() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {} // test only: self-signed
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TrustAll.context();
     }
 
     static String base64(String text) {

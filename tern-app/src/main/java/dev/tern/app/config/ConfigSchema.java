@@ -66,6 +66,11 @@ final class ConfigSchema {
         Supplier<DeliverySettings> delivery = readDelivery(deliverySection);
         Supplier<DirectorySettings> directory = DirectorySchema.read(top);
         SpoolSettings spool = readSpool(top.section("spool"));
+        List<InetSocketAddress> smtpAddresses = new ArrayList<>(server.smtpListeners());
+        smtpAddresses.addAll(server.submissionListeners());
+        smtpAddresses.addAll(server.smtpsListeners());
+        ReaderSchema.Readers readers = ReaderSchema.read(top.section("imap"), top.section("imaps"), top.section("pop3"),
+                top.section("pop3s"), server.plaintextAuthOnLoopback(), smtpAddresses, errors);
         top.rejectUnknown();
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
 
@@ -74,7 +79,7 @@ final class ConfigSchema {
         DirectorySettings directorySettings = build(directory, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, server, sessionSettings, directorySettings,
-                spool, deliverySettings, tls, checkSender, authSettings, remote));
+                spool, deliverySettings, tls, checkSender, authSettings, remote, readers.imap(), readers.pop3()));
     }
 
     /**

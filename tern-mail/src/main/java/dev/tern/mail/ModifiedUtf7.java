@@ -1,4 +1,4 @@
-package dev.tern.imap;
+package dev.tern.mail;
 
 import java.util.Optional;
 

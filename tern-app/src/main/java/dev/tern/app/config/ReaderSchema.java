@@ -1,0 +1,46 @@
+package dev.tern.app.config;
+
+import dev.tern.app.TernConfig;
+import dev.tern.readers.ImapServerSettings;
+import dev.tern.readers.Pop3Settings;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * The readers' keys (docs/config.md): {@code imap.listen} (STARTTLS), {@code imap.max_sessions_per_user},
+ * {@code imaps.listen} (implicit TLS), {@code pop3.listen} (STLS) and {@code pop3s.listen}. An empty list turns a
+ * listener off. Plaintext login on loopback follows {@code auth.plaintext_on_loopback}, as SMTP's AUTH does.
+ */
+final class ReaderSchema {
+    private ReaderSchema() {}
+
+    record Readers(ImapServerSettings imap, Pop3Settings pop3) {}
+
+    static Readers read(Section imap, Section imaps, Section pop3, Section pop3s, boolean plaintextOnLoopback,
+                        List<InetSocketAddress> smtpAddresses, List<ConfigError> errors) {
+        TernConfig defaults = TernConfig.defaults();
+        ImapServerSettings i = defaults.imap().withPlaintextOnLoopback(plaintextOnLoopback);
+        i = imap.withList("listen", ConfigValues::listenAddress, i, (s, v) -> s.withListen(v, s.listenTls()));
+        i = imap.with("max_sessions_per_user", n -> ConfigValues.integer(n, 1), i, ImapServerSettings::withMaxPerUser);
+        imap.rejectUnknown();
+        i = imaps.withList("listen", ConfigValues::listenAddress, i, (s, v) -> s.withListen(s.listen(), v));
+        imaps.rejectUnknown();
+        Pop3Settings p = defaults.pop3().withPlaintextOnLoopback(plaintextOnLoopback);
+        p = pop3.withList("listen", ConfigValues::listenAddress, p, Pop3Settings::withListen);
+        pop3.rejectUnknown();
+        p = pop3s.withList("listen", ConfigValues::listenAddress, p, Pop3Settings::withListenTls);
+        pop3s.rejectUnknown();
+
+        List<InetSocketAddress> all = new ArrayList<>(smtpAddresses);
+        all.addAll(i.listen());
+        all.addAll(i.listenTls());
+        all.addAll(p.listen());
+        all.addAll(p.listenTls());
+        if (new HashSet<>(all).size() != all.size()) {
+            errors.add(new ConfigError(imap.keyOf("listen"), "an address is used by more than one listener"));
+        }
+        return new Readers(i, p);
+    }
+}

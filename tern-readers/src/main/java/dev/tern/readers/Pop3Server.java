@@ -1,0 +1,107 @@
+package dev.tern.readers;
+
+import dev.tern.auth.Usernames;
+import dev.tern.mail.Mailbox;
+import dev.tern.net.NetConnection;
+import dev.tern.net.NetListener;
+import dev.tern.pop3.MaildropLocks;
+import dev.tern.pop3.Pop3Profile;
+import dev.tern.pop3.Pop3Session;
+import dev.tern.sasl.Credentials;
+import dev.tern.store.MailStore;
+import dev.tern.tls.TlsContext;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The POP3 listeners, {@code pop3} (STLS) and {@code pop3s} (implicit TLS), over tern-net's {@link NetListener}:
+ * one virtual thread per connection runs a {@link Pop3Connection}. All sessions share one {@link MaildropLocks},
+ * so a user has one POP3 session at a time. Owns the listeners' threads; {@link #close()} stops them.
+ */
+public final class Pop3Server implements AutoCloseable {
+    private final Pop3Settings settings;
+    private final MailStore store;
+    private final Function<InetAddress, Credentials> credentials;
+    private final MaildropLocks locks = new MaildropLocks();
+    private final List<NetListener> listeners = new ArrayList<>();
+    private final NetListener plain;
+    private final NetListener tls;
+
+    /**
+     * @param credentials the checks one client address gets, throttled (tern-auth's {@code AuthThrottle::forClient})
+     */
+    public Pop3Server(Pop3Settings settings, MailStore store, Function<InetAddress, Credentials> credentials,
+                      TlsContext tlsContext) {
+        if (settings == null || store == null || credentials == null || tlsContext == null) {
+            throw new IllegalArgumentException("settings, store, credentials and TLS are required");
+        }
+        this.settings = settings;
+        this.store = store;
+        this.credentials = credentials;
+        this.plain = settings.listen().isEmpty() ? null
+                : new NetListener(listener("pop3", settings.listen(), false), tlsContext, c -> serve(c, false));
+        this.tls = settings.listenTls().isEmpty() ? null
+                : new NetListener(listener("pop3s", settings.listenTls(), true), tlsContext, c -> serve(c, true));
+        if (plain != null) listeners.add(plain);
+        if (tls != null) listeners.add(tls);
+    }
+
+    private NetListener.Settings listener(String name, List<InetSocketAddress> addresses, boolean implicitTls) {
+        return new NetListener.Settings(name, addresses, implicitTls, settings.maxConnections(),
+                settings.maxPerAddress(), settings.exemptNetworks(),
+                "-ERR [SYS/TEMP] too many connections; try again later",
+                "-ERR [SYS/TEMP] too many connections from your address; try again later",
+                settings.handshakeTimeout());
+    }
+
+    public void start() throws IOException {
+        for (NetListener listener : listeners) listener.start();
+    }
+
+    /** Where {@code pop3} listens (port 0 in the settings: the port chosen). */
+    public List<InetSocketAddress> addresses() {
+        return plain == null ? List.of() : plain.addresses();
+    }
+
+    /** Where {@code pop3s} listens. */
+    public List<InetSocketAddress> tlsAddresses() {
+        return tls == null ? List.of() : tls.addresses();
+    }
+
+    /** Whether a POP3 session holds {@code mailbox}'s lock now (diagnostics, tests). */
+    public boolean isLocked(Mailbox mailbox) {
+        return locks.isLocked(mailbox);
+    }
+
+    private void serve(NetConnection connection, boolean implicitTls) throws IOException {
+        InetAddress client = connection.client();
+        // RFC 8314 §3 wants passwords encrypted; plaintext login is a local convenience, off by default.
+        boolean plaintext = settings.plaintextOnLoopback() && client.isLoopbackAddress();
+        Pop3Profile profile = new Pop3Profile(!implicitTls, implicitTls, plaintext, credentials.apply(client),
+                Pop3Server::mailbox, settings.maxErrors());
+        new Pop3Connection(connection, new Pop3Session(profile, store, locks), settings).serve();
+    }
+
+    /** An account name (an address, any case) is the mailbox of its canonical form. */
+    static Optional<Mailbox> mailbox(String username) {
+        return Usernames.canonical(username).map(name -> {
+            int at = name.lastIndexOf('@');
+            return Mailbox.of(name.substring(0, at), name.substring(at + 1));
+        });
+    }
+
+    public void close(Duration grace) {
+        for (NetListener listener : listeners) listener.close(grace);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(2));
+    }
+}
