@@ -8,6 +8,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -83,6 +84,29 @@ public final class MaildirNames {
     static String uniqueName(long epochSeconds, String deliveryId, String hostname) {
         requireDeliveryId(deliveryId);
         return epochSeconds + "." + deliveryId + "." + hostname;
+    }
+
+    /**
+     * The name a delivered file takes in {@code new/}: its unique name with Dovecot's {@code ,W=<size>} field, the
+     * message's size with CRLF line endings (RFC822.SIZE), so indexing it needs no read of the file.
+     */
+    static String withCrlfSize(String unique, long crlfSize) {
+        if (crlfSize < 0) throw new IllegalArgumentException("negative size");
+        return unique + ",W=" + crlfSize;
+    }
+
+    /** The {@code ,W=<size>} field of a file name (Tern's or Dovecot's), if it has one. */
+    static OptionalLong crlfSize(String fileName) {
+        int info = fileName.indexOf(':');
+        String unique = info < 0 ? fileName : fileName.substring(0, info);
+        int at = unique.indexOf(",W=");
+        if (at < 0) return OptionalLong.empty();
+        int end = at + 3;
+        while (end < unique.length() && Character.isDigit(unique.charAt(end))) end++;
+        if (end == at + 3 || end - at - 3 > 18 || (end < unique.length() && unique.charAt(end) != ',')) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Long.parseLong(unique, at + 3, end, 10));
     }
 
     /** The delivery id in a unique name (or a {@code cur/} file name with its {@code :2,} info), if any. */

@@ -97,11 +97,14 @@ public final class MaildirStore implements MailStore, AutoCloseable {
         if (checkExisting) Files.deleteIfExists(tmp);
         FileChannel file = create(maildir, tmp);
         try {
+            CrlfSizeCounter counted = new CrlfSizeCounter(file);
             try (file) {
-                CrlfToLf.copy(content, file, new byte[CrlfToLf.BUFFER_SIZE]);
+                CrlfToLf.copy(content, counted, new byte[CrlfToLf.BUFFER_SIZE]);
                 file.force(true);
             }
-            Files.move(tmp, maildir.resolve("new").resolve(unique), StandardCopyOption.ATOMIC_MOVE);
+            // The size readers see goes into the name (,W=), so indexing the file needs no read of it.
+            Files.move(tmp, maildir.resolve("new").resolve(MaildirNames.withCrlfSize(unique, counted.crlfSize())),
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(tmp);

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The message files of one Maildir folder (tmp/, new/, cur/): writing, finding and measuring them. */
 final class MessageFiles {
@@ -76,6 +77,8 @@ final class MessageFiles {
     }
 
     static long crlfSize(Path file) throws IOException {
+        OptionalLong named = MaildirNames.crlfSize(file.getFileName().toString());
+        if (named.isPresent()) return named.getAsLong(); // written by the delivery that made the file
         try (InputStream in = Files.newInputStream(file)) {
             return LfToCrlf.crlfSize(in);
         }

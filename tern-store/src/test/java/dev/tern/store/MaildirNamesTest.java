@@ -108,4 +108,21 @@ class MaildirNamesTest {
     void findsTheDeliveryIdInAFileName(String fileName, String deliveryId) {
         assertThat(MaildirNames.deliveryId(fileName).orElse("-")).isEqualTo(deliveryId);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "none", textBlock = """
+            1700000000.Q1.mx.test,W=1234                | 1234
+            1700000000.Q1.mx.test,W=1234:2,S            | 1234
+            1700000000.Q1.mx.test,S=1200,W=1234:2,      | 1234
+            1700000000.Q1.mx.test,W=0                   | 0
+            1700000000.Q1.mx.test                       | none
+            1700000000.Q1.mx.test,W=                    | none
+            1700000000.Q1.mx.test,W=12x4                | none
+            1700000000.Q1.mx.test,W=9999999999999999999 | none
+            1700000000.Q1.mx.test:2,W=12                | none
+            """)
+    void readsTheCrlfSizeField(String fileName, Long size) {
+        assertThat(MaildirNames.crlfSize(fileName).isPresent() ? MaildirNames.crlfSize(fileName).getAsLong() : null)
+                .isEqualTo(size);
+    }
 }

@@ -29,6 +29,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MaildirStoreTest {
     private static final Mailbox ALICE = Mailbox.of("alice", "example.com");
@@ -51,8 +53,9 @@ class MaildirStoreTest {
 
         Path maildir = root.resolve("example.com").resolve("alice");
         assertThat(store.directory(ALICE)).isEqualTo(maildir);
-        assertThat(files(maildir.resolve("new"))).containsExactly(maildir.resolve("new/1700000000.Q1a.mx.test"));
-        assertThat(Files.readString(maildir.resolve("new/1700000000.Q1a.mx.test")))
+        // ,W= is the size with CRLF line endings (36 octets as given), Dovecot's field.
+        assertThat(files(maildir.resolve("new"))).containsExactly(maildir.resolve("new/1700000000.Q1a.mx.test,W=36"));
+        assertThat(Files.readString(maildir.resolve("new/1700000000.Q1a.mx.test,W=36")))
                 .isEqualTo("Subject: hi\n\nbody\n.dot\nbare\rcr\n");
         assertThat(files(maildir.resolve("tmp"))).isEmpty();
         assertThat(files(maildir.resolve("cur"))).isEmpty();
@@ -65,7 +68,7 @@ class MaildirStoreTest {
         store.deliver(ALICE, "Q1ab", stream("other id\r\n"), true);
 
         assertThat(store.list(ALICE)).extracting(StoredMessage::uniqueName)
-                .containsExactly("1700000000.Q1a.mx.test", "1700000000.Q1ab.mx.test");
+                .containsExactly("1700000000.Q1a.mx.test,W=5", "1700000000.Q1ab.mx.test,W=10");
     }
 
     @Test
@@ -77,7 +80,7 @@ class MaildirStoreTest {
 
         store.deliver(ALICE, "Q9", stream("whole\r\n"), true);
 
-        assertThat(Files.readString(maildir.resolve("new/1700000000.Q9.mx.test"))).isEqualTo("whole\n");
+        assertThat(Files.readString(maildir.resolve("new/1700000000.Q9.mx.test,W=7"))).isEqualTo("whole\n");
         assertThat(files(maildir.resolve("tmp"))).isEmpty();
     }
 
@@ -172,7 +175,7 @@ class MaildirStoreTest {
             for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(path);
         }
         store.deliver(ALICE, "Q2", stream("two\r\n"), false);
-        assertThat(store.list(ALICE)).extracting(StoredMessage::uniqueName).containsExactly("1700000000.Q2.mx.test");
+        assertThat(store.list(ALICE)).extracting(StoredMessage::uniqueName).containsExactly("1700000000.Q2.mx.test,W=5");
     }
 
     @Test
@@ -240,5 +243,18 @@ class MaildirStoreTest {
         try (Stream<Path> files = Files.list(directory)) {
             return files.sorted().toList();
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\r\nb\r\n", "bare\nlf\n", "lone\rcr\r\n", "cr\r\r\nlf", "", "no end"})
+    void theNameCarriesTheSizeReadersSee(String content) throws IOException {
+        store.deliver(ALICE, "S1", new ByteArrayInputStream(content.getBytes(StandardCharsets.US_ASCII)), false);
+        Path file = store.list(ALICE).getFirst().path();
+        long expected;
+        try (InputStream in = Files.newInputStream(file)) {
+            expected = LfToCrlf.crlfSize(in);
+        }
+        assertThat(file.getFileName().toString()).endsWith(",W=" + expected);
+        assertThat(MessageFiles.crlfSize(file)).isEqualTo(expected);
     }
 }
