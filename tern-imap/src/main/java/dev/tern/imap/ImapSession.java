@@ -125,8 +125,16 @@ public final class ImapSession {
         }
     }
 
-    /** The reader refused a command (too long, literal too big, nested too deep): its reply counts as a BAD. */
+    /**
+     * The reader refused a command (too long, literal too big, nested too deep): its reply counts as a BAD. A
+     * {@code * BYE} (a non-synchronizing literal too big to skip) ends the session.
+     */
     public Step rejected(Response reply) {
+        if (reply instanceof Response.Condition(Response.Status status, var code, var text) && status == Response.Status.BYE) {
+            close();
+            state = new Logout();
+            return new Step(List.of(reply), Step.CLOSE);
+        }
         return bad(reply);
     }
 

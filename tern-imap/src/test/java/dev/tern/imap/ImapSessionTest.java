@@ -420,6 +420,18 @@ class ImapSessionTest {
         assertThat(t.next()).isEqualTo(Step.CLOSE);
     }
 
+    /** A {n+} far over the cap is not read and discarded (it may be 99 MB): the session says BYE and closes. */
+    @Test
+    void aHugeNonSynchronizingLiteralEndsTheSession() {
+        Transcript t = Transcript.of(folders).run("""
+                C: a1 LOGIN alice secret
+                S: a1 OK *
+                C: a2 APPEND INBOX {99000000+}
+                S: * BYE [TOOBIG] Literal too big; closing the connection
+                """);
+        assertThat(t.next()).isEqualTo(Step.CLOSE);
+    }
+
     @Test
     void autologoutSaysBye() {
         Transcript t = Transcript.of(folders);
