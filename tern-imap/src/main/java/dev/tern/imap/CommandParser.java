@@ -197,6 +197,7 @@ public final class CommandParser {
             date = Optional.of(dateTime(in.string()));
             in.sp();
         }
+        knownSystemFlags(flags);
         Lexer.Literal data = in.literal();
         return new Command.Append(tag, mailbox, flags, date, data.octets(), data.binary());
     }
@@ -227,6 +228,7 @@ public final class CommandParser {
             // RFC 3501 §2.3.2: \Recent is the server's; RFC 9051 has no \* to store.
             if (f.equals(Flag.RECENT) || f.equals(Flag.ANY_KEYWORD)) throw Lexer.syntax("That flag cannot be stored");
         }
+        knownSystemFlags(flags);
         return new Command.Store(tag, uid, set, unchangedSince, mode, item.endsWith(".SILENT"), flags);
     }
 
@@ -248,6 +250,22 @@ public final class CommandParser {
             throw Lexer.syntax("Expected a list or NIL");
         }
         return new Command.Id(tag, fields);
+    }
+
+    private static final java.util.Set<Flag> STORABLE_SYSTEM_FLAGS =
+            java.util.Set.of(Flag.SEEN, Flag.ANSWERED, Flag.FLAGGED, Flag.DELETED, Flag.DRAFT);
+
+    /**
+     * RFC 9051 §2.3.2: the system flags are the five defined ones. Another {@code \name} (a flag-extension,
+     * §9) is refused with BAD, as Dovecot does, rather than stored as an unknown flag or silently dropped.
+     * \Recent is the caller's to judge: STORE refuses it, APPEND drops it for RFC 3501 clients that copy it along.
+     */
+    private static void knownSystemFlags(List<Flag> flags) {
+        for (Flag f : flags) {
+            if (f.isSystem() && !STORABLE_SYSTEM_FLAGS.contains(f) && !f.equals(Flag.RECENT)) {
+                throw Lexer.syntax("Unknown system flag " + f.name());
+            }
+        }
     }
 
     static List<Flag> flagList(Lexer in) {

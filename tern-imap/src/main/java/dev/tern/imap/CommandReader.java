@@ -13,9 +13,13 @@ import java.util.List;
  * <p>Use: {@link #feed} what one socket read gave, then call {@link #next()} until it says {@link Read.NeedMore}.
  * Memory stays bounded by the limits plus one read: an over-long line is not buffered, a refused literal is
  * counted off, not stored. Not thread-safe: one connection loop owns it.
+ *
+ * <p>A refused {@code {n+}} is skipped only up to twice its cap: past that (a client announcing 99 MB where 35
+ * MiB is the cap) reading it through is not worth the bandwidth, and the reader answers {@code * BYE [TOOBIG]}
+ * (RFC 9051 §7.1.5), which the session turns into a close. After it the reader takes nothing more.
  */
 public final class CommandReader {
-    private enum State { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL }
+    private enum State { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL, BYE, CLOSED }
 
     private static final int TAIL = 32;
 
@@ -95,6 +99,14 @@ public final class CommandReader {
                     state = State.DISCARD_LINE;
                     scanned = start;
                 }
+                case BYE -> {
+                    return close();
+                }
+                case CLOSED -> {
+                    start = end;
+                    scanned = end;
+                    return new Read.NeedMore();
+                }
                 case DISCARD_LINE -> {
                     int lf = indexOfLf();
                     if (lf < 0) {
@@ -106,7 +118,8 @@ public final class CommandReader {
                     keepTail(start, withoutCr(lf));
                     start = lf + 1;
                     scanned = start;
-                    afterDiscardedLine(tail);
+                    Read closing = afterDiscardedLine(tail);
+                    if (closing != null) return closing;
                 }
             }
         }
@@ -150,6 +163,7 @@ public final class CommandReader {
         if (marker.octets() > cap || commandOctets + marker.octets() > limits.maxCommandOctets()) {
             // RFC 9051 §7.1 TOOBIG. A refused {n}: the client sends nothing (§7.5). A {n+} is on its way and is
             // skipped with the rest of the command (RFC 7888 §4), not a reason to drop the connection.
+            if (!marker.synchronizing() && marker.octets() > 2 * cap) return close();
             Response reply = tooBig(marker.synchronizing() ? Response.Status.NO : Response.Status.BAD, "Literal too big");
             reset();
             if (!marker.synchronizing()) {
@@ -167,8 +181,17 @@ public final class CommandReader {
 
     private Read refuseRest(byte[] line, Response reply) {
         reset();
-        afterDiscardedLine(line);
+        // The line's own refusal first; the BYE for a literal too big to skip comes with the next call.
+        if (afterDiscardedLine(line) != null) state = State.BYE;
         return new Read.Rejected(reply);
+    }
+
+    /** RFC 9051 §7.1.5: the literal on its way is too big to skip; the connection ends. */
+    private Read close() {
+        reset();
+        state = State.CLOSED;
+        return new Read.Rejected(new Response.Condition(Response.Status.BYE, java.util.Optional.of(ResponseCode.TOOBIG),
+                "Literal too big; closing the connection"));
     }
 
     private Response refusal(byte[] head, String text) {
@@ -182,18 +205,24 @@ public final class CommandReader {
         return Response.tagged(tag, status, ResponseCode.TOOBIG, text);
     }
 
-    /** A discarded line ended: a {@code {n+}} at its end still comes and is skipped; anything else ends it. */
-    private void afterDiscardedLine(byte[] lastOctets) {
+    /**
+     * A discarded line ended: a {@code {n+}} at its end still comes and is skipped (past twice the largest cap:
+     * the BYE of {@link #close()}, returned); anything else ends it (null).
+     */
+    private Read afterDiscardedLine(byte[] lastOctets) {
         // The CR of the CRLF may have come in the read before the LF, and so be in the kept tail.
         int n = lastOctets.length;
         if (n > 0 && lastOctets[n - 1] == '\r') lastOctets = Arrays.copyOf(lastOctets, n - 1);
         Marker marker = Marker.at(lastOctets);
         if (marker != null && !marker.synchronizing()) {
+            long cap = Math.max(limits.maxAppendLiteralOctets(), limits.maxOtherLiteralOctets());
+            if (marker.octets() > 2 * cap) return close();
             discardRemaining = marker.octets();
             state = State.DISCARD_LITERAL;
         } else {
             state = State.LINE;
         }
+        return null;
     }
 
     private boolean nestingWithinLimit(byte[] line) {

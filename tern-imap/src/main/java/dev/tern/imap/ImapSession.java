@@ -125,8 +125,16 @@ public final class ImapSession {
         }
     }
 
-    /** The reader refused a command (too long, literal too big, nested too deep): its reply counts as a BAD. */
+    /**
+     * The reader refused a command (too long, literal too big, nested too deep): its reply counts as a BAD. A
+     * {@code * BYE} (a non-synchronizing literal too big to skip) ends the session.
+     */
     public Step rejected(Response reply) {
+        if (reply instanceof Response.Condition(Response.Status status, var code, var text) && status == Response.Status.BYE) {
+            close();
+            state = new Logout();
+            return new Step(List.of(reply), Step.CLOSE);
+        }
         return bad(reply);
     }
 
@@ -286,11 +294,19 @@ public final class ImapSession {
     }
 
     private List<Response> updates(Selected s, boolean allowExpunge) throws IOException {
-        for (MailboxUpdate u : updates.drain()) if (u.selection() == s.selection()) s.view().queue(u.change());
-        List<Response> out = new ArrayList<>(s.view().flush(allowExpunge, format()));
+        List<Response> out = new ArrayList<>();
+        for (MailboxUpdate u : updates.drain()) {
+            if (u.selection() != s.selection()) continue;
+            // RFC 9051 §7.3.5: a keyword new to this session is told in FLAGS before any FETCH carries it.
+            out.addAll(s.keywords().announce(u.change()));
+            s.view().queue(u.change());
+        }
+        out.addAll(s.view().flush(allowExpunge, format()));
         for (int guard = 0; guard < 100 && allowExpunge && s.view().resetPending(); guard++) {
             s.view().takeReset();
-            out.addAll(s.view().resync(s.folder().snapshot(), format()));
+            FolderSnapshot snapshot = s.folder().snapshot();
+            out.addAll(s.keywords().announce(snapshot.messages()));
+            out.addAll(s.view().resync(snapshot, format()));
             out.addAll(s.view().flush(true, format()));
         }
         return out;
@@ -464,8 +480,9 @@ public final class ImapSession {
             throw e;
         }
         MailboxView view = new MailboxView(snapshot);
-        state = new Selected(a.user(), a.folders(), folder, c.mailbox(), view, c.readOnly(), selection, subscription);
-        out.addAll(SelectResponses.of(this, c, folder, view));
+        MailboxKeywords keywords = new MailboxKeywords(view.messages(), c.readOnly());
+        state = new Selected(a.user(), a.folders(), folder, c.mailbox(), view, c.readOnly(), selection, subscription, keywords);
+        out.addAll(SelectResponses.of(this, c, folder, view, keywords));
         String code = c.readOnly() ? "READ-ONLY" : "READ-WRITE";
         out.add(Response.tagged(c.tag(), Response.Status.OK, ResponseCode.of(code), (c.readOnly() ? "EXAMINE" : "SELECT") + " completed"));
         return new Step(out, Step.READ_COMMAND);
@@ -628,7 +645,8 @@ public final class ImapSession {
         var result = uids.isEmpty() ? new dev.tern.store.StoreResult(List.of(), List.of())
                 : s.folder().store(uids, op, flags, c.unchangedSince());
         s.view().update(result.updated());
-        List<Response> out = new ArrayList<>();
+        // RFC 9051 §7.3.5: a keyword first stored now is told in FLAGS (also for .SILENT: FLAGS is the mailbox's).
+        List<Response> out = new ArrayList<>(s.keywords().announce(result.updated()));
         if (!c.silent()) {
             for (MessageMeta m : result.updated()) {
                 int seq = s.view().sequenceOf(m.uid());

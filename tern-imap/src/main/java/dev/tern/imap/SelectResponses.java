@@ -6,35 +6,23 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The untagged responses of SELECT and EXAMINE (RFC 9051 §6.3.2; RFC 3501 §6.3.1 RECENT for rev1 clients;
  * RFC 7162 §3.1.2.1 HIGHESTMODSEQ and §3.2.5 QRESYNC's VANISHED (EARLIER) and FETCH of what changed).
  */
 final class SelectResponses {
-    private static final List<String> SYSTEM = List.of("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft");
-
     private SelectResponses() {}
 
-    static List<Response> of(ImapSession session, Command.Select c, Folder folder, MailboxView view) throws IOException {
+    static List<Response> of(ImapSession session, Command.Select c, Folder folder, MailboxView view, MailboxKeywords keywords)
+            throws IOException {
         List<Response> out = new ArrayList<>();
-        TreeSet<String> keywords = new TreeSet<>();
-        for (MessageMeta m : view.messages()) for (String f : m.flags()) if (!f.startsWith("\\")) keywords.add(f);
-        List<Value> flags = new ArrayList<>();
-        for (String f : SYSTEM) flags.add(Value.atom(f));
-        for (String k : keywords) flags.add(Value.atom(k));
-        out.add(Response.data(Value.atom("FLAGS"), new Value.ListOf(flags)));
+        out.add(keywords.flags());
         out.add(Response.data(Value.number(view.size()), Value.atom("EXISTS")));
         if (!session.rev2()) out.add(Response.data(Value.number(0), Value.atom("RECENT")));
         out.add(ok(ResponseCode.uidValidity(view.uidValidity()), "UIDs valid"));
         out.add(ok(ResponseCode.uidNext(view.uidNext()), "Predicted next UID"));
-        List<Value> permanent = new ArrayList<>();
-        if (!c.readOnly()) {
-            for (String f : SYSTEM) permanent.add(Value.atom(f));
-            permanent.add(Value.atom("\\*"));
-        }
-        out.add(ok(new ResponseCode("PERMANENTFLAGS", List.of(new Value.ListOf(permanent))), c.readOnly() ? "Read-only mailbox" : "Flags permitted"));
+        out.add(keywords.permanentFlags());
         out.add(ok(ResponseCode.highestModSeq(view.highestModSeq()), "Highest"));
         if (session.rev2()) {
             // RFC 9051 §6.3.2: a LIST response with the mailbox name (and its canonical form).

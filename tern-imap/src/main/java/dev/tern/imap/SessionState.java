@@ -11,10 +11,11 @@ public sealed interface SessionState {
 
     /**
      * A folder is selected: {@code view} is this session's picture of it, {@code selection} tells its changes
-     * from those of an earlier selection still queued, {@code subscription} is the store watcher to close.
+     * from those of an earlier selection still queued, {@code subscription} is the store watcher to close,
+     * {@code keywords} the flags told in FLAGS so far.
      */
     record Selected(String user, Folders folders, Folder folder, MailboxName name, MailboxView view, boolean readOnly,
-            long selection, Folder.Subscription subscription) implements SessionState {}
+            long selection, Folder.Subscription subscription, MailboxKeywords keywords) implements SessionState {}
 
     record Logout() implements SessionState {}
 }

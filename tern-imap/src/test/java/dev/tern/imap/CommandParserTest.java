@@ -76,6 +76,9 @@ class CommandParserTest {
         a1 APPEND INBOX {5}⏎hello             => Append[a1, INBOX, [], Optional.empty, 5 octets]
         a1 APPEND Drafts (\\Seen \\draft) " 7-Feb-1994 21:52:25 -0800" {5+}⏎hello => Append[a1, Drafts, [Flag[name=\\Seen], Flag[name=\\Draft]], Optional[1994-02-07T21:52:25-08:00], 5 octets]
         a1 APPEND INBOX ~{3}⏎a{NUL}b          => Append[a1, INBOX, [], Optional.empty, 3 octets, binary]
+        a1 APPEND INBOX (\\Foo) {1+}⏎x        => a1 BAD Unknown system flag \\Foo
+        a1 APPEND INBOX (\\*) {1+}⏎x          => a1 BAD Expected an atom
+        a1 APPEND INBOX (\\Seen $Label1) {1+}⏎x => Append[a1, INBOX, [Flag[name=\\Seen], Flag[name=$Label1]], Optional.empty, 1 octets]
         a1 APPEND INBOX "hello"               => a1 BAD Invalid date-time
         a1 APPEND INBOX "7-Feb-1994 21:52:25 -0800" {1}⏎x => a1 BAD Invalid date-time
         a1 APPEND INBOX "31-Feb-1994 21:52:25 -0800" {1}⏎x => a1 BAD Invalid date
@@ -145,6 +148,10 @@ class CommandParserTest {
         a1 UID STORE 5 -FLAGS.SILENT \\Seen $Junk => Store[tag=a1, uid=true, set=5, unchangedSince=OptionalLong.empty, mode=REMOVE, silent=true, flags=[Flag[name=\\Seen], Flag[name=$Junk]]]
         a1 STORE 1 (UNCHANGEDSINCE 320162338) FLAGS () => Store[tag=a1, uid=false, set=1, unchangedSince=OptionalLong[320162338], mode=REPLACE, silent=false, flags=[]]
         a1 STORE 1 +FLAGS (\\Recent)          => a1 BAD That flag cannot be stored
+        # §2.3.2: system flags are the five defined ones; another \\name is refused, not dropped (as Dovecot).
+        a1 STORE 1 +FLAGS (\\Foo)             => a1 BAD Unknown system flag \\Foo
+        a1 UID STORE 1 FLAGS \\seen \\bar $Junk => a1 BAD Unknown system flag \\bar
+        a1 STORE 1 FLAGS (\\SEEN \\answered \\Flagged \\Deleted \\draft) => Store[tag=a1, uid=false, set=1, unchangedSince=OptionalLong.empty, mode=REPLACE, silent=false, flags=[Flag[name=\\Seen], Flag[name=\\Answered], Flag[name=\\Flagged], Flag[name=\\Deleted], Flag[name=\\Draft]]]
         a1 STORE 1 +FLAGS.LOUD (\\Seen)       => a1 BAD Expected FLAGS or FLAGS.SILENT
         a1 STORE 1 +FLAGS (\\Seen             => a1 BAD Expected ')'
         # §6.4.7 COPY, §6.4.8 MOVE (RFC 6851), UID forms (§6.4.9).

@@ -70,6 +70,12 @@ class CommandReaderTest {
         # RFC 7888 §4: a refused {n+} still arrives; it is skipped with the rest of its command.
         a1 LOGIN fred {21+}⏎a2 LOGOUT is not a cmd⏎a3 NOOP⏎  => a1 BAD [TOOBIG] Literal too big ; a3 NOOP
         a1 LOGIN {21+}⏎a2 LOGOUT is not a cm {4+}⏎a4⏎ x⏎a3 NOOP⏎  => a1 BAD [TOOBIG] Literal too big ; a3 NOOP
+        # Past twice the cap a {n+} is not worth reading (99 MB to skip): * BYE, and the reader takes nothing more.
+        a1 LOGIN fred {40+}⏎{40a}⏎a2 NOOP⏎          => a1 BAD [TOOBIG] Literal too big ; a2 NOOP
+        a1 LOGIN fred {41+}⏎a2 NOOP⏎                => * BYE [TOOBIG] Literal too big; closing the connection
+        a1 APPEND INBOX {201+}⏎a2 NOOP⏎             => * BYE [TOOBIG] Literal too big; closing the connection
+        a1 NOOP {1100a} {201+}⏎a2 NOOP⏎             => a1 BAD Command line too long ; * BYE [TOOBIG] Literal too big; closing the connection
+        a1 APPEND INBOX {201}⏎a2 NOOP⏎              => a1 NO [TOOBIG] Literal too big ; a2 NOOP
         # Nesting: three levels pass, a fourth is refused; parentheses in quoted strings do not count.
         a1 SEARCH (((ALL)))⏎                        => a1 SEARCH (((ALL)))
         a1 SEARCH ((((ALL))))⏎a2 NOOP⏎              => a1 BAD Lists nested too deeply ; a2 NOOP
@@ -101,7 +107,8 @@ class CommandReaderTest {
 
     @Test
     void aHugeRefusedLiteralIsCountedOffNotStored() {
-        CommandReader reader = new CommandReader(SMALL);
+        // 50 MB over a 30 MB cap: under twice the cap, so skipped rather than a reason to close.
+        CommandReader reader = new CommandReader(new ReaderLimits(1024, 30_000_000, 20, 36_000_000, 3));
         List<String> events = new ArrayList<>();
         reader.feed(Wire.octets("a1 APPEND INBOX {50000000+}⏎"));
         Wire.drain(reader, events);

@@ -197,6 +197,63 @@ class ImapSessionTest {
                 """);
     }
 
+    /**
+     * RFC 9051 §7.3.5: FLAGS lists the keywords in use; a STORE (here or in another session) that brings a new
+     * one is told with a new {@code * FLAGS} and PERMANENTFLAGS before the FETCH that carries it.
+     */
+    @Test
+    void aNewKeywordIsAnnouncedInFlagsBeforeItsFetch() {
+        deliver(2);
+        Transcript a = Transcript.of(folders);
+        Transcript b = Transcript.of(folders);
+        String login = """
+                C: x1 LOGIN alice secret
+                S: x1 OK *
+                C: x2 SELECT INBOX
+                S: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)
+                S: *
+                S: *
+                S: *
+                S: *
+                S: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted
+                S: *
+                S: x2 OK [READ-WRITE] SELECT completed
+                """;
+        a.run(login);
+        b.run(login);
+        a.run("""
+                C: a1 STORE 1 +FLAGS ($Label1)
+                S: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)
+                S: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 \\*)] Flags permitted
+                S: * 1 FETCH (FLAGS ($Label1))
+                S: a1 OK STORE completed
+                C: a2 STORE 2 +FLAGS.SILENT ($Label1 \\Seen)
+                S: a2 OK STORE completed
+                C: a3 STORE 2 -FLAGS ($Label1)
+                S: * 2 FETCH (FLAGS (\\Seen))
+                S: a3 OK STORE completed
+                """);
+        b.run("""
+                C: b1 NOOP
+                S: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)
+                S: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 \\*)] Flags permitted
+                S: * 1 FETCH (UID 1 FLAGS ($Label1))
+                S: * 2 FETCH (UID 2 FLAGS ($Label1 \\Seen))
+                S: * 2 FETCH (UID 2 FLAGS (\\Seen))
+                S: b1 OK NOOP completed
+                C: b2 EXAMINE INBOX
+                S: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)
+                S: * 2 EXISTS
+                S: * 0 RECENT
+                S: *
+                S: *
+                S: * OK [PERMANENTFLAGS ()] Read-only mailbox
+                S: *
+                S: b2 OK [READ-ONLY] EXAMINE completed
+                """);
+        Transcript.of(folders).run(login.replace("Draft)", "Draft $Label1)").replace("Draft \\*)", "Draft $Label1 \\*)"));
+    }
+
     /** RFC 9051 §7.5.1, §5.5: another session's changes, in order; EXPUNGE waits during a non-UID FETCH. */
     @Test
     void twoSessionsSeeEachOthersChangesAndExpungeWaitsDuringFetch() {
@@ -359,6 +416,18 @@ class ImapSessionTest {
                 C: a4 LOGIN
                 S: a4 BAD *
                 S: * BYE Too many invalid commands
+                """);
+        assertThat(t.next()).isEqualTo(Step.CLOSE);
+    }
+
+    /** A {n+} far over the cap is not read and discarded (it may be 99 MB): the session says BYE and closes. */
+    @Test
+    void aHugeNonSynchronizingLiteralEndsTheSession() {
+        Transcript t = Transcript.of(folders).run("""
+                C: a1 LOGIN alice secret
+                S: a1 OK *
+                C: a2 APPEND INBOX {99000000+}
+                S: * BYE [TOOBIG] Literal too big; closing the connection
                 """);
         assertThat(t.next()).isEqualTo(Step.CLOSE);
     }

@@ -117,13 +117,18 @@ public final class CommandParser {
         return new OptionalNumber(n, null);
     }
 
-    /** A decimal number of at most 9 digits (so it fits an int); no sign. */
+    /**
+     * A decimal number, no sign. RFC 1939 §3 bounds no number: one past an int saturates at
+     * {@link Integer#MAX_VALUE}, which names no message (LIST, RETR: "no such message") and is more lines than
+     * any body has (TOP n 4294967295, as some clients send for "the whole message").
+     */
     static Optional<Integer> number(String word) {
-        if (word.isEmpty() || word.length() > 9) return Optional.empty();
+        if (word.isEmpty()) return Optional.empty();
         for (int i = 0; i < word.length(); i++) {
             if (word.charAt(i) < '0' || word.charAt(i) > '9') return Optional.empty();
         }
-        return Optional.of(Integer.parseInt(word));
+        String digits = word.replaceFirst("^0+(?=.)", "");
+        return Optional.of(digits.length() > 10 ? Integer.MAX_VALUE : (int) Math.min(Long.parseLong(digits), Integer.MAX_VALUE));
     }
 
     private static java.util.List<String> words(String rest) {

@@ -39,7 +39,11 @@ class CommandParserTest {
             LIST 0               | Invalid[text=no such message (numbers start at 1)]
             LIST -1              | Invalid[text=LIST takes at most one message number]
             LIST 1 2             | Invalid[text=LIST takes at most one message number]
-            LIST 1234567890      | Invalid[text=LIST takes at most one message number]
+            # RFC 1939 §3: a number of any length is a number; past an int it names no message (LIST, RETR) or
+            # more lines than any body has (TOP), rather than being a syntax error.
+            LIST 1234567890      | List[message=Optional[1234567890]]
+            LIST 12345678901     | List[message=Optional[2147483647]]
+            RETR 99999999999999  | Retr[message=2147483647]
             UIDL                 | Uidl[message=Optional.empty]
             UIDL 7               | Uidl[message=Optional[7]]
             UIDL x               | Invalid[text=UIDL takes at most one message number]
@@ -55,6 +59,8 @@ class CommandParserTest {
             TOP 1                | Invalid[text=TOP needs a message number and a line count]
             TOP 0 5              | Invalid[text=no such message (numbers start at 1)]
             TOP 1 -5             | Invalid[text=TOP needs a message number and a line count]
+            TOP 1 99999999999    | Top[message=1, lines=2147483647]
+            TOP 1 4294967295     | Top[message=1, lines=2147483647]
             # Unknown, not offered (APOP needs a clear-text password on the server), and not commands
             APOP a b             | Unknown[keyword=APOP]
             LAST                 | Unknown[keyword=LAST]

@@ -150,6 +150,17 @@ class Pop3SessionTest {
                 S:\s
                 S: l1
                 S: .
+                C: TOP 2 99999999999
+                S: +OK top of message follows
+                S: Subject: two
+                S: From: b@c.test
+                S:\s
+                S: l1
+                S: l2
+                S: l3
+                S: .
+                C: RETR 99999999999
+                S: -ERR no such message
                 C: DELE 1
                 S: +OK message 1 deleted
                 C: DELE 1

@@ -63,9 +63,9 @@ final class Pop3Connection {
             try {
                 line = input.read(CommandParser.MAX_AUTH_LINE);
             } catch (SocketTimeoutException e) {
-                // RFC 1939 §3: an autologout timer expiring closes without entering UPDATE.
+                // RFC 1939 §3: the autologout timer closes the connection without entering UPDATE "or sending
+                // any response": an unsolicited -ERR could pass for the answer to a command sent just then.
                 log.info("conn={} pop3 autologout state={}", connection.id(), session.state());
-                send(new Response.Err("autologout: idle for too long"), false);
                 return;
             }
             Pop3Session.State before = session.state();

@@ -120,6 +120,22 @@ class ImapWireTest {
         }
     }
 
+    /** A {n+} far over the APPEND cap (99 MB) is not read through: * BYE [TOOBIG] and the connection ends. */
+    @Test
+    void aHugeNonSynchronizingLiteralGetsByeAndTheConnectionCloses() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            in.readLine();
+            out.write("a1 LOGIN alice@example.org secret\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("a1 OK");
+            out.write("a2 APPEND INBOX {99000000+}\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).isEqualTo("* BYE [TOOBIG] Literal too big; closing the connection");
+            assertThat(in.readLine()).isNull();
+        }
+    }
+
     private static String readOrTimeout(BufferedReader in) throws IOException {
         try {
             return in.readLine();

@@ -154,12 +154,16 @@ class Pop3WireTest {
         }
     }
 
+    /**
+     * RFC 1939 §3: when the autologout timer expires "the server should close the TCP connection without
+     * removing any messages or sending any response to the client": an unsolicited -ERR could be read as the
+     * answer to a command the client sends at that moment.
+     */
     @Test
-    void autologoutBeforeLogin() throws IOException {
+    void autologoutBeforeLoginClosesWithoutAResponse() throws IOException {
         Pop3Fixture f = start(Pop3Fixture.settings().withLoginTimeout(Duration.ofMillis(300)));
         try (Client c = new Client(new Socket("127.0.0.1", f.port()))) {
             c.line();
-            assertThat(c.line()).isEqualTo("-ERR autologout: idle for too long");
             assertThat(c.line()).isNull();
         }
     }
