@@ -137,6 +137,10 @@ users: [bench@localhost]
 smtp: {listen: ["127.0.0.1:$PORT"]}
 submission: {listen: []}
 smtps: {listen: []}
+imap: {listen: []}
+imaps: {listen: []}
+pop3: {listen: []}
+pop3s: {listen: []}
 YAML
   tag=$(printf '%s%04x' "${run:0:1}" $(( RANDOM )))   # ids: <tag>w.<n> (warm-up), <tag>c<i>.<n> (cycle i)
   prefilled=0
