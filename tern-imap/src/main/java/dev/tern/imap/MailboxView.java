@@ -29,14 +29,14 @@ public final class MailboxView {
     private final long uidValidity;
     private long uidNext;
     private long highestModSeq;
-    private final List<MessageMeta> messages;
+    private final MessageList messages; // shares the snapshot's list until a change needs a copy
     private final Deque<FolderChange> pending = new ArrayDeque<>();
 
     public MailboxView(FolderSnapshot snapshot) {
         this.uidValidity = snapshot.uidValidity();
         this.uidNext = snapshot.uidNext();
         this.highestModSeq = snapshot.highestModSeq();
-        this.messages = new ArrayList<>(snapshot.messages());
+        this.messages = new MessageList(snapshot.messages());
     }
 
     public long uidValidity() {
@@ -61,7 +61,12 @@ public final class MailboxView {
     }
 
     public List<MessageMeta> messages() {
-        return List.copyOf(messages);
+        return messages.toList();
+    }
+
+    /** Whether this view still shares {@code snapshotMessages} (a snapshot's list) rather than a copy of its own. */
+    boolean shares(List<MessageMeta> snapshotMessages) {
+        return messages.shares(snapshotMessages);
     }
 
     public long largestUid() {
@@ -167,7 +172,7 @@ public final class MailboxView {
         Map<Long, MessageMeta> now = new HashMap<>();
         for (MessageMeta m : snapshot.messages()) now.put(m.uid(), m);
         List<Long> gone = new ArrayList<>();
-        for (MessageMeta m : messages) if (!now.containsKey(m.uid())) gone.add(m.uid());
+        for (int i = 0; i < messages.size(); i++) if (!now.containsKey(messages.get(i).uid())) gone.add(messages.get(i).uid());
         List<Response> out = new ArrayList<>(remove(gone, format));
         for (int i = 0; i < messages.size(); i++) {
             MessageMeta m = now.get(messages.get(i).uid());
@@ -179,6 +184,7 @@ public final class MailboxView {
         int before = messages.size();
         for (MessageMeta m : snapshot.messages()) if (m.uid() > largestUid()) messages.add(m);
         existsIfGrown(out, before);
+        messages.rebase(snapshot.messages());
         uidNext = Math.max(uidNext, snapshot.uidNext());
         highestModSeq = Math.max(highestModSeq, snapshot.highestModSeq());
         return out;
@@ -207,19 +213,15 @@ public final class MailboxView {
         List<Response> out = new ArrayList<>();
         List<Long> vanished = new ArrayList<>();
         int removed = 0;
-        List<MessageMeta> kept = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
             MessageMeta m = messages.get(i);
             if (doomed.contains(m.uid())) {
                 if (format.vanished()) vanished.add(m.uid());
                 else out.add(Response.data(Value.number(i + 1 - removed), Value.atom("EXPUNGE")));
                 removed++;
-            } else {
-                kept.add(m);
             }
         }
-        messages.clear();
-        messages.addAll(kept);
+        if (removed > 0) messages.removeUids(doomed);
         if (!vanished.isEmpty()) out.add(Response.data(Value.atom("VANISHED"), Value.atom(Sets.compress(vanished))));
         return out;
     }
