@@ -22,9 +22,11 @@ public final class CommandReader {
     private enum State { LINE, LITERAL, DISCARD_LINE, DISCARD_LITERAL, BYE, CLOSED }
 
     private static final int TAIL = 32;
+    /** The buffer's size between commands: an idle session holds no more (issue 8: at most 32 KiB a session). */
+    private static final int SMALL = 512;
 
     private ReaderLimits limits;
-    private byte[] buffer = new byte[8192];
+    private byte[] buffer = new byte[SMALL];
     private int start;
     private int end;
     private int scanned;
@@ -157,6 +159,7 @@ public final class CommandReader {
         if (marker == null) {
             RawCommand command = new RawCommand(lines, literals);
             reset();
+            shrinkIfDrained();
             return new Read.Complete(command);
         }
         long cap = append ? limits.maxAppendLiteralOctets() : limits.maxOtherLiteralOctets();
@@ -263,6 +266,16 @@ public final class CommandReader {
         System.arraycopy(tail, tail.length - fromTail, joined, 0, fromTail);
         System.arraycopy(buffer, to - fromChunk, joined, fromTail, fromChunk);
         tail = joined;
+    }
+
+    /** After a long line or a pipelined burst grew the buffer: back to small once nothing is left in it. */
+    private void shrinkIfDrained() {
+        if (start == end && buffer.length > SMALL) {
+            buffer = new byte[SMALL];
+            start = 0;
+            end = 0;
+            scanned = 0;
+        }
     }
 
     private void reset() {

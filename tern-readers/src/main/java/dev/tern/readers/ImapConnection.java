@@ -9,7 +9,6 @@ import dev.tern.imap.Response;
 import dev.tern.imap.ResponseEncoder;
 import dev.tern.imap.Step;
 import dev.tern.net.NetConnection;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +29,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ImapConnection {
     private static final Logger log = LoggerFactory.getLogger(ImapConnection.class);
+    // Issue 8: an idle session costs at most 32 KiB. Buffers start small and give back what a busy command took.
+    private static final int SMALL_READ = 1024;
+    private static final int LARGE_READ = 16384;
+    private static final int MAX_WRITE = 16384;
+    private static final int IDLE_READ = 256;
 
     /** What an idling connection waits for. */
     private sealed interface Event {
@@ -48,7 +52,7 @@ final class ImapConnection {
     private CommandReader reader;
     private InputStream in;
     private OutputStream out;
-    private final byte[] buffer = new byte[16384];
+    private byte[] buffer = new byte[SMALL_READ]; // grows while a client streams (a literal), shrinks after
     private String admittedUser;
 
     ImapConnection(NetConnection connection, ImapServer server) throws IOException {
@@ -64,7 +68,7 @@ final class ImapConnection {
         this.session = new ImapSession(settings.session(), security, server.credentials(connection.client()), server.folders(), updates);
         this.reader = new CommandReader(settings.limits());
         this.in = connection.in();
-        this.out = new BufferedOutputStream(connection.out(), 16384);
+        this.out = new ElasticBufferedOutput(connection.out(), MAX_WRITE);
     }
 
     void serve() throws IOException {
@@ -128,6 +132,7 @@ final class ImapConnection {
                     return Optional.of(session.rejected(r.reply()));
                 }
                 case Read.Complete c -> {
+                    if (buffer.length > SMALL_READ) buffer = new byte[SMALL_READ];
                     return Optional.of(session.command(CommandParser.parse(c.command(), session.textMode())));
                 }
             }
@@ -160,6 +165,8 @@ final class ImapConnection {
         int n = in.read(buffer);
         if (n < 0) return false;
         reader.feed(buffer, 0, n);
+        // A full read: the client is streaming (an APPEND literal); read in larger pieces until the command ends.
+        if (n == buffer.length && buffer.length < LARGE_READ) buffer = new byte[Math.min(LARGE_READ, buffer.length * 4)];
         return true;
     }
 
@@ -169,7 +176,7 @@ final class ImapConnection {
         reader = new CommandReader(server.settings().limits());
         connection.startTls();
         in = connection.in();
-        out = new BufferedOutputStream(connection.out(), 16384);
+        out = new ElasticBufferedOutput(connection.out(), MAX_WRITE);
         return session.tlsStarted(connection.channelBinding());
     }
 
@@ -210,7 +217,7 @@ final class ImapConnection {
     }
 
     private void readOnce() {
-        byte[] octets = new byte[1024];
+        byte[] octets = new byte[IDLE_READ]; // DONE, or the start of what follows it
         try {
             int n = in.read(octets);
             events.offer(n < 0 ? new Event.End(Optional.empty()) : new Event.Input(octets, n));
