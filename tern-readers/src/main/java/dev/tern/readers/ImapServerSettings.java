@@ -55,4 +55,9 @@ public record ImapServerSettings(List<InetSocketAddress> listen, List<InetSocket
         return new ImapServerSettings(listen, listenTls, plaintextOnLoopback, maxConnections, maxPerAddress, value,
                 loginTimeout, idleTimeout, updateQueue, session, limits);
     }
+
+    public ImapServerSettings withMaxConnections(int value) {
+        return new ImapServerSettings(listen, listenTls, plaintextOnLoopback, value, maxPerAddress, maxPerUser,
+                loginTimeout, idleTimeout, updateQueue, session, limits);
+    }
 }

@@ -29,9 +29,7 @@ public final class Pop3Server implements AutoCloseable {
     private final MailStore store;
     private final Function<InetAddress, Credentials> credentials;
     private final MaildropLocks locks = new MaildropLocks();
-    private final List<NetListener> listeners = new ArrayList<>();
-    private final NetListener plain;
-    private final NetListener tls;
+    private final NetListener listener;
 
     /**
      * @param credentials the checks one client address gets, throttled (tern-auth's {@code AuthThrottle::forClient})
@@ -44,34 +42,29 @@ public final class Pop3Server implements AutoCloseable {
         this.settings = settings;
         this.store = store;
         this.credentials = credentials;
-        this.plain = settings.listen().isEmpty() ? null
-                : new NetListener(listener("pop3", settings.listen(), false), tlsContext, c -> serve(c, false));
-        this.tls = settings.listenTls().isEmpty() ? null
-                : new NetListener(listener("pop3s", settings.listenTls(), true), tlsContext, c -> serve(c, true));
-        if (plain != null) listeners.add(plain);
-        if (tls != null) listeners.add(tls);
-    }
-
-    private NetListener.Settings listener(String name, List<InetSocketAddress> addresses, boolean implicitTls) {
-        return new NetListener.Settings(name, addresses, implicitTls, settings.maxConnections(),
+        List<NetListener.Endpoint> endpoints = new ArrayList<>();
+        for (InetSocketAddress a : settings.listen()) endpoints.add(new NetListener.Endpoint("pop3", a, false));
+        for (InetSocketAddress a : settings.listenTls()) endpoints.add(new NetListener.Endpoint("pop3s", a, true));
+        // One set of limits for both listeners, as IMAP's and SMTP's.
+        this.listener = new NetListener(new NetListener.Settings("pop3", endpoints, settings.maxConnections(),
                 settings.maxPerAddress(), settings.exemptNetworks(),
                 "-ERR [SYS/TEMP] too many connections; try again later",
                 "-ERR [SYS/TEMP] too many connections from your address; try again later",
-                settings.handshakeTimeout());
+                settings.handshakeTimeout(), 1024), tlsContext, c -> serve(c, c.listener().equals("pop3s")));
     }
 
     public void start() throws IOException {
-        for (NetListener listener : listeners) listener.start();
+        listener.start();
     }
 
     /** Where {@code pop3} listens (port 0 in the settings: the port chosen). */
     public List<InetSocketAddress> addresses() {
-        return plain == null ? List.of() : plain.addresses();
+        return listener.addresses("pop3");
     }
 
     /** Where {@code pop3s} listens. */
     public List<InetSocketAddress> tlsAddresses() {
-        return tls == null ? List.of() : tls.addresses();
+        return listener.addresses("pop3s");
     }
 
     /** Whether a POP3 session holds {@code mailbox}'s lock now (diagnostics, tests). */
@@ -97,7 +90,7 @@ public final class Pop3Server implements AutoCloseable {
     }
 
     public void close(Duration grace) {
-        for (NetListener listener : listeners) listener.close(grace);
+        listener.close(grace);
     }
 
     @Override

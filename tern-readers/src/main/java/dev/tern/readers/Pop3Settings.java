@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param listen                 {@code pop3.listen}: plaintext with STLS (RFC 2595); empty for none
  * @param listenTls              {@code pop3s.listen}: implicit TLS (RFC 8314 §3.3); empty for none
- * @param maxConnections         open POP3 connections at most, both listeners each
+ * @param maxConnections         open POP3 connections at most, both listeners together
  * @param maxPerAddress          per client address (loopback and {@code exemptNetworks} not counted)
  * @param exemptNetworks         CIDRs free of the per-address limit
  * @param loginTimeout           autologout before login: a client that does not log in soon is dropped
@@ -70,5 +70,10 @@ public record Pop3Settings(List<InetSocketAddress> listen, List<InetSocketAddres
     public Pop3Settings withMaxErrors(int value) {
         return new Pop3Settings(listen, listenTls, maxConnections, maxPerAddress, exemptNetworks, loginTimeout,
                 idleTimeout, handshakeTimeout, plaintextOnLoopback, value);
+    }
+
+    public Pop3Settings withMaxConnections(int value) {
+        return new Pop3Settings(listen, listenTls, value, maxPerAddress, exemptNetworks, loginTimeout, idleTimeout,
+                handshakeTimeout, plaintextOnLoopback, maxErrors);
     }
 }

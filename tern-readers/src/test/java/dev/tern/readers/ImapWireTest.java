@@ -136,6 +136,28 @@ class ImapWireTest {
         }
     }
 
+    @Test
+    void beforeLoginNoLiteralMayBeMessageSizedAfterLoginAppendMay() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            in.readLine();
+            // 1 MiB is within APPEND's cap, but before login only a password-sized literal is taken (no "+").
+            out.write("a1 APPEND INBOX {1048576}\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("a1 NO [TOOBIG]");
+            out.write("a2 LOGIN alice@example.org secret\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("a2 OK");
+            out.write("a3 APPEND INBOX {1048576}\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("+");
+            byte[] message = ("Subject: big\r\n\r\n" + "x".repeat(1048576 - 16 - 2) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            assertThat(message.length).isEqualTo(1048576);
+            out.write(message);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("a3 OK [APPENDUID ");
+        }
+    }
+
     private static String readOrTimeout(BufferedReader in) throws IOException {
         try {
             return in.readLine();

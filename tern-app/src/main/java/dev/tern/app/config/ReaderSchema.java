@@ -10,6 +10,7 @@ import java.util.List;
 
 /**
  * The readers' keys (docs/config.md): {@code imap.listen} (STARTTLS), {@code imap.max_sessions_per_user},
+ * {@code imap.max_connections}, {@code pop3.max_connections},
  * {@code imaps.listen} (implicit TLS), {@code pop3.listen} (STLS) and {@code pop3s.listen}. An empty list turns a
  * listener off. Plaintext login on loopback follows {@code auth.plaintext_on_loopback}, as SMTP's AUTH does.
  */
@@ -24,11 +25,13 @@ final class ReaderSchema {
         ImapServerSettings i = defaults.imap().withPlaintextOnLoopback(plaintextOnLoopback);
         i = imap.withList("listen", ConfigValues::listenAddress, i, (s, v) -> s.withListen(v, s.listenTls()));
         i = imap.with("max_sessions_per_user", n -> ConfigValues.integer(n, 1), i, ImapServerSettings::withMaxPerUser);
+        i = imap.with("max_connections", n -> ConfigValues.integer(n, 1), i, ImapServerSettings::withMaxConnections);
         imap.rejectUnknown();
         i = imaps.withList("listen", ConfigValues::listenAddress, i, (s, v) -> s.withListen(s.listen(), v));
         imaps.rejectUnknown();
         Pop3Settings p = defaults.pop3().withPlaintextOnLoopback(plaintextOnLoopback);
         p = pop3.withList("listen", ConfigValues::listenAddress, p, Pop3Settings::withListen);
+        p = pop3.with("max_connections", n -> ConfigValues.integer(n, 1), p, Pop3Settings::withMaxConnections);
         pop3.rejectUnknown();
         p = pop3s.withList("listen", ConfigValues::listenAddress, p, Pop3Settings::withListenTls);
         pop3s.rejectUnknown();
