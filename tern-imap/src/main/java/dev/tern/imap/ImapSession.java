@@ -595,8 +595,9 @@ public final class ImapSession {
     private Step close(String tag, Selected s, boolean expunge) throws IOException {
         if (expunge && !s.readOnly()) {
             // RFC 9051 §6.4.1: CLOSE removes the \Deleted messages and sends no EXPUNGE.
-            List<Long> deleted = s.view().messages().stream().filter(m -> m.has("\\Deleted")).map(MessageMeta::uid).toList();
-            if (!deleted.isEmpty()) s.folder().expunge(deleted);
+            // The store checks \Deleted as it is now, not as this session last heard (another may have cleared it).
+            List<Long> all = s.view().messages().stream().map(MessageMeta::uid).toList();
+            if (!all.isEmpty()) s.folder().expungeDeleted(all);
         }
         s.subscription().close();
         state = new Authenticated(s.user(), s.folders());
@@ -606,12 +607,14 @@ public final class ImapSession {
     private Step expunge(Command.Expunge e, Selected s) throws IOException {
         if (s.readOnly()) return finish(List.of(), Response.tagged(e.tag(), Response.Status.NO, ResponseCode.READ_ONLY, "Mailbox is read-only"), true);
         if (e.uids().filter(SequenceSet::saved).isPresent()) return bad(Response.bad(e.tag(), "$ (SEARCHRES) is not supported"));
-        List<Long> deleted = new ArrayList<>();
+        // RFC 9051 §6.4.3: the messages with \Deleted set now; the store checks the flag in the same transaction, so
+        // a \Deleted that another session cleared (and this one has not heard of yet) keeps its message.
+        List<Long> candidates = new ArrayList<>();
         long largest = s.view().largestUid();
         for (MessageMeta m : s.view().messages()) {
-            if (m.has("\\Deleted") && e.uids().map(set -> set.contains(m.uid(), largest)).orElse(true)) deleted.add(m.uid());
+            if (e.uids().map(set -> set.contains(m.uid(), largest)).orElse(true)) candidates.add(m.uid());
         }
-        List<Long> removed = deleted.isEmpty() ? List.of() : s.folder().expunge(deleted);
+        List<Long> removed = candidates.isEmpty() ? List.of() : s.folder().expungeDeleted(candidates);
         return finish(s.view().remove(removed, format()), Response.ok(e.tag(), "EXPUNGE completed"), true);
     }
 

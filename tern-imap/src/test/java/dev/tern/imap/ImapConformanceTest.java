@@ -1,5 +1,8 @@
 package dev.tern.imap;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.store.MessageMeta;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -154,5 +157,43 @@ class ImapConformanceTest {
                 C: a8 LIST (SUBSCRIBED) "" W%
                 S: a8 OK LIST completed
                 """);
+    }
+
+    /**
+     * RFC 9051 §6.4.3: EXPUNGE removes the messages that have {@code \Deleted} set, as they are now: one that
+     * another session un-deleted, before this session heard of it, stays (found by review: the view's stale flag
+     * used to decide).
+     */
+    @Test
+    void expungeKeepsAMessageAnotherSessionUndeleted() throws Exception {
+        deliver(3);
+        String select = """
+                C: a1 LOGIN alice secret
+                S: a1 OK *
+                C: a2 SELECT INBOX
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: a2 OK [READ-WRITE] SELECT completed
+                """;
+        Transcript desktop = Transcript.of(folders).run(select + """
+                C: a3 STORE 1,2 +FLAGS.SILENT (\\Deleted)
+                S: a3 OK STORE completed
+                """);
+        Transcript.of(folders).run(select + """
+                C: a3 STORE 1 -FLAGS.SILENT (\\Deleted)
+                S: a3 OK STORE completed
+                """);
+        desktop.run("""
+                C: a4 EXPUNGE
+                S: * 2 EXPUNGE
+                S: * 1 FETCH (UID 1 FLAGS ())
+                S: a4 OK EXPUNGE completed
+                """);
+        assertThat(inbox.snapshot().messages()).extracting(MessageMeta::uid).containsExactly(1L, 3L);
     }
 }

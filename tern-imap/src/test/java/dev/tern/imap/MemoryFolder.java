@@ -164,6 +164,18 @@ final class MemoryFolder implements Folder {
     }
 
     @Override
+    public List<Long> expungeDeleted(Collection<Long> uids) {
+        List<Long> deleted = new ArrayList<>();
+        synchronized (this) {
+            for (long uid : uids) {
+                var m = messages.get(uid);
+                if (m != null && m.meta().has("\\Deleted")) deleted.add(uid);
+            }
+        }
+        return expunge(deleted);
+    }
+
+    @Override
     public List<Long> expunge(Collection<Long> uids) {
         List<Long> removed = new ArrayList<>();
         long at;

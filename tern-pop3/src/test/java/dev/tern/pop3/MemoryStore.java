@@ -190,6 +190,11 @@ public final class MemoryStore implements MailStore {
             return removed;
         }
 
+        @Override
+        public List<Long> expungeDeleted(Collection<Long> uids) {
+            throw new UnsupportedOperationException("POP3 expunges by DELE, not by \\Deleted");
+        }
+
         /** Every UID expunged so far, in order: what the tests check after QUIT. */
         public synchronized List<Long> expunged() {
             return List.copyOf(expunges);

@@ -63,8 +63,15 @@ public interface Folder {
      */
     CopyResult move(Collection<Long> uids, Folder target) throws IOException;
 
-    /** Removes these messages (the caller chose them, e.g. those flagged {@code \Deleted}); returns those removed. */
+    /** Removes these messages (POP3's DELEs, MOVE's originals); returns those removed. */
     List<Long> expunge(Collection<Long> uids) throws IOException;
+
+    /**
+     * Removes those of these messages whose flags, as they are at the moment of the transaction, include
+     * {@code \Deleted} (IMAP's EXPUNGE, UID EXPUNGE and CLOSE, RFC 9051 §6.4.3): a {@code \Deleted} another
+     * session cleared meanwhile keeps its message. Returns those removed.
+     */
+    List<Long> expungeDeleted(Collection<Long> uids) throws IOException;
 
     /**
      * UIDs expunged after mod-sequence {@code modSeq}, in ascending order (QRESYNC's VANISHED, RFC 7162 §3.2.10),

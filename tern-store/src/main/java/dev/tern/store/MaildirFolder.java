@@ -601,6 +601,16 @@ final class MaildirFolder implements Folder {
 
     @Override
     public List<Long> expunge(Collection<Long> uids) throws IOException {
+        return expunge(uids, false);
+    }
+
+    @Override
+    public List<Long> expungeDeleted(Collection<Long> uids) throws IOException {
+        return expunge(uids, true);
+    }
+
+    /** One transaction; with {@code onlyDeleted}, the flags are checked under the commit lock, staged changes included. */
+    private List<Long> expunge(Collection<Long> uids, boolean onlyDeleted) throws IOException {
         requirePresent();
         List<Long> present = new ArrayList<>();
         Transaction transaction;
@@ -609,7 +619,10 @@ final class MaildirFolder implements Folder {
             loadIndex();
             state.readLock().lock();
             try {
-                for (long uid : new TreeSet<>(uids)) if (current(uid).isPresent()) present.add(uid);
+                for (long uid : new TreeSet<>(uids)) {
+                    Optional<FolderIndex.Entry> now = current(uid);
+                    if (now.isPresent() && (!onlyDeleted || now.get().meta().has("\\Deleted"))) present.add(uid);
+                }
             } finally {
                 state.readLock().unlock();
             }
