@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * LIST (RFC 9051 §6.3.9 with RFC 5258 LIST-EXTENDED, RFC 6154 SPECIAL-USE, RFC 5819 LIST-STATUS) and RFC 3501's
@@ -35,7 +34,7 @@ final class ListResponder {
     static List<Entry> list(Folders folders, Command.ListMailboxes list) throws IOException {
         List<FolderInfo> all = folders.list();
         Set<String> subscribed = Set.copyOf(folders.subscriptions());
-        List<Pattern> patterns = list.patterns().stream().map(p -> pattern(list.reference(), p)).toList();
+        List<NamePattern> patterns = list.patterns().stream().map(p -> pattern(list.reference(), p)).toList();
         boolean subscribedOnly = list.selection().contains(Command.ListSelection.SUBSCRIBED);
         boolean specialOnly = list.selection().contains(Command.ListSelection.SPECIAL_USE);
         boolean returnSubscribed = subscribedOnly || list.returns().contains(Command.ListReturn.SUBSCRIBED);
@@ -56,7 +55,7 @@ final class ListResponder {
             for (String n : subscribedNames) if (!byName.containsKey(n)) names.add(n);
         }
         for (String name : names) {
-            if (patterns.stream().noneMatch(p -> p.matcher(name).matches())) continue;
+            if (patterns.stream().noneMatch(p -> p.matches(name))) continue;
             boolean isSubscribed = subscribedNames.contains(name);
             boolean childInfo = recursive && childInfo(name, subscribedNames, patterns);
             if (subscribedOnly && !isSubscribed && !childInfo) continue;
@@ -79,18 +78,18 @@ final class ListResponder {
     }
 
     /** Whether a subscribed name below {@code name} is one the patterns do not match. */
-    private static boolean childInfo(String name, List<String> subscribedNames, List<Pattern> patterns) {
+    private static boolean childInfo(String name, List<String> subscribedNames, List<NamePattern> patterns) {
         String prefix = name + SEPARATOR;
-        return subscribedNames.stream().anyMatch(s -> s.startsWith(prefix) && patterns.stream().noneMatch(p -> p.matcher(s).matches()));
+        return subscribedNames.stream().anyMatch(s -> s.startsWith(prefix) && patterns.stream().noneMatch(p -> p.matches(s)));
     }
 
     static List<Entry> lsub(Folders folders, Command.Lsub lsub) throws IOException {
-        Pattern pattern = pattern(lsub.reference(), lsub.pattern());
+        NamePattern pattern = pattern(lsub.reference(), lsub.pattern());
         Set<String> existing = new java.util.HashSet<>();
         for (FolderInfo f : folders.list()) existing.add(f.name());
         List<Entry> entries = new ArrayList<>();
         for (String name : folders.subscriptions()) {
-            if (!pattern.matcher(name).matches()) continue;
+            if (!pattern.matches(name)) continue;
             entries.add(new Entry(new MailboxName(name), existing.contains(name) ? List.of() : List.of("\\Noselect"), existing.contains(name)));
         }
         return entries;
@@ -109,26 +108,42 @@ final class ListResponder {
      * RFC 9051 §6.3.9: the reference and pattern joined; {@code *} matches anything, {@code %} anything but the
      * separator. INBOX matches case-insensitively (§5.1).
      */
-    static Pattern pattern(String reference, String pattern) {
+    static NamePattern pattern(String reference, String pattern) {
         String full = reference.isEmpty() || pattern.startsWith(SEPARATOR) ? pattern : reference + pattern;
         if (full.length() >= 5 && full.substring(0, 5).equalsIgnoreCase("INBOX")
                 && (full.length() == 5 || full.charAt(5) == Folders.SEPARATOR)) {
             full = "INBOX" + full.substring(5);
         }
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (int i = 0; i < full.length(); i++) {
-            char c = full.charAt(i);
-            if (c == '*' || c == '%') {
-                regex.append(Pattern.quote(literal.toString()));
-                literal.setLength(0);
-                regex.append(c == '*' ? ".*" : "[^" + Pattern.quote(SEPARATOR) + "]*");
-            } else {
-                literal.append(c);
+        return new NamePattern(full);
+    }
+
+    /**
+     * A LIST pattern, matched in time linear in the product of the lengths (no regular expression: a pattern of
+     * many {@code *} against a long name made a backtracking matcher run for seconds, found by review).
+     */
+    record NamePattern(String pattern) {
+        boolean matches(String name) {
+            // matched[j]: pattern[0, i) matches name[0, j), row by row over the pattern.
+            boolean[] matched = new boolean[name.length() + 1];
+            matched[0] = true;
+            for (int i = 0; i < pattern.length(); i++) {
+                char p = pattern.charAt(i);
+                boolean[] next = new boolean[name.length() + 1];
+                if (p == '*' || p == '%') {
+                    boolean reachable = false;
+                    for (int j = 0; j <= name.length(); j++) {
+                        if (matched[j]) reachable = true;
+                        next[j] = reachable;
+                        // % does not cross the hierarchy separator: a separator ends the run it may extend.
+                        if (p == '%' && j < name.length() && name.charAt(j) == Folders.SEPARATOR) reachable = false;
+                    }
+                } else {
+                    for (int j = 0; j < name.length(); j++) next[j + 1] = matched[j] && name.charAt(j) == p;
+                }
+                matched = next;
             }
+            return matched[name.length()];
         }
-        regex.append(Pattern.quote(literal.toString()));
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
     }
 
     /** The empty pattern asks for the separator (RFC 9051 §6.3.9): {@code * LIST (\Noselect) "." ""}. */

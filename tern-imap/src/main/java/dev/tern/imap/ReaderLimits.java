@@ -28,4 +28,13 @@ public record ReaderLimits(int maxLineOctets, long maxAppendLiteralOctets, long 
     public ReaderLimits withMaxAppendLiteralOctets(long octets) {
         return new ReaderLimits(maxLineOctets, octets, maxOtherLiteralOctets, Math.max(maxCommandOctets, octets + maxLineOctets), maxDepth);
     }
+
+    /**
+     * Before login: no command takes a message, so a literal is at most a password or search string's size and a
+     * whole command at most a few of them (an unauthenticated client cannot make the server hold megabytes).
+     */
+    public ReaderLimits beforeLogin() {
+        return new ReaderLimits(maxLineOctets, maxOtherLiteralOctets, maxOtherLiteralOctets,
+                Math.min(maxCommandOctets, 2 * maxOtherLiteralOctets + 2L * maxLineOctets), maxDepth);
+    }
 }

@@ -144,6 +144,19 @@ class CommandReaderTest {
         assertThat(Wire.events(reader, Wire.octets("a1 APPEND INBOX {500}⏎"))).containsExactly("+500");
     }
 
+    @Test
+    void beforeLoginACommandOfManyPasswordSizedLiteralsIsRefused() {
+        // Each literal is within the 64 KiB cap; together they pass what a command before login may hold.
+        CommandReader reader = new CommandReader(ReaderLimits.defaults().beforeLogin());
+        String literal = "{60000+}⏎" + "x".repeat(60000);
+        List<String> events = Wire.events(reader, Wire.octets("a1 LOGIN " + literal + " " + literal + " " + literal + "⏎a2 NOOP⏎"));
+        assertThat(events).hasSize(2);
+        assertThat(events.getFirst()).startsWith("a1 BAD [TOOBIG]");
+        assertThat(events.getLast()).isEqualTo("a2 NOOP");
+        assertThat(Wire.events(new CommandReader(ReaderLimits.defaults().beforeLogin()),
+                Wire.octets("a1 APPEND INBOX {1000000}⏎"))).singleElement().asString().startsWith("a1 NO [TOOBIG]");
+    }
+
     /** {1014a} is 1014 times "a". */
     static String expand(String s) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{(\\d+)a}").matcher(s);

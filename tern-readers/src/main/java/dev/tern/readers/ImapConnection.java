@@ -125,7 +125,7 @@ final class ImapConnection {
      * an unauthenticated client cannot make the server hold 35 MiB per connection (James does the same).
      */
     static ReaderLimits beforeLogin(ReaderLimits limits) {
-        return limits.withMaxAppendLiteralOctets(limits.maxOtherLiteralOctets());
+        return limits.beforeLogin();
     }
 
     private Optional<Step> readCommand() throws IOException {

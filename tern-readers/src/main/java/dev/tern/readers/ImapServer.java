@@ -75,7 +75,8 @@ public final class ImapServer implements AutoCloseable {
     /** Counts a logged-in session of {@code user}; false (and nothing counted) when the user has too many. */
     boolean admit(String user) {
         boolean[] admitted = {false};
-        sessionsPerUser.compute(user, (u, n) -> {
+        // One count per account however its name was typed (Alice@, ALICE@ are one mailbox: found by review).
+        sessionsPerUser.compute(key(user), (u, n) -> {
             int now = n == null ? 0 : n;
             if (now >= settings.maxPerUser()) return n;
             admitted[0] = true;
@@ -84,8 +85,12 @@ public final class ImapServer implements AutoCloseable {
         return admitted[0];
     }
 
+    private static String key(String user) {
+        return Usernames.canonical(user).orElse(user);
+    }
+
     void release(String user) {
-        sessionsPerUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+        sessionsPerUser.computeIfPresent(key(user), (u, n) -> n <= 1 ? null : n - 1);
     }
 
     @Override
