@@ -576,6 +576,7 @@ public final class ImapSession {
         if (f.isEmpty()) return finish(List.of(), Response.tagged(a.tag(), Response.Status.NO, ResponseCode.TRYCREATE, "No such mailbox"), true);
         java.util.Set<String> flags = new java.util.HashSet<>();
         for (Flag flag : a.flags()) if (!flag.equals(Flag.RECENT)) flags.add(flag.name());
+        if (flags.size() > MessageMeta.MAX_FLAGS) return tooManyFlags(a.tag());
         var result = f.get().append(new java.io.ByteArrayInputStream(a.message()), flags,
                 a.internalDate().map(java.time.OffsetDateTime::toInstant).orElse(null));
         return finish(List.of(), Response.tagged(a.tag(), Response.Status.OK,
@@ -631,6 +632,11 @@ public final class ImapSession {
         return finish(result.responses(), tagged, f.uid());
     }
 
+    private Step tooManyFlags(String tag) throws IOException {
+        return finish(List.of(), Response.tagged(tag, Response.Status.NO, ResponseCode.LIMIT,
+                "At most " + MessageMeta.MAX_FLAGS + " flags and keywords on a message"), true);
+    }
+
     private Step store(Command.Store c, Selected s) throws IOException {
         if (c.set().saved()) return bad(Response.bad(c.tag(), "$ (SEARCHRES) is not supported"));
         if (beyondLast(c.set(), c.uid(), s)) return bad(Response.bad(c.tag(), BEYOND_LAST));
@@ -640,6 +646,14 @@ public final class ImapSession {
         List<Long> uids = seqs.stream().map(q -> s.view().at(q).uid()).toList();
         java.util.Set<String> flags = new java.util.LinkedHashSet<>();
         for (Flag flag : c.flags()) flags.add(flag.name());
+        if (c.mode() != Command.StoreMode.REMOVE) {
+            // A bound on flags per message, so no client can grow one message's record without end (found by review).
+            for (int q : seqs) {
+                java.util.Set<String> after = new java.util.HashSet<>(c.mode() == Command.StoreMode.ADD ? s.view().at(q).flags() : java.util.Set.of());
+                after.addAll(flags);
+                if (after.size() > MessageMeta.MAX_FLAGS) return tooManyFlags(c.tag());
+            }
+        }
         dev.tern.store.FlagOperation op = switch (c.mode()) {
             case ADD -> dev.tern.store.FlagOperation.ADD;
             case REMOVE -> dev.tern.store.FlagOperation.REMOVE;

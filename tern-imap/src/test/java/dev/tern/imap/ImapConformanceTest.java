@@ -196,4 +196,31 @@ class ImapConformanceTest {
                 """);
         assertThat(inbox.snapshot().messages()).extracting(MessageMeta::uid).containsExactly(1L, 3L);
     }
+
+    /** A message carries at most MessageMeta.MAX_FLAGS flags: beyond is NO [LIMIT] and nothing is stored. */
+    @Test
+    void tooManyKeywordsOnOneMessageIsNoLimit() throws Exception {
+        deliver(1);
+        StringBuilder many = new StringBuilder();
+        for (int i = 1; i <= MessageMeta.MAX_FLAGS + 1; i++) many.append(i == 1 ? "" : " ").append("k").append(i);
+        Transcript.of(folders).run("""
+                C: a1 LOGIN alice secret
+                S: a1 OK *
+                C: a2 SELECT INBOX
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: a2 OK [READ-WRITE] SELECT completed
+                C: a3 STORE 1 +FLAGS.SILENT (%s)
+                S: a3 NO [LIMIT] At most 256 flags and keywords on a message
+                C: a4 APPEND INBOX (%s) {1+}
+                C: x
+                S: a4 NO [LIMIT] At most 256 flags and keywords on a message
+                """.formatted(many, many));
+        assertThat(inbox.snapshot().messages()).singleElement().satisfies(m -> assertThat(m.flags()).isEmpty());
+    }
 }

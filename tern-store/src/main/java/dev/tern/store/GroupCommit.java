@@ -135,6 +135,10 @@ final class GroupCommit<T extends GroupCommit.Ticket> {
             }
             if (failure == null) batches.durable(batch);
             else batches.failed(batch, failure);
+        } catch (RuntimeException e) {
+            // A bug while applying the batch: its writers are told (not left waiting for ever, with the next
+            // leader never chosen: found by review).
+            failure = new IOException("applying a committed batch failed: " + e, e);
         } finally {
             lock.lock();
         }

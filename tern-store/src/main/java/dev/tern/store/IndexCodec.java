@@ -160,6 +160,8 @@ final class IndexCodec {
     }
 
     private static void writeFlags(DataOutputStream out, Set<String> flags) throws IOException {
+        // The count is 16 bits: more would make a frame that passes its CRC and decodes wrong.
+        if (flags.size() > 0xFFFF) throw new IOException("too many flags on one message: " + flags.size());
         out.writeShort(flags.size());
         for (String flag : flags) writeString(out, flag);
     }

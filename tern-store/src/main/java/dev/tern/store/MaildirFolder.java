@@ -215,6 +215,10 @@ final class MaildirFolder implements Folder {
             appends.add(new IndexRecord.Append(uid++, curName, date, size, flags, modSeq));
             if (from.equals(files.incoming)) renames.add(new String[] {file, curName});
         }
+        // The record must not be durable before the file's entry in new/ is: after a power loss the log would name a
+        // message that is gone, and a retried delivery would find its id and store nothing (found by review). The
+        // inotify watch and other programs' files reach here before their writer's fsync of new/.
+        if (!appends.isEmpty() && from.equals(files.incoming)) DirectorySync.force(from);
         Transaction transaction = appends.isEmpty() ? null
                 : write(appends, uid - 1, modSeq, new FolderChange.Added(metas(appends)));
         return new Adoption(transaction, renames, sawPending);

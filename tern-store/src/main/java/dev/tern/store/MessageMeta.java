@@ -14,6 +14,9 @@ import java.util.Set;
  * @param size         its size with CRLF line endings: RFC822.SIZE, what a reader receives
  */
 public record MessageMeta(long uid, long modSeq, Set<String> flags, Instant internalDate, long size) {
+    /** Flags and keywords one message may carry (IMAP answers {@code NO [LIMIT]} beyond it). */
+    public static final int MAX_FLAGS = 256;
+
     public MessageMeta {
         if (uid < 1 || uid > 0xFFFF_FFFFL) throw new IllegalArgumentException("uid out of range: " + uid);
         if (modSeq < 1) throw new IllegalArgumentException("modseq out of range: " + modSeq);
