@@ -265,8 +265,27 @@ public final class ImapSession {
     }
 
     private Step selected(Command c, SelectedAction action) throws IOException {
-        if (state instanceof Selected s) return action.run(s);
-        return bad(Response.bad(c.tag(), authenticated() ? "No mailbox selected" : "Log in first"));
+        if (!(state instanceof Selected s)) return bad(Response.bad(c.tag(), authenticated() ? "No mailbox selected" : "Log in first"));
+        try {
+            return action.run(s);
+        } catch (IOException e) {
+            if (!gone(s)) throw e;
+            // Deleted or renamed (by this session or another): the selection ends, as after CLOSE (found by review).
+            return new Step(List.of(unselectGone(s), Response.tagged(c.tag(), Response.Status.NO, ResponseCode.NONEXISTENT,
+                    "The selected mailbox was deleted or renamed")), Step.READ_COMMAND);
+        }
+    }
+
+    /** Whether the selected folder no longer exists under its name (the store refuses calls on it then). */
+    private static boolean gone(Selected s) throws IOException {
+        return s.folders().open(s.folder().name()).isEmpty();
+    }
+
+    /** Back to the authenticated state, with RFC 7162's {@code [CLOSED]} telling the client why. */
+    private Response unselectGone(Selected s) {
+        s.subscription().close();
+        state = new Authenticated(s.user(), s.folders());
+        return new Response.Condition(Response.Status.OK, Optional.of(ResponseCode.CLOSED), "The selected mailbox was deleted or renamed");
     }
 
     // Responses.
@@ -304,7 +323,14 @@ public final class ImapSession {
         out.addAll(s.view().flush(allowExpunge, format()));
         for (int guard = 0; guard < 100 && allowExpunge && s.view().resetPending(); guard++) {
             s.view().takeReset();
-            FolderSnapshot snapshot = s.folder().snapshot();
+            FolderSnapshot snapshot;
+            try {
+                snapshot = s.folder().snapshot();
+            } catch (IOException e) {
+                if (!gone(s)) throw e;
+                out.add(unselectGone(s));
+                return out;
+            }
             out.addAll(s.keywords().announce(snapshot.messages()));
             out.addAll(s.view().resync(snapshot, format()));
             out.addAll(s.view().flush(true, format()));

@@ -2,8 +2,13 @@ package dev.tern.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.store.Folders;
+import dev.tern.store.MaildirStore;
 import dev.tern.store.MessageMeta;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Defects a black-box run of real clients against the server found, each as the transcript that reproduces it
@@ -222,5 +227,44 @@ class ImapConformanceTest {
                 S: a4 NO [LIMIT] At most 256 flags and keywords on a message
                 """.formatted(many, many));
         assertThat(inbox.snapshot().messages()).singleElement().satisfies(m -> assertThat(m.flags()).isEmpty());
+    }
+
+    /**
+     * RENAME or DELETE of the selected mailbox (by this session or another) ends the selection with
+     * {@code * OK [CLOSED]}, over the real Maildir++ store (found by review: every later command said NO).
+     */
+    @Test
+    void renamingTheSelectedMailboxEndsTheSelection(@TempDir Path dir) throws Exception {
+        try (MaildirStore store = MaildirStore.open(dir)) {
+            Folders real = store.folders(dev.tern.mail.Mailbox.of("alice", "example.org"));
+            real.create("Work", Optional.empty());
+            Transcript.of(real).run("""
+                    C: a1 LOGIN alice secret
+                    S: a1 OK *
+                    C: a2 SELECT Work
+                    S: *
+                    S: *
+                    S: *
+                    S: *
+                    S: *
+                    S: *
+                    S: *
+                    S: a2 OK [READ-WRITE] SELECT completed
+                    C: a3 RENAME Work Old
+                    S: * OK [CLOSED] The selected mailbox was deleted or renamed
+                    S: a3 OK RENAME completed
+                    C: a4 FETCH 1 FLAGS
+                    S: a4 BAD No mailbox selected
+                    C: a5 SELECT Old
+                    S: *
+                    S: *
+                    S: *
+                    S: *
+                    S: *
+                    S: *
+                    S: *
+                    S: a5 OK [READ-WRITE] SELECT completed
+                    """);
+        }
     }
 }

@@ -57,11 +57,11 @@ final class Transcript {
         this.session = session;
     }
 
-    static Transcript of(MemoryFolders folders, ImapSecurity security) {
+    static Transcript of(dev.tern.store.Folders folders, ImapSecurity security) {
         return new Transcript(new ImapSession(SessionSettings.defaults(), security, ACCOUNTS, user -> folders, new ListQueue()));
     }
 
-    static Transcript of(MemoryFolders folders) {
+    static Transcript of(dev.tern.store.Folders folders) {
         return of(folders, ImapSecurity.plaintext(true, true));
     }
 
