@@ -126,7 +126,7 @@ final class MaildirFolder implements Folder {
             indexFiles = loaded.get().files();
             fresh = loaded.get().index();
             // An expunge whose unlink a crash interrupted: the record is durable, so the file goes now.
-            for (FolderIndex.Entry entry : loaded.get().expunged()) files.unlink(entry);
+            files.unlinkAll(loaded.get().expunged()); // one listing of cur/ at most, whatever their number
         } else {
             long uidValidity = account.nextUidValidity();
             indexFiles = IndexFiles.create(files.folder, uidValidity);

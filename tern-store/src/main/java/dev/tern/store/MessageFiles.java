@@ -2,9 +2,7 @@ package dev.tern.store;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,8 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /** The message files of one Maildir folder (tmp/, new/, cur/): writing, finding and measuring them. */
 final class MessageFiles {
@@ -41,9 +42,9 @@ final class MessageFiles {
         long size;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                CrlfCounter counter = new CrlfCounter(channel);
+                CrlfSizeCounter counter = new CrlfSizeCounter(channel);
                 CrlfToLf.copy(content, counter, new byte[CrlfToLf.BUFFER_SIZE]);
-                size = counter.crlfSize;
+                size = counter.crlfSize();
                 channel.force(true);
             }
             Files.setLastModifiedTime(temp, FileTime.from(internalDate)); // Dovecot's received date; kept by a rebuild
@@ -84,6 +85,24 @@ final class MessageFiles {
         }
     }
 
+    /**
+     * Removes the files of messages expunged before a crash (recovery): each where it should be, and those not
+     * there (usually already gone) looked up in one listing of cur/ for them all, not one listing each.
+     */
+    void unlinkAll(List<FolderIndex.Entry> entries) throws IOException {
+        Set<String> missing = new HashSet<>();
+        for (FolderIndex.Entry entry : entries) {
+            if (!Files.deleteIfExists(cur.resolve(entry.file())) && !Files.deleteIfExists(incoming.resolve(entry.basename()))) {
+                missing.add(entry.basename());
+            }
+        }
+        if (missing.isEmpty()) return;
+        for (String name : Directories.names(cur)) {
+            int info = name.indexOf(':');
+            if (missing.contains(info < 0 ? name : name.substring(0, info))) Files.deleteIfExists(cur.resolve(name));
+        }
+    }
+
     /** Removes a message's file, wherever it is; nothing when it is already gone. */
     void unlink(FolderIndex.Entry entry) throws IOException {
         if (!Files.deleteIfExists(cur.resolve(entry.file()))) {
@@ -94,39 +113,6 @@ final class MessageFiles {
         }
     }
 
-    /** Counts what {@link LfToCrlf} will give for the LF bytes passing through. */
-    private static final class CrlfCounter implements WritableByteChannel {
-        private final WritableByteChannel out;
-        long crlfSize;
-        private boolean previousCr;
-
-        CrlfCounter(WritableByteChannel out) {
-            this.out = out;
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            for (int i = src.position(); i < src.limit(); i++) {
-                byte b = src.get(i);
-                if (b == '\n' && !previousCr) crlfSize++;
-                previousCr = b == '\r';
-            }
-            crlfSize += src.remaining();
-            int written = 0;
-            while (src.hasRemaining()) written += out.write(src);
-            return written;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return out.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
-        }
-    }
 
     static void ignoreMissing(Path file) throws IOException {
         try {

@@ -43,6 +43,24 @@ class MaildirFolderTest {
         store.close();
     }
 
+    /**
+     * Reopening replays the Expunges still in the log; their files are normally gone already, and finding that out
+     * reads cur/ once for them all, not once each (found by review: quadratic recovery).
+     */
+    @Test
+    void reopeningAfterManyExpungesListsCurAtMostOnce() throws IOException {
+        List<Long> uids = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) uids.add(inbox.append(stream("Subject: " + i + "\r\n\r\nx\r\n"), Set.of(), null).uid());
+        for (long uid : uids.subList(0, 150)) inbox.expunge(List.of(uid)); // one Expunge record each
+        store.close();
+        long before = Directories.ENTRIES_READ.sum();
+        store = new MaildirStore(new MaildirSettings(temp.resolve("mail"), "mx.test"));
+        Folder reopened = store.folders(ALICE).open("INBOX").orElseThrow();
+        assertThat(reopened.snapshot().messages()).hasSize(50);
+        // The first open lists cur/ once to find files the index does not know; the replayed Expunges add at most one more.
+        assertThat(Directories.ENTRIES_READ.sum() - before).isLessThanOrEqualTo(2 * 50 + 20);
+    }
+
     @Test
     void appendedMessageReadsBackAsCrlfWithItsSizeFlagsAndDate() throws IOException {
         Instant date = Instant.parse("2024-05-01T10:00:00Z");
