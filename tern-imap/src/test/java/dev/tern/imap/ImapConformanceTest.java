@@ -15,6 +15,21 @@ import org.junit.jupiter.api.io.TempDir;
  * (see {@link Transcript}); the RFC rule is named on each test.
  */
 class ImapConformanceTest {
+    /** Log in and select INBOX (its seven untagged responses are other tests' subject). */
+    private static final String SELECT_INBOX = """
+                C: a1 LOGIN alice secret
+                S: a1 OK *
+                C: a2 SELECT INBOX
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: a2 OK [READ-WRITE] SELECT completed
+                """;
+
     private final MemoryFolders folders = new MemoryFolders();
     private final MemoryFolder inbox = folders.folder("INBOX");
 
@@ -29,18 +44,7 @@ class ImapConformanceTest {
     @Test
     void sequenceNumbersBeyondTheMailboxAreBad() {
         deliver(3);
-        Transcript.of(folders).run("""
-                C: a1 LOGIN alice secret
-                S: a1 OK *
-                C: a2 SELECT INBOX
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: a2 OK [READ-WRITE] SELECT completed
+        Transcript.of(folders).run(SELECT_INBOX + """
                 C: a3 FETCH 4 UID
                 S: a3 BAD Message sequence number beyond the last message
                 C: a4 FETCH 2:5 UID
@@ -172,19 +176,7 @@ class ImapConformanceTest {
     @Test
     void expungeKeepsAMessageAnotherSessionUndeleted() throws Exception {
         deliver(3);
-        String select = """
-                C: a1 LOGIN alice secret
-                S: a1 OK *
-                C: a2 SELECT INBOX
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: a2 OK [READ-WRITE] SELECT completed
-                """;
+        String select = SELECT_INBOX;
         Transcript desktop = Transcript.of(folders).run(select + """
                 C: a3 STORE 1,2 +FLAGS.SILENT (\\Deleted)
                 S: a3 OK STORE completed
@@ -208,18 +200,7 @@ class ImapConformanceTest {
         deliver(1);
         StringBuilder many = new StringBuilder();
         for (int i = 1; i <= MessageMeta.MAX_FLAGS + 1; i++) many.append(i == 1 ? "" : " ").append("k").append(i);
-        Transcript.of(folders).run("""
-                C: a1 LOGIN alice secret
-                S: a1 OK *
-                C: a2 SELECT INBOX
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: a2 OK [READ-WRITE] SELECT completed
+        Transcript.of(folders).run(SELECT_INBOX + """
                 C: a3 STORE 1 +FLAGS.SILENT (%s)
                 S: a3 NO [LIMIT] At most 256 flags and keywords on a message
                 C: a4 APPEND INBOX (%s) {1+}
