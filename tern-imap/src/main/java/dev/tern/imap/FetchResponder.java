@@ -40,10 +40,7 @@ final class FetchResponder {
         List<Response> out = new ArrayList<>();
         if (fetch.vanished() && since.isPresent()) {
             // RFC 7162 §3.2.6: UID FETCH ... (CHANGEDSINCE m VANISHED): expunged UIDs of the set first.
-            long largest = view.largestUid();
-            List<Long> gone = folder.expungedSince(since.getAsLong()).stream()
-                    .filter(u -> fetch.set().contains(u, Math.max(largest, u))).toList();
-            if (!gone.isEmpty()) out.add(Response.data(Value.atom("VANISHED"), Value.list(Value.atom("EARLIER")), Value.atom(Sets.compress(gone))));
+            SelectResponses.vanishedEarlier(folder, view, since.getAsLong(), Optional.of(fetch.set())).ifPresent(out::add);
         }
         boolean setsSeen = !readOnly && fetch.items().stream().anyMatch(FetchResponder::setsSeen);
         if (setsSeen) {

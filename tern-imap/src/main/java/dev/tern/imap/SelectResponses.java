@@ -32,13 +32,55 @@ final class SelectResponses {
         return out;
     }
 
+    /**
+     * RFC 7162 §3.2.5.2 / §3.2.6: {@code * VANISHED (EARLIER) uids} for what was expunged after {@code modSeq},
+     * within {@code within}. When the store no longer remembers expunges that old ({@code modSeq} below its
+     * horizon), every UID below UIDNEXT that is not live is reported, so a client never keeps an expunged message
+     * (found by review).
+     */
+    static Optional<Response> vanishedEarlier(Folder folder, MailboxView view, long modSeq, Optional<SequenceSet> within)
+            throws IOException {
+        long largest = view.largestUid();
+        String uids;
+        if (modSeq >= folder.expungeHorizon()) {
+            List<Long> vanished = folder.expungedSince(modSeq).stream()
+                    .filter(u -> within.map(k -> k.contains(u, Math.max(largest, u))).orElse(true)).toList();
+            if (vanished.isEmpty()) return Optional.empty();
+            uids = Sets.compress(vanished);
+        } else {
+            // The gaps between live UIDs, below UIDNEXT, as ranges (never one number at a time: they may be billions).
+            List<String> ranges = new ArrayList<>();
+            long next = 1;
+            List<long[]> gaps = new ArrayList<>();
+            for (MessageMeta m : view.messages()) {
+                if (m.uid() > next) gaps.add(new long[] {next, m.uid() - 1});
+                next = m.uid() + 1;
+            }
+            if (view.uidNext() > next) gaps.add(new long[] {next, view.uidNext() - 1});
+            for (long[] gap : gaps) {
+                if (within.isEmpty()) {
+                    ranges.add(gap[0] == gap[1] ? Long.toString(gap[0]) : gap[0] + ":" + gap[1]);
+                    continue;
+                }
+                for (SequenceSet.Range r : within.get().ranges()) {
+                    long a = r.first() == SequenceSet.STAR ? largest : r.first();
+                    long b = r.last() == SequenceSet.STAR ? largest : r.last();
+                    long lo = Math.max(Math.min(a, b), gap[0]);
+                    long hi = Math.min(Math.max(a, b), gap[1]);
+                    if (lo <= hi) ranges.add(lo == hi ? Long.toString(lo) : lo + ":" + hi);
+                }
+            }
+            if (ranges.isEmpty()) return Optional.empty();
+            uids = String.join(",", ranges);
+        }
+        return Optional.of(Response.data(Value.atom("VANISHED"), Value.list(Value.atom("EARLIER")), Value.atom(uids)));
+    }
+
     private static List<Response> qresync(Command.Qresync q, Folder folder, MailboxView view, MailboxView.Format format) throws IOException {
         List<Response> out = new ArrayList<>();
         long largest = view.largestUid();
         Optional<SequenceSet> known = q.knownUids();
-        List<Long> vanished = folder.expungedSince(q.modSeq()).stream()
-                .filter(u -> known.map(k -> k.contains(u, Math.max(largest, u))).orElse(true)).toList();
-        if (!vanished.isEmpty()) out.add(Response.data(Value.atom("VANISHED"), Value.list(Value.atom("EARLIER")), Value.atom(Sets.compress(vanished))));
+        vanishedEarlier(folder, view, q.modSeq(), known).ifPresent(out::add);
         MailboxView.Format withModSeq = new MailboxView.Format(true, format.vanished());
         for (int seq = 1; seq <= view.size(); seq++) {
             MessageMeta m = view.at(seq);

@@ -248,4 +248,36 @@ class ImapConformanceTest {
                     """);
         }
     }
+
+    /**
+     * RFC 7162 §3.2.5.2: a QRESYNC from a mod-sequence older than the expunges the store remembers gets every
+     * non-live UID below UIDNEXT as VANISHED (EARLIER), not an incomplete list (found by review).
+     */
+    @Test
+    void qresyncBelowTheExpungeHorizonReportsEveryGap() throws Exception {
+        deliver(6);
+        inbox.expunge(java.util.List.of(2L, 3L));
+        inbox.expunge(java.util.List.of(5L));
+        inbox.forgetExpungesBefore(inbox.snapshot().highestModSeq()); // the tombstones of 2, 3 and 5 are gone
+        Transcript.of(folders).run("""
+                C: a1 LOGIN alice secret
+                S: a1 OK *
+                C: a2 ENABLE QRESYNC
+                S: * ENABLED QRESYNC
+                S: a2 OK *
+                C: a3 SELECT INBOX (QRESYNC (1000 1))
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: * VANISHED (EARLIER) 2:3,5
+                S: * 1 FETCH *
+                S: * 2 FETCH *
+                S: * 3 FETCH *
+                S: a3 OK [READ-WRITE] SELECT completed
+                """);
+    }
 }

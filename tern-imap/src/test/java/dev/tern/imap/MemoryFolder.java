@@ -32,6 +32,8 @@ final class MemoryFolder implements Folder {
 
     private record Stored(MessageMeta meta, byte[] content) {}
 
+    private volatile long horizon = 1;
+
     private final String name;
     private final long uidValidity;
     private final TreeMap<Long, Stored> messages = new TreeMap<>();
@@ -200,7 +202,13 @@ final class MemoryFolder implements Folder {
 
     @Override
     public long expungeHorizon() {
-        return 1;
+        return horizon;
+    }
+
+    /** As a store that pruned its older tombstones: expungedSince is complete only from {@code modSeq} on. */
+    synchronized void forgetExpungesBefore(long modSeq) {
+        horizon = modSeq;
+        tombstones.values().removeIf(at -> at < modSeq);
     }
 
     /** What a store says when it must drop changes. */
