@@ -29,6 +29,15 @@ public final class NetConnection {
     private final NetListener owner;
     private final String kind;
     private Socket socket;
+    /** When the write under way began ({@link System#nanoTime()}), or 0 between writes: the watchdog's view. */
+    private volatile long writingSince;
+    private volatile long writeTimeoutNanos = DEFAULT_WRITE_TIMEOUT.toNanos();
+
+    /**
+     * How long one write may block on a client that does not read (its TCP window full) before the connection is
+     * closed under it: a socket's timeout bounds reads only.
+     */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofMinutes(5);
     private ChannelBinding channelBinding = ChannelBinding.NONE;
 
     NetConnection(String id, Socket plain, TlsContext tls, NetListener owner, String kind) {
@@ -69,7 +78,45 @@ public final class NetConnection {
 
     /** The stream to write to now; after {@link #startTls()} a new one. */
     public OutputStream out() throws IOException {
-        return socket.getOutputStream();
+        OutputStream raw = socket.getOutputStream();
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                writingSince = Math.max(1, System.nanoTime());
+                try {
+                    raw.write(b, off, len);
+                } finally {
+                    writingSince = 0;
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                raw.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                raw.close();
+            }
+        };
+    }
+
+    /** Bounds each write from now on (default {@link #DEFAULT_WRITE_TIMEOUT}); checked about once a second. */
+    public void writeTimeout(Duration timeout) {
+        if (!timeout.isPositive()) throw new IllegalArgumentException("write timeout must be positive");
+        writeTimeoutNanos = timeout.toNanos();
+    }
+
+    /** True when a write has blocked longer than the write timeout at {@code now}. */
+    boolean writeStuck(long now) {
+        long since = writingSince;
+        return since != 0 && now - since > writeTimeoutNanos;
     }
 
     public boolean secure() {

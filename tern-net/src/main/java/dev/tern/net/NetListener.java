@@ -138,6 +138,25 @@ public final class NetListener implements AutoCloseable {
                     .start(() -> acceptLoop(b)));
             log.info("listening {}={}", endpoint.kind(), socket.getLocalSocketAddress());
         }
+        Thread.ofVirtual().name(settings.name() + "-write-watchdog").start(this::watchWrites);
+    }
+
+    /** Closes connections whose write has blocked past its timeout (a client that stopped reading). */
+    private void watchWrites() {
+        while (!closing) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (NetConnection connection : open.keySet()) {
+                if (connection.writeStuck(now)) {
+                    log.info("conn={} disconnect reason=\"write timeout: the client stopped reading\"", connection.id());
+                    connection.close();
+                }
+            }
+        }
     }
 
     /** Every bound address, in the order of the settings (useful with port 0). */

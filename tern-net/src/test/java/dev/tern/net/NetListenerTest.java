@@ -146,6 +146,28 @@ class NetListenerTest {
         }
     }
 
+    @Test
+    void aClientThatStopsReadingIsClosedAfterTheWriteTimeout() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        ConnectionHandler flooding = c -> {
+            c.writeTimeout(Duration.ofSeconds(1));
+            var out = c.out();
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                for (int i = 0; i < 100_000; i++) out.write(chunk); // 6.4 GB at most: far more than any socket buffer
+            } finally {
+                ended.countDown();
+            }
+        };
+        try (NetListener listener = new NetListener(settings(false, 10, 10, List.of()), tls(), flooding);
+             Socket idle = new Socket()) {
+            listener.start();
+            idle.setReceiveBufferSize(4096);
+            idle.connect(listener.addresses().getFirst(), 5000); // and never reads
+            assertThat(ended.await(20, TimeUnit.SECONDS)).as("the blocked write ended").isTrue();
+        }
+    }
+
     private static Socket connect(String from, int port) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(from, 0));
