@@ -69,6 +69,8 @@ final class MaildirFolder implements Folder {
     private IndexFiles indexFiles; // guarded by commit
     private FolderIndex index; // written under commit + state write lock; read under either
     private volatile boolean gone;
+    /** Entries expunged durably whose files are not unlinked yet (see {@link #compactIfDue}). */
+    private final Set<FolderIndex.Entry> pendingUnlinks = ConcurrentHashMap.newKeySet();
 
     MaildirFolder(String name, Path directory, MaildirFolders account) {
         this.name = name;
@@ -290,6 +292,13 @@ final class MaildirFolder implements Folder {
         if (!indexFiles.wantsCompaction(read(() -> index.size()))) return;
         try {
             commits.awaitQueued();
+            // Expunged messages whose files their expunger has not unlinked yet: once the snapshot replaces the log,
+            // nothing would name those files any more and a crash would let the next open adopt them as new mail
+            // (found by review). Unlink them here; the expunger's own unlink then finds nothing.
+            for (FolderIndex.Entry entry : List.copyOf(pendingUnlinks)) {
+                files.unlink(entry);
+                pendingUnlinks.remove(entry);
+            }
             // Unlinks and new/ → cur/ renames were not forced; a snapshot must not outlive them.
             DirectorySync.force(files.cur);
             DirectorySync.force(files.incoming);
@@ -312,6 +321,7 @@ final class MaildirFolder implements Folder {
                     List<FolderIndex.Entry> removed = new ArrayList<>();
                     for (IndexRecord r : t.records) removed.addAll(index.apply(r));
                     t.removed = removed;
+                    pendingUnlinks.addAll(removed); // until their files are gone: compaction must not outrun them
                     unstage(t);
                 } else {
                     index.skipPast(t.lastUid, t.modSeq); // it may be on disk: never hand its numbers out again
@@ -640,6 +650,7 @@ final class MaildirFolder implements Folder {
         commits.await(transaction);
         for (FolderIndex.Entry entry : transaction.removed) {
             files.unlink(entry); // after the record is durable: a crash before this unlinks at load
+            pendingUnlinks.remove(entry);
             structuresRemove(entry.meta().uid());
         }
         return present;
