@@ -479,6 +479,7 @@ final class MaildirFolder implements Folder {
     /** Forces cur/, then logs Appends for files written there; on failure unlinks them. Returns their UIDs. */
     List<Long> record(List<Copied> copied) throws IOException {
         List<Long> uids = new ArrayList<>(copied.size());
+        boolean logged = false;
         try {
             curSync.sync(); // shared with concurrent APPENDs and COPYs into this folder
             Transaction transaction;
@@ -493,12 +494,15 @@ final class MaildirFolder implements Folder {
                     appends.add(new IndexRecord.Append(uid++, c.file(), c.internalDate(), c.size(), c.flags(), modSeq));
                 }
                 transaction = write(appends, uid - 1, modSeq, new FolderChange.Added(metas(appends)));
+                logged = true;
             } finally {
                 commit.unlock();
             }
             commits.await(transaction); // shares the log's fsync with concurrent writers of this folder
         } catch (IOException | RuntimeException e) {
-            for (Copied c : copied) MessageFiles.ignoreMissing(files.cur.resolve(c.file()));
+            // Once the record is in the log its fsync may have reached the disk although it failed: the files stay,
+            // so a record never names a missing file (at worst the next open adopts them). Before that they go.
+            if (!logged) for (Copied c : copied) MessageFiles.ignoreMissing(files.cur.resolve(c.file()));
             throw e;
         }
         return uids;
