@@ -673,9 +673,15 @@ final class MaildirFolder implements Folder {
 
     @Override
     public Subscription watch(FolderWatcher watcher) {
-        if (hub.add(watcher)) account.newMail().watch(this);
+        // The first watcher registers new/ with the watch service and the last unregisters it; under one lock, so
+        // a SELECT and a LOGOUT at once cannot leave the folder watched by a session but not by the service.
+        synchronized (hub) {
+            if (hub.add(watcher)) account.newMail().watch(this);
+        }
         return () -> {
-            if (hub.remove(watcher)) account.newMail().unwatch(this);
+            synchronized (hub) {
+                if (hub.remove(watcher)) account.newMail().unwatch(this);
+            }
         };
     }
 
