@@ -136,8 +136,18 @@ final class MaildirFolders implements Folders {
     @Override
     public Optional<Folder> open(String name) throws IOException {
         Optional<String> canonical = FolderNames.canonical(name);
-        if (canonical.isEmpty() || !exists(canonical.get())) return Optional.empty();
-        MaildirFolder folder = folder(canonical.get());
+        if (canonical.isEmpty()) return Optional.empty();
+        MaildirFolder folder;
+        // Under the tree lock: a DELETE or RENAME cannot run between the check and the lookup, which could leave a
+        // stale object for the old directory in the map (found by review). A folder evicted after this fails its
+        // calls (and load) as gone.
+        tree.lock();
+        try {
+            if (!exists(canonical.get())) return Optional.empty();
+            folder = folder(canonical.get());
+        } finally {
+            tree.unlock();
+        }
         folder.load();
         return Optional.of(folder);
     }
