@@ -4,7 +4,9 @@ import dev.tern.imap.MailboxUpdate;
 import dev.tern.imap.UpdateQueue;
 import dev.tern.store.FolderChange;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The bounded queue between the store's watcher threads and one session. Past {@code capacity} changes it drops
@@ -15,7 +17,8 @@ final class SessionUpdates implements UpdateQueue {
     private final int capacity;
     private final Runnable wakeup;
     private final List<MailboxUpdate> queued = new ArrayList<>();
-    private long overflowedSelection = -1;
+    /** Selections whose changes were dropped: each gets one Reset (the current one among them, whichever overflowed). */
+    private final Set<Long> overflowed = new LinkedHashSet<>();
 
     SessionUpdates(int capacity, Runnable wakeup) {
         this.capacity = capacity;
@@ -25,11 +28,14 @@ final class SessionUpdates implements UpdateQueue {
     @Override
     public void offer(MailboxUpdate update) {
         synchronized (this) {
-            if (overflowedSelection == update.selection()) {
+            if (overflowed.contains(update.selection())) {
                 // Already collapsed: the reset that will be handed out covers this change too.
             } else if (queued.size() >= capacity) {
+                // Every selection that loses a change gets its Reset, not only the one whose change overflowed: a
+                // late change of an old selection must not silently drop the current one's (found by review).
+                for (MailboxUpdate dropped : queued) overflowed.add(dropped.selection());
+                overflowed.add(update.selection());
                 queued.clear();
-                overflowedSelection = update.selection();
             } else {
                 queued.add(update);
             }
@@ -40,9 +46,9 @@ final class SessionUpdates implements UpdateQueue {
     @Override
     public synchronized List<MailboxUpdate> drain() {
         List<MailboxUpdate> out = new ArrayList<>(queued);
-        if (overflowedSelection >= 0) out.add(new MailboxUpdate(overflowedSelection, new FolderChange.Reset()));
+        for (long selection : overflowed) out.add(new MailboxUpdate(selection, new FolderChange.Reset()));
         queued.clear();
-        overflowedSelection = -1;
+        overflowed.clear();
         return out;
     }
 }
