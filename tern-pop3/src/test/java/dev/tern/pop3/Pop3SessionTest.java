@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.mail.Mailbox;
 import dev.tern.sasl.ChannelBinding;
+import dev.tern.testbase.ScramClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -281,7 +282,7 @@ class Pop3SessionTest {
         byte[] exporter = "exporter-octets-for-this-session".getBytes(StandardCharsets.US_ASCII);
         Pop3Session session = session(false, true, false);
         session.tlsStarted(new ChannelBinding.TlsExporter(exporter));
-        ScramClient client = new ScramClient("alice@local.test", "secret", "p=tls-exporter,,", exporter);
+        ScramClient client = new ScramClient("alice@local.test", "secret", "clientnonce", "p=tls-exporter,,", exporter);
         Step first = session.command(("AUTH SCRAM-SHA-256-PLUS " + ScramClient.base64(client.first())).getBytes(StandardCharsets.US_ASCII));
         assertThat(first.next()).isEqualTo(Next.AUTH_RESPONSE);
         String serverFirst = ScramClient.decode(((Response.Challenge) first.response()).base64());
@@ -296,7 +297,7 @@ class Pop3SessionTest {
     @Test
     void scramWithAWrongPasswordFailsAtTheProof() {
         Pop3Session session = loopback();
-        ScramClient client = new ScramClient("alice@local.test", "wrong", "n,,", new byte[0]);
+        ScramClient client = new ScramClient("alice@local.test", "wrong", "clientnonce");
         Step first = session.command("AUTH SCRAM-SHA-256".getBytes(StandardCharsets.US_ASCII));
         assertThat(first.response()).isEqualTo(new Response.Challenge(""));
         Step challenge = session.authResponse(ScramClient.base64(client.first()).getBytes(StandardCharsets.US_ASCII));

@@ -1,16 +1,11 @@
 package dev.tern.pop3;
 
 import dev.tern.sasl.Credentials;
+import dev.tern.testbase.ScramClient;
 import dev.tern.sasl.ScramCredential;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An honest in-memory {@link Credentials}: {@code alice@local.test} / {@code secret} and {@code bob@local.test} /
@@ -32,34 +27,8 @@ public final class TableCredentials implements Credentials {
     }
 
     static ScramCredential derive(String password, byte[] salt, int iterations) {
-        byte[] salted = saltedPassword(password, salt, iterations);
-        return new ScramCredential(salt, iterations, sha256(hmac(salted, "Client Key")), hmac(salted, "Server Key"));
-    }
-
-    static byte[] saltedPassword(String password, byte[] salt, int iterations) {
-        try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] hmac(byte[] key, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static byte[] sha256(byte[] octets) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(octets);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] salted = ScramClient.saltedPassword(password, salt, iterations);
+        return new ScramCredential(salt, iterations, ScramClient.sha256(ScramClient.hmac(salted, "Client Key")),
+                ScramClient.hmac(salted, "Server Key"));
     }
 }

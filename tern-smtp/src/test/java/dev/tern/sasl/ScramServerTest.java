@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tern.sasl.ChannelBinding;
 import dev.tern.sasl.Credentials;
-import dev.tern.smtp.ScramClient;
 import dev.tern.smtp.TableCredentials;
+import dev.tern.testbase.ScramClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,12 +1,19 @@
-package dev.tern.smtp;
+package dev.tern.testbase;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The client side of SCRAM-SHA-256 and -PLUS (RFC 5802 §3, §6), for tests: messages as text, not base64. The gs2
- * header and the channel binding data sent in {@code c=} are the test's choice, so they can also be wrong.
+ * header and the channel binding data sent in {@code c=} are the test's choice, so they can also be wrong. With
+ * the RFC's key derivation, which tests also use to make the stored keys a server checks against (JDK crypto).
  */
 public final class ScramClient {
     private final String username;
@@ -53,12 +60,12 @@ public final class ScramClient {
         System.arraycopy(bindingData, 0, cbindInput, header.length, bindingData.length);
         String withoutProof = "c=" + Base64.getEncoder().encodeToString(cbindInput) + ",r=" + nonce;
         String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
-        byte[] salted = TableCredentials.saltedPassword(password, salt, iterations);
-        byte[] clientKey = TableCredentials.hmac(salted, "Client Key");
-        byte[] signature = TableCredentials.hmac(TableCredentials.sha256(clientKey), authMessage);
+        byte[] salted = saltedPassword(password, salt, iterations);
+        byte[] clientKey = hmac(salted, "Client Key");
+        byte[] signature = hmac(sha256(clientKey), authMessage);
         byte[] proof = clientKey.clone();
         for (int i = 0; i < proof.length; i++) proof[i] ^= signature[i];
-        serverSignature = TableCredentials.hmac(TableCredentials.hmac(salted, "Server Key"), authMessage);
+        serverSignature = hmac(hmac(salted, "Server Key"), authMessage);
         return withoutProof + ",p=" + Base64.getEncoder().encodeToString(proof);
     }
 
@@ -73,5 +80,33 @@ public final class ScramClient {
 
     public static String decode(String base64) {
         return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+
+    /** RFC 5802 §2.2: SaltedPassword = Hi(password, salt, i), PBKDF2 with HMAC-SHA-256. */
+    public static byte[] saltedPassword(String password, byte[] salt, int iterations) {
+        try {
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static byte[] hmac(byte[] key, String message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static byte[] sha256(byte[] octets) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(octets);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
