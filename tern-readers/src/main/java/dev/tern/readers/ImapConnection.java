@@ -5,7 +5,6 @@ import dev.tern.imap.CommandReader;
 import dev.tern.imap.ImapSecurity;
 import dev.tern.imap.ImapSession;
 import dev.tern.imap.Read;
-import dev.tern.imap.ReaderLimits;
 import dev.tern.imap.Response;
 import dev.tern.imap.ResponseEncoder;
 import dev.tern.imap.Step;
@@ -67,7 +66,7 @@ final class ImapConnection {
             if (changeSignalled.compareAndSet(false, true)) events.offer(new Event.Changed());
         });
         this.session = new ImapSession(settings.session(), security, server.credentials(connection.client()), server.folders(), updates);
-        this.reader = new CommandReader(beforeLogin(settings.limits()));
+        this.reader = new CommandReader(settings.limits().beforeLogin());
         this.in = connection.in();
         this.out = new ElasticBufferedOutput(connection.out(), MAX_WRITE);
     }
@@ -120,13 +119,6 @@ final class ImapConnection {
         return true;
     }
 
-    /**
-     * Before login no command takes a message, so no literal may be larger than a password or search string:
-     * an unauthenticated client cannot make the server hold 35 MiB per connection (James does the same).
-     */
-    static ReaderLimits beforeLogin(ReaderLimits limits) {
-        return limits.beforeLogin();
-    }
 
     private Optional<Step> readCommand() throws IOException {
         for (int guard = 0; guard < 1_000_000; guard++) {
@@ -183,7 +175,7 @@ final class ImapConnection {
     private Step startTls() throws IOException {
         // RFC 9051 §6.2.1: what the client pipelined after STARTTLS came in the clear; it is thrown away.
         if (reader.buffered() > 0) log.info("conn={} imap discarded {} octets sent after STARTTLS", connection.id(), reader.buffered());
-        reader = new CommandReader(admittedUser != null ? server.settings().limits() : beforeLogin(server.settings().limits()));
+        reader = new CommandReader(server.settings().limits().beforeLogin()); // STARTTLS comes only before login
         connection.startTls();
         in = connection.in();
         out = new ElasticBufferedOutput(connection.out(), MAX_WRITE);

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The readers' keys (docs/config.md): {@code imap.listen} (STARTTLS), {@code imap.max_sessions_per_user},
@@ -36,12 +37,13 @@ final class ReaderSchema {
         p = pop3s.withList("listen", ConfigValues::listenAddress, p, Pop3Settings::withListenTls);
         pop3s.rejectUnknown();
 
-        List<InetSocketAddress> all = new ArrayList<>(smtpAddresses);
-        all.addAll(i.listen());
-        all.addAll(i.listenTls());
-        all.addAll(p.listen());
-        all.addAll(p.listenTls());
-        if (new HashSet<>(all).size() != all.size()) {
+        // SMTP's own addresses were checked against each other already; each reader address must be new.
+        Set<InetSocketAddress> taken = new HashSet<>(smtpAddresses);
+        List<InetSocketAddress> readers = new ArrayList<>(i.listen());
+        readers.addAll(i.listenTls());
+        readers.addAll(p.listen());
+        readers.addAll(p.listenTls());
+        if (!readers.stream().allMatch(taken::add)) {
             errors.add(new ConfigError(imap.keyOf("listen"), "an address is used by more than one listener"));
         }
         return new Readers(i, p);
