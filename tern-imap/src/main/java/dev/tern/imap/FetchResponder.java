@@ -9,8 +9,10 @@ import java.io.InputStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -49,6 +51,8 @@ final class FetchResponder {
         }
         boolean gone = false;
         boolean unknownCte = false;
+        // Most messages share a few flag sets: each set's sorted list is built once per FETCH, not once per message.
+        Map<Set<String>, Value> flagLists = new HashMap<>();
         for (int seq : seqs) {
             MessageMeta meta = view.at(seq);
             Message message = new Message(folder, meta);
@@ -72,7 +76,7 @@ final class FetchResponder {
                     case FetchItem.Flags f -> {
                         if (flagsDone) continue;
                         items.add(Value.atom("FLAGS"));
-                        items.add(MailboxView.flags(meta));
+                        items.add(flagLists.computeIfAbsent(meta.flags(), set -> MailboxView.flags(meta)));
                         flagsDone = true;
                     }
                     case FetchItem.ModSeq m -> {
@@ -135,7 +139,7 @@ final class FetchResponder {
             }
             if (setsSeen && !flagsDone) {
                 items.add(Value.atom("FLAGS"));
-                items.add(MailboxView.flags(meta));
+                items.add(flagLists.computeIfAbsent(meta.flags(), set -> MailboxView.flags(meta)));
             }
             // RFC 7162 §3.1.4.1, §3.2.6: CHANGEDSINCE implies MODSEQ; once CONDSTORE is on, FLAGS come with it.
             if (format.modSeq() && (since.isPresent() || flagsDone) && !modSeqDone) {

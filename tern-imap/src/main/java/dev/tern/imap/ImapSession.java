@@ -672,10 +672,11 @@ public final class ImapSession {
         List<Long> uids = seqs.stream().map(q -> s.view().at(q).uid()).toList();
         java.util.Set<String> flags = new java.util.LinkedHashSet<>();
         for (Flag flag : c.flags()) flags.add(flag.name());
-        if (c.mode() != Command.StoreMode.REMOVE) {
-            // A bound on flags per message, so no client can grow one message's record without end (found by review).
+        // A bound on flags per message, so no client can grow one message's record without end (found by review).
+        if (c.mode() == Command.StoreMode.REPLACE && flags.size() > MessageMeta.MAX_FLAGS) return tooManyFlags(c.tag());
+        if (c.mode() == Command.StoreMode.ADD) {
             for (int q : seqs) {
-                java.util.Set<String> after = new java.util.HashSet<>(c.mode() == Command.StoreMode.ADD ? s.view().at(q).flags() : java.util.Set.of());
+                java.util.Set<String> after = new java.util.HashSet<>(s.view().at(q).flags());
                 after.addAll(flags);
                 if (after.size() > MessageMeta.MAX_FLAGS) return tooManyFlags(c.tag());
             }

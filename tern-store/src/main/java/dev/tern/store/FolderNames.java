@@ -67,9 +67,7 @@ final class FolderNames {
 
     /** The inverse of {@link #encode}; empty for what encode never writes (a directory another program named). */
     static Optional<String> decode(String encoded) {
-        for (int i = 0; i < encoded.length(); i++) {
-            if (encoded.charAt(i) > 0x7e) return Optional.empty(); // raw 8-bit: not a name encode writes
-        }
+        // Only what encode writes round-trips: raw 8-bit, or a needlessly shifted printable, does not.
         return ModifiedUtf7.decode(encoded).filter(level -> encode(level).equals(encoded));
     }
 }
