@@ -15,20 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (see {@link Transcript}); the RFC rule is named on each test.
  */
 class ImapConformanceTest {
-    /** Log in and select INBOX (its seven untagged responses are other tests' subject). */
-    private static final String SELECT_INBOX = """
-                C: a1 LOGIN alice secret
-                S: a1 OK *
-                C: a2 SELECT INBOX
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: a2 OK [READ-WRITE] SELECT completed
-                """;
+    private static final String SELECT_INBOX = Transcript.loginAndSelect("alice", "INBOX");
 
     private final MemoryFolders folders = new MemoryFolders();
     private final MemoryFolder inbox = folders.folder("INBOX");
@@ -219,18 +206,7 @@ class ImapConformanceTest {
         try (MaildirStore store = MaildirStore.open(dir)) {
             Folders real = store.folders(dev.tern.mail.Mailbox.of("alice", "example.org"));
             real.create("Work", Optional.empty());
-            Transcript.of(real).run("""
-                    C: a1 LOGIN alice secret
-                    S: a1 OK *
-                    C: a2 SELECT Work
-                    S: *
-                    S: *
-                    S: *
-                    S: *
-                    S: *
-                    S: *
-                    S: *
-                    S: a2 OK [READ-WRITE] SELECT completed
+            Transcript.of(real).run(Transcript.loginAndSelect("alice", "Work") + """
                     C: a3 RENAME Work Old
                     S: * OK [CLOSED] The selected mailbox was deleted or renamed
                     S: a3 OK RENAME completed

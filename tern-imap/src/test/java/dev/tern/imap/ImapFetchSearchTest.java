@@ -15,19 +15,7 @@ class ImapFetchSearchTest {
         inbox.deliver("From: Terry Gray <gray@cac.washington.edu>\nTo: imap@cac.washington.edu\nSubject: IMAP4rev2 WG mtg summary and minutes\n"
                 + "Date: Wed, 17 Jul 1996 02:23:25 -0700\nMessage-Id: <B27397-0100000@cac.washington.edu>\n\nHello Joe, do you think we can meet at 3:30 tomorrow?\n");
         inbox.deliver("From: Alice <alice@example.org>\nSubject: lunch\n\nPizza?\n");
-        return Transcript.of(folders).run("""
-                C: a1 LOGIN mrc secret
-                S: a1 OK *
-                C: a2 SELECT INBOX
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: *
-                S: a2 OK [READ-WRITE] SELECT completed
-                """);
+        return Transcript.of(folders).run(Transcript.loginAndSelect("mrc", "INBOX"));
     }
 
     /** RFC 9051 §8: FETCH FULL and BODY[HEADER]. */

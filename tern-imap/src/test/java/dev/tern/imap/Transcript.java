@@ -61,6 +61,26 @@ final class Transcript {
         return new Transcript(new ImapSession(SessionSettings.defaults(), security, ACCOUNTS, user -> folders, new ListQueue()));
     }
 
+    /**
+     * A login and a SELECT of a mailbox holding no keywords, its seven untagged responses matched loosely (other
+     * tests have them as their subject): the start of many scripts.
+     */
+    static String loginAndSelect(String user, String mailbox) {
+        return """
+                C: a1 LOGIN %s secret
+                S: a1 OK *
+                C: a2 SELECT %s
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: *
+                S: a2 OK [READ-WRITE] SELECT completed
+                """.formatted(user, mailbox);
+    }
+
     static Transcript of(dev.tern.store.Folders folders) {
         return of(folders, ImapSecurity.plaintext(true, true));
     }
