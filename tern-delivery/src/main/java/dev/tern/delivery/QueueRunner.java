@@ -1,7 +1,7 @@
 package dev.tern.delivery;
 
-import dev.tern.delivery.dns.CachingResolver;
-import dev.tern.delivery.dns.DnsjavaResolver;
+import dev.tern.dns.CachingResolver;
+import dev.tern.dns.DnsjavaResolver;
 import dev.tern.delivery.dsn.Action;
 import dev.tern.delivery.dsn.DsnComposer;
 import dev.tern.delivery.dsn.DsnSettings;

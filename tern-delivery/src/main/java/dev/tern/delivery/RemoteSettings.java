@@ -1,6 +1,6 @@
 package dev.tern.delivery;
 
-import dev.tern.delivery.dns.DnsSettings;
+import dev.tern.dns.DnsSettings;
 import dev.tern.delivery.route.IpPreference;
 import dev.tern.delivery.route.RouteTarget;
 import dev.tern.mail.Domain;

@@ -1,6 +1,6 @@
 package dev.tern.testkit;
 
-import dev.tern.delivery.dns.DnsSettings;
+import dev.tern.dns.DnsSettings;
 import java.time.Duration;
 
 import dev.tern.app.Tern;

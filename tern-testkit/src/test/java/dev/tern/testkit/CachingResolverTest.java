@@ -4,10 +4,10 @@ import static dev.tern.testkit.DnsjavaResolverTest.ip;
 import static dev.tern.testkit.DnsjavaResolverTest.records;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.delivery.dns.CachingResolver;
-import dev.tern.delivery.dns.DnsSettings;
-import dev.tern.delivery.dns.DnsjavaResolver;
-import dev.tern.delivery.dns.Lookup;
+import dev.tern.dns.CachingResolver;
+import dev.tern.dns.DnsSettings;
+import dev.tern.dns.DnsjavaResolver;
+import dev.tern.dns.Lookup;
 import dev.tern.mail.Domain;
 import dev.tern.testbase.MutableClock;
 import java.io.IOException;

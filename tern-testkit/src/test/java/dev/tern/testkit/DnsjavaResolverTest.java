@@ -2,10 +2,10 @@ package dev.tern.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.delivery.dns.DnsSettings;
-import dev.tern.delivery.dns.DnsjavaResolver;
-import dev.tern.delivery.dns.Lookup;
-import dev.tern.delivery.dns.Mx;
+import dev.tern.dns.DnsSettings;
+import dev.tern.dns.DnsjavaResolver;
+import dev.tern.dns.Lookup;
+import dev.tern.dns.Mx;
 import dev.tern.mail.Domain;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -3,8 +3,8 @@ package dev.tern.testkit;
 import static dev.tern.testkit.DnsjavaResolverTest.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.delivery.dns.DnsSettings;
-import dev.tern.delivery.dns.DnsjavaResolver;
+import dev.tern.dns.DnsSettings;
+import dev.tern.dns.DnsjavaResolver;
 import dev.tern.delivery.route.Host;
 import dev.tern.delivery.route.IpPreference;
 import dev.tern.delivery.route.MxRouter;

@@ -6,7 +6,7 @@ import dev.tern.app.Main;
 import dev.tern.auth.AccountStore;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.delivery.RemoteSettings;
-import dev.tern.delivery.dns.DnsSettings;
+import dev.tern.dns.DnsSettings;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;

@@ -12,7 +12,7 @@ import dev.tern.delivery.TlsRequirement;
 import dev.tern.mail.Domain;
 import java.util.Map;
 import java.util.Optional;
-import dev.tern.delivery.dns.DnsSettings;
+import dev.tern.dns.DnsSettings;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;

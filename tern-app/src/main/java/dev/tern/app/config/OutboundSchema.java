@@ -2,7 +2,7 @@ package dev.tern.app.config;
 
 import dev.tern.delivery.RemoteSettings;
 import dev.tern.delivery.TlsRequirement;
-import dev.tern.delivery.dns.DnsSettings;
+import dev.tern.dns.DnsSettings;
 import dev.tern.delivery.route.IpPreference;
 import dev.tern.delivery.route.RouteTarget;
 import dev.tern.mail.Domain;

@@ -1,8 +1,8 @@
 package dev.tern.delivery.route;
 
-import dev.tern.delivery.dns.Lookup;
-import dev.tern.delivery.dns.Mx;
-import dev.tern.delivery.dns.Resolver;
+import dev.tern.dns.Lookup;
+import dev.tern.dns.Mx;
+import dev.tern.dns.Resolver;
 import dev.tern.mail.Domain;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@
  * reason there are none (Null MX, no such domain, no mail host, a loop back to this server, or a temporary DNS
  * failure), each with the enhanced status a DSN or the queue reports.
  *
- * <p>Depends on {@code dev.tern.delivery.dns} for its answers and on {@code tern-mail}; it opens no connection.
+ * <p>Depends on {@code dev.tern.dns} for its answers and on {@code tern-mail}; it opens no connection.
  * Which of the hosts and addresses one delivery attempt tries, and where the next attempt starts, is the transport's
  * business: a {@code Route} only says what exists and in which order.
  */

@@ -1,4 +1,4 @@
-package dev.tern.delivery.dns;
+package dev.tern.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

@@ -1,4 +1,4 @@
-package dev.tern.delivery.dns;
+package dev.tern.dns;
 
 import dev.tern.mail.Domain;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.tern.delivery.dns;
+package dev.tern.dns;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
