@@ -133,7 +133,8 @@ final class RecordCodec {
         MailOptions options = envelope.options();
         out.writeLong(options.declaredSize());
         writeString(out, options.body().name());
-        out.writeBoolean(options.smtpUtf8());
+        // One octet of option bits: 1 SMTPUTF8, 2 REQUIRETLS (a v2 reader of old records saw 0 or 1 here).
+        out.writeByte((options.smtpUtf8() ? 1 : 0) | (options.requireTls() ? 2 : 0));
         writeString(out, options.ret().name());
         writeString(out, options.envId());
         out.writeInt(m.attempts());
@@ -175,8 +176,11 @@ final class RecordCodec {
             case 1 -> ReversePath.of(readMailbox(in));
             default -> throw new IllegalArgumentException("bad reverse-path kind");
         };
-        var options = new MailOptions(in.getLong(), MailOptions.Body.valueOf(readString(in)), in.get() != 0,
-                MailOptions.Ret.valueOf(readString(in)), readString(in));
+        long declaredSize = in.getLong();
+        MailOptions.Body body = MailOptions.Body.valueOf(readString(in));
+        int optionBits = in.get();
+        var options = new MailOptions(declaredSize, body, (optionBits & 1) != 0, MailOptions.Ret.valueOf(readString(in)),
+                readString(in), (optionBits & 2) != 0);
         int attempts = in.getInt();
         Instant nextAttempt = readInstant(in);
         int count = in.getInt();

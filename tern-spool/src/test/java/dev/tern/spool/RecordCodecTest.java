@@ -22,11 +22,15 @@ class RecordCodecTest {
     void everyRecordTypeRoundTrips() {
         Envelope bounce = new Envelope(ReversePath.NULL, List.of(Recipient.of(Mailbox.of("ünïcode", "xn--bcher-kva.test"))),
                 MailOptions.NONE);
+        Envelope requireTls = new Envelope(ReversePath.of(Mailbox.of("a", "b.test")),
+                List.of(Recipient.of(Mailbox.of("c", "d.test"))),
+                new MailOptions(0, MailOptions.Body.UNSPECIFIED, false, MailOptions.Ret.UNSPECIFIED, "", true));
         List<LogRecord> records = List.of(
                 new LogRecord.Message(ID, Instant.parse("2026-11-29T10:00:00.123456789Z"), Fixtures.envelope(4),
                         states(Fixtures.envelope(4)), 3, Instant.parse("2026-11-30T00:00:00Z"), 123456789L, -42,
                         SpooledMessage.HELD),
                 new LogRecord.Message(ID, Instant.EPOCH, bounce, withHistory(bounce), 0, Instant.EPOCH, 0, 0, 0),
+                new LogRecord.Message(ID, Instant.EPOCH, requireTls, states(requireTls), 0, Instant.EPOCH, 0, 0, 0),
                 new LogRecord.Attempt(ID, 2, new RecipientState.Attempt(Instant.parse("2026-11-30T01:02:03Z"),
                         "mx1.example.net[192.0.2.1]", "451 4.7.1 greylisted, come back in 5 minutes")),
                 new LogRecord.Flags(ID, SpooledMessage.HELD | SpooledMessage.DELAY_WARNED),
