@@ -23,4 +23,19 @@ sealed interface Content {
 
     /** Content in a file: a spill file, or an older segment when compaction moves a message. */
     record Region(FileChannel channel, long position, long length) implements Content {}
+
+    /**
+     * Header fields settled only at the end of the data (Authentication-Results:, DKIM-Signature:, a filter's
+     * changes) in front of the content received.
+     */
+    record Headed(byte[] head, Content rest) implements Content {
+        public Headed {
+            if (rest instanceof Headed) throw new IllegalArgumentException("one head per content");
+        }
+
+        @Override
+        public long length() {
+            return head.length + rest.length();
+        }
+    }
 }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class MessageWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
     private static final int INITIAL_BYTES = 16 * 1024;
+    private static final byte[] EMPTY = new byte[0];
 
     private enum State { OPEN, COMMITTED, FAILED, CLOSED }
 
@@ -97,7 +98,16 @@ public final class MessageWriter implements AutoCloseable {
      * @throws IOException        on any other failure (the caller answers 451 4.3.0)
      */
     public void commit(Envelope envelope) throws IOException {
-        commit(envelope, false);
+        commit(envelope, EMPTY, 0, false);
+    }
+
+    /**
+     * As {@link #commit(Envelope)}, with {@code head} (whole header fields, each ending in CRLF) put in front of the
+     * content written, and the message's initial {@code flags} ({@link SpooledMessage#QUARANTINE}). The content
+     * stage writes the body as it arrives and settles the header section only at the end of the data.
+     */
+    public void commit(Envelope envelope, byte[] head, int flags) throws IOException {
+        commit(envelope, head, flags, false);
     }
 
     /**
@@ -106,16 +116,46 @@ public final class MessageWriter implements AutoCloseable {
      * even when the disk is too full for new mail. Only ENOSPC itself refuses it.
      */
     public void commitNotice(Envelope envelope) throws IOException {
-        commit(envelope, true);
+        commit(envelope, EMPTY, 0, true);
     }
 
-    private void commit(Envelope envelope, boolean fromReserve) throws IOException {
+    /** As {@link #commitNotice(Envelope)}, with header fields in front of the content (a DKIM signature). */
+    public void commitNotice(Envelope envelope, byte[] head) throws IOException {
+        commit(envelope, head, 0, true);
+    }
+
+    private void commit(Envelope envelope, byte[] head, int flags, boolean fromReserve) throws IOException {
         if (state != State.OPEN) throw new IllegalStateException("message writer is " + state);
         state = State.FAILED;
         Content content = spill == null ? new Content.Bytes(buffer, (int) size) : new Content.Region(spill, 0, size);
-        spool.commit(id, envelope, content, (int) crc.getValue(), fromReserve);
+        int contentCrc = (int) crc.getValue();
+        if (head.length > 0) {
+            contentCrc = headedCrc(head);
+            content = new Content.Headed(head.clone(), content);
+        }
+        spool.commit(id, envelope, content, contentCrc, flags, fromReserve);
         state = State.COMMITTED;
         release();
+    }
+
+    /** The CRC32C of {@code head} and then the content: the streaming one covers the content alone. */
+    private int headedCrc(byte[] head) throws IOException {
+        CRC32C headed = new CRC32C();
+        headed.update(head);
+        if (spill == null) {
+            headed.update(buffer, 0, (int) size);
+            return (int) headed.getValue();
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long at = 0;
+        while (at < size) {
+            chunk.clear().limit((int) Math.min(chunk.capacity(), size - at));
+            int n = spill.read(chunk, at);
+            if (n <= 0) throw new IOException("spill file ended early");
+            at += n;
+            headed.update(chunk.flip());
+        }
+        return (int) headed.getValue();
     }
 
     /** Discards the message unless committed; frees its memory and spill file. Idempotent. */

@@ -255,21 +255,30 @@ final class SegmentLog implements AutoCloseable {
             gathered.add(ByteBuffer.wrap(frame));
             position += frame.length;
             locations.add(new Location(activeNumber, position));
-            switch (append.content) {
-                case Content.Bytes bytes -> {
-                    if (bytes.used() > 0) gathered.add(ByteBuffer.wrap(bytes.array(), 0, bytes.used()));
-                }
-                case Content.Region region -> {
-                    writeGathered(gathered);
-                    copy(region, position);
-                    active.position(position + region.length());
-                }
-            }
-            position += append.content.length();
+            position = gather(append.content, gathered, position);
         }
         writeGathered(gathered);
         end = position;
         return locations;
+    }
+
+    /** Adds {@code content} at {@code position}: in memory to {@code gathered}, a file region copied now. */
+    private long gather(Content content, List<ByteBuffer> gathered, long position) throws IOException {
+        switch (content) {
+            case Content.Bytes bytes -> {
+                if (bytes.used() > 0) gathered.add(ByteBuffer.wrap(bytes.array(), 0, bytes.used()));
+            }
+            case Content.Region region -> {
+                writeGathered(gathered);
+                copy(region, position);
+                active.position(position + region.length());
+            }
+            case Content.Headed headed -> {
+                if (headed.head().length > 0) gathered.add(ByteBuffer.wrap(headed.head()));
+                return gather(headed.rest(), gathered, position + headed.head().length);
+            }
+        }
+        return position + content.length();
     }
 
     private void writeGathered(List<ByteBuffer> buffers) throws IOException {

@@ -404,14 +404,15 @@ public final class Spool implements AutoCloseable {
      *
      * @throws SpoolFullException when the message would leave less than the reserve free
      */
-    void commit(QueueId id, Envelope envelope, Content content, int contentCrc, boolean fromReserve) throws IOException {
+    void commit(QueueId id, Envelope envelope, Content content, int contentCrc, int flags, boolean fromReserve)
+            throws IOException {
         if (!fromReserve && !freeSpace.hasRoomFor(content.length())) {
             throw new SpoolFullException("spool file system below its free-space reserve", null);
         }
         Instant now = Instant.now();
         List<RecipientState> states = envelope.recipients().stream()
                 .map(r -> new RecipientState(r, RecipientState.Status.PENDING, "")).toList();
-        var record = new LogRecord.Message(id, now, envelope, states, 0, now, content.length(), contentCrc, 0);
+        var record = new LogRecord.Message(id, now, envelope, states, 0, now, content.length(), contentCrc, flags);
         SegmentLog.Location location = SegmentLog.await(log.append(record, content));
         lock.lock();
         try {

@@ -164,6 +164,35 @@ class SpoolTest {
         }
     }
 
+    /** The content stage settles some header fields only at the end of the data: they go in front, CRC and all. */
+    @Test
+    void aHeadGivenAtCommitPrecedesTheContentInMemoryAndSpilledAndSurvivesAReopen() throws IOException {
+        var settings = new SpoolSettings(true, SpoolSettings.DEFAULT_SEGMENT_BYTES, 1024);
+        byte[] head = "Authentication-Results: mx.test; none\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        List<QueueId> ids = new ArrayList<>();
+        List<byte[]> bodies = List.of(content("small", 300), content("spilled", 5000));
+        try (Spool spool = Spool.open(dir, settings)) {
+            for (byte[] body : bodies) {
+                try (MessageWriter writer = spool.begin()) {
+                    writer.write(body, 0, body.length);
+                    writer.commit(envelope(1), head, SpooledMessage.QUARANTINE);
+                    ids.add(writer.id());
+                }
+            }
+        }
+        try (Spool spool = Spool.open(dir, settings)) {
+            for (int i = 0; i < ids.size(); i++) {
+                byte[] expected = new byte[head.length + bodies.get(i).length];
+                System.arraycopy(head, 0, expected, 0, head.length);
+                System.arraycopy(bodies.get(i), 0, expected, head.length, bodies.get(i).length);
+                SpooledMessage message = spool.read(ids.get(i));
+                assertThat(message.size()).isEqualTo(expected.length);
+                assertThat(message.quarantined()).isTrue();
+                assertThat(readContent(spool, ids.get(i))).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void abandonedSpillFileIsDeletedOnClose() throws IOException {
         var settings = new SpoolSettings(false, SpoolSettings.DEFAULT_SEGMENT_BYTES, 1024);
