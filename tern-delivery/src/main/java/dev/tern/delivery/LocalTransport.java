@@ -11,6 +11,7 @@ import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpooledMessage;
 import dev.tern.store.MailStore;
+import dev.tern.store.SpecialUse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,7 +61,13 @@ final class LocalTransport implements Transport {
                             Mailbox box = l.mailboxes().get(j);
                             // The store may skip the copy (already there) without reading: close it ourselves.
                             try (InputStream content = content(message, box)) {
-                                store.deliver(box, deliveryId(message.id(), i, j), content, checkExisting);
+                                String id = deliveryId(message.id(), i, j);
+                                // DMARC quarantine or a filter's verdict (issue 9): the Junk folder, not the INBOX.
+                                if (message.quarantined()) {
+                                    store.deliver(box, SpecialUse.JUNK, id, content, checkExisting);
+                                } else {
+                                    store.deliver(box, id, content, checkExisting);
+                                }
                             }
                         }
                         String forwarded = l.remote().isEmpty() ? ""

@@ -45,6 +45,12 @@ public final class MemoryStore implements MailStore {
     public volatile boolean failing;
 
     @Override
+    public void deliver(Mailbox user, dev.tern.store.SpecialUse use, String deliveryId, InputStream content,
+                        boolean checkExisting) throws IOException {
+        throw new UnsupportedOperationException("POP3 tests read only the INBOX");
+    }
+
+    @Override
     public synchronized void deliver(Mailbox user, String deliveryId, InputStream content, boolean checkExisting)
             throws IOException {
         ((MemoryFolders) folders(user)).inbox.append(content, Set.of(), Instant.EPOCH);

@@ -45,9 +45,13 @@ final class Connection {
     // Why the session ended, when it was the session's decision (QUIT, or a 421 it sent).
     private String closedBy = "client closed";
 
-    /** {@code tls} is used when {@code security} offers STARTTLS or is implicit TLS; nothing TLS exists before. */
+    /**
+     * {@code tls} is used when {@code security} offers STARTTLS or is implicit TLS; nothing TLS exists before.
+     * {@code submission}: the listener is a submission one (RFC 6409), for the content checks.
+     */
     Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
-               Spool spool, SecurityProfile security, TlsHandshake tls) throws IOException {
+               Spool spool, SecurityProfile security, TlsHandshake tls, MessageInspector inspector, boolean submission)
+            throws IOException {
         this.id = id;
         this.plain = socket;
         this.socket = socket;
@@ -55,7 +59,7 @@ final class Connection {
         this.security = security;
         this.tls = tls;
         this.content = new SpoolContentStage(id, spool, settings.hostname(), server.maxHeaderSize(),
-                settings.maxReceivedHeaders());
+                settings.maxReceivedHeaders(), inspector, socket.getInetAddress(), submission);
         this.session = new SmtpSession(settings, policy, socket.getInetAddress().getHostAddress(), security, content);
         this.output = new ReplyWriter(socket.getOutputStream());
         this.input = new SmtpInput(socket.getInputStream(), this::beforeRead);

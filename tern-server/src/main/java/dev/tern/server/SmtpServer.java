@@ -59,6 +59,7 @@ public final class SmtpServer implements AutoCloseable {
     private final Function<InetAddress, Credentials> credentials;
     private final TlsHandshake handshake;
     private final NetListener listener;
+    private final MessageInspector inspector;
     private final ConcurrentHashMap<Connection, Boolean> open = new ConcurrentHashMap<>();
 
     /**
@@ -67,9 +68,17 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
                       TlsContext tls, Function<InetAddress, Credentials> credentials) {
-        if (server == null || session == null || policy == null || spool == null || tls == null || credentials == null) {
-            throw new IllegalArgumentException("settings, policy, spool, TLS and credentials are required");
+        this(server, session, policy, spool, tls, credentials, MessageInspector.NONE);
+    }
+
+    /** As the other constructor, with {@code inspector} checking each message's content (issue 9). */
+    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
+                      TlsContext tls, Function<InetAddress, Credentials> credentials, MessageInspector inspector) {
+        if (server == null || session == null || policy == null || spool == null || tls == null || credentials == null
+                || inspector == null) {
+            throw new IllegalArgumentException("settings, policy, spool, TLS, credentials and inspector are required");
         }
+        this.inspector = inspector;
         this.server = server;
         this.session = session;
         this.policy = policy;
@@ -140,7 +149,7 @@ public final class SmtpServer implements AutoCloseable {
         var limited = new RateLimitedPolicy(accepted.id(), base, submissionLimits, client, kind != Kind.SMTP,
                 !listener.isExempt(client));
         Connection connection = new Connection(accepted.id(), accepted.plainSocket(), server, session, limited, spool,
-                profile(kind, client), handshake);
+                profile(kind, client), handshake, inspector, kind != Kind.SMTP);
         open.put(connection, Boolean.TRUE);
         try {
             if (accepted.closing()) connection.stop();

@@ -8,6 +8,7 @@ import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpoolFullException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -26,23 +27,33 @@ final class SpoolContentStage implements ContentStage {
     private final String hostname;
     private final int maxHeaderSize;
     private final int maxReceivedHeaders;
+    private final MessageInspector inspector;
+    private final InetAddress client;
+    private final boolean submission;
     private int queued;
 
     /**
      * @param hostname           the server's name, for the Message-ID: added on submission
      * @param maxHeaderSize      octets of header section before 552 5.3.4
      * @param maxReceivedHeaders Received: fields at which a message is a loop (554 5.4.6)
+     * @param inspector          the content checks of each message
+     * @param client             the client's address
+     * @param submission         the listener is a submission one (RFC 6409)
      */
-    SpoolContentStage(String connection, Spool spool, String hostname, int maxHeaderSize, int maxReceivedHeaders) {
+    SpoolContentStage(String connection, Spool spool, String hostname, int maxHeaderSize, int maxReceivedHeaders,
+                      MessageInspector inspector, InetAddress client, boolean submission) {
         this.connection = connection;
         this.spool = spool;
         this.hostname = hostname;
         this.maxHeaderSize = maxHeaderSize;
         this.maxReceivedHeaders = maxReceivedHeaders;
+        this.inspector = inspector;
+        this.client = client;
+        this.submission = submission;
     }
 
     @Override
-    public Content open(Optional<String> authenticatedUser, TraceField received) {
+    public Content open(Opening opening) {
         MessageWriter writer;
         try {
             writer = spool.begin();
@@ -53,8 +64,14 @@ final class SpoolContentStage implements ContentStage {
         ZonedDateTime now = ZonedDateTime.now();
         // RFC 6409 §8.2, §8.3: an authenticated client is submitting, so missing Date:/Message-ID: are added;
         // relayed mail is never changed.
-        Optional<String> submissionHost = authenticatedUser.map(user -> hostname);
-        return new SpoolContent(this, writer, received.format(writer.id(), now), submissionHost, now);
+        Optional<String> submissionHost = opening.authenticatedUser().map(user -> hostname);
+        var facts = new MessageInspector.MessageFacts(connection, client, opening.helo(), opening.tls(),
+                opening.authenticatedUser(), submission, opening.reversePath(), writer.id());
+        return new SpoolContent(this, writer, opening.received().format(writer.id(), now), submissionHost, now, facts);
+    }
+
+    MessageInspector inspector() {
+        return inspector;
     }
 
     /** Messages queued over this connection so far. */

@@ -2,6 +2,7 @@ package dev.tern.smtp;
 
 import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
+import dev.tern.mail.ReversePath;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 
@@ -15,12 +16,26 @@ import java.util.Optional;
  * <p>Called on the connection's thread, one call at a time per session.
  */
 public interface ContentStage {
+    /** Opens the content of the current transaction's message. */
+    Content open(Opening opening);
+
     /**
-     * Opens the content of the current transaction's message. {@code authenticatedUser} is present when the
-     * client authenticated (RFC 6409 submission); {@code received} makes the transaction's {@code Received:}
-     * field once the content has a queue id.
+     * What the session knows of the transaction when its content begins.
+     *
+     * @param authenticatedUser present when the client authenticated (RFC 6409 submission)
+     * @param helo              the name the client gave in HELO/EHLO (a domain or an address literal, as sent)
+     * @param tls               TLS protects the session
+     * @param reversePath       the transaction's MAIL FROM
+     * @param received          makes the transaction's {@code Received:} field once the content has a queue id
      */
-    Content open(Optional<String> authenticatedUser, TraceField received);
+    record Opening(Optional<String> authenticatedUser, String helo, boolean tls, ReversePath reversePath,
+                   TraceField received) {
+        public Opening {
+            if (authenticatedUser == null || helo == null || reversePath == null || received == null) {
+                throw new IllegalArgumentException("an opening needs all its fields");
+            }
+        }
+    }
 
     /** The {@code Received:} field (RFC 5321 §4.4) of the transaction, ending in CRLF. */
     @FunctionalInterface

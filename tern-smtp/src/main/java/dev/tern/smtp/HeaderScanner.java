@@ -36,6 +36,8 @@ public final class HeaderScanner {
     private long lineOctets;          // the current line so far
     private final int[] counts = new int[FIELDS.length];
     private boolean ended;
+    private long sectionOctets;       // once ended: the header section's octets, the empty line included
+    private long scanned;             // octets scanned so far
     private boolean lineEmpty = true; // nothing but (possibly) CR on the current line so far
     private final int[] match = new int[FIELDS.length]; // progress through each name, its length after it, or NO_MATCH
 
@@ -52,6 +54,8 @@ public final class HeaderScanner {
                 // RFC 5322 §2.1: the first empty line separates the header section from the body.
                 if (lineEmpty) {
                     ended = true;
+                    sectionOctets = scanned + (i - offset) + 1;
+                    scanned = sectionOctets;
                     return;
                 }
                 headerOctets += lineOctets + 1;
@@ -64,6 +68,16 @@ public final class HeaderScanner {
                 for (int f = 0; f < FIELDS.length; f++) advance(f, b);
             }
         }
+        if (!ended) scanned += length;
+    }
+
+    /**
+     * Once {@link #headerEnded()}: the octets from the start of the content to the end of the empty line that ends
+     * the header section, that line included (so the body starts at this offset).
+     */
+    public long headerSectionLength() {
+        if (!ended) throw new IllegalStateException("the header section has not ended");
+        return sectionOctets;
     }
 
     public int receivedCount() {

@@ -85,6 +85,11 @@ final class SessionSecurity {
         return !profile.authRequired() || user != null;
     }
 
+    /** TLS protects the session (STARTTLS or implicit TLS). */
+    boolean tls() {
+        return tls;
+    }
+
     /** RFC 3848: "S" for TLS, "A" for AUTH, appended to ESMTP or UTF8SMTP in the Received: field. */
     String protocolSuffix() {
         return (tls ? "S" : "") + (user != null ? "A" : "");

@@ -69,4 +69,22 @@ class HeaderScannerTest {
         assertThat(scanner.receivedCount()).isEqualTo(1);
         assertThat(scanner.headerTooLarge()).isFalse();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '¤', textBlock = """
+        # content (Java escapes)                          | header section octets, the empty line included
+        A: 1\\r\\n\\r\\nbody\\r\\n                         | 8
+        \\r\\nbody starts at once\\r\\n                     | 2
+        A: 1\\r\\n B: folded\\r\\n\\r\\n\\r\\nbody\\r\\n  | 20
+        A: bare LF\\n\\nbody\\n                           | 12
+        """)
+    void findsWhereTheBodyStartsWhateverTheChunks(String content, long sectionLength) {
+        byte[] bytes = content.translateEscapes().getBytes(StandardCharsets.ISO_8859_1);
+        for (int chunk = 1; chunk <= bytes.length; chunk++) {
+            HeaderScanner scanner = new HeaderScanner(1000);
+            for (int at = 0; at < bytes.length; at += chunk) scanner.scan(bytes, at, Math.min(chunk, bytes.length - at));
+            assertThat(scanner.headerEnded()).isTrue();
+            assertThat(scanner.headerSectionLength()).as("chunks of %d", chunk).isEqualTo(sectionLength);
+        }
+    }
 }

@@ -26,9 +26,10 @@ final class MemoryContentStage implements ContentStage {
     int discarded;
 
     @Override
-    public Content open(Optional<String> authenticatedUser, TraceField received) {
+    public Content open(Opening opening) {
         int number = ++opened;
-        users.add(authenticatedUser);
+        users.add(opening.authenticatedUser());
+        TraceField received = opening.received();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         return new Content() {
             private boolean done;

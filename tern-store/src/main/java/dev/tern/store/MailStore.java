@@ -23,6 +23,14 @@ public interface MailStore {
     void deliver(Mailbox user, String deliveryId, InputStream content, boolean checkExisting) throws IOException;
 
     /**
+     * As {@link #deliver(Mailbox, String, InputStream, boolean)}, into the user's folder of special use {@code use}
+     * (the Junk folder for quarantined mail), or the INBOX when the user has no such folder. The same promises:
+     * durable on return, idempotent per {@code deliveryId} in that folder.
+     */
+    void deliver(Mailbox user, SpecialUse use, String deliveryId, InputStream content, boolean checkExisting)
+            throws IOException;
+
+    /**
      * The folders of {@code user}, made (INBOX and the {@link SpecialUse} folders) on first use. One object per
      * user and store, shared by all of that user's sessions.
      */

@@ -62,6 +62,20 @@ final class MaildirFolders implements Folders {
         return folder(INBOX);
     }
 
+    /** The folder that has special use {@code use}, if one does. */
+    Optional<MaildirFolder> withUse(SpecialUse use) throws IOException {
+        tree.lock();
+        try {
+            loadTree();
+            for (var entry : uses.entrySet()) {
+                if (entry.getValue() == use && exists(entry.getKey())) return Optional.of(folder(entry.getKey()));
+            }
+            return Optional.empty();
+        } finally {
+            tree.unlock();
+        }
+    }
+
     /** A new maildir.txt unique name for a message this store writes itself (APPEND, COPY). */
     String uniqueName() {
         String id = "M" + Long.toString(System.nanoTime(), 36) + "P" + ProcessHandle.current().pid() + "C"

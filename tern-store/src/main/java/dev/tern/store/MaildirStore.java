@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -90,6 +91,42 @@ public final class MaildirStore implements MailStore, AutoCloseable {
         prepare(maildir);
         // An index lookup: INBOX's delivery ids, and those of new/ listed once per process (docs/store.md).
         if (checkExisting && account(maildir).inbox().hasDelivery(deliveryId)) return;
+        write(maildir, deliveryId, content, checkExisting);
+        MaildirFolders known = accounts.get(maildir);
+        if (known != null) delivered(known.inbox(), deliveryId);
+    }
+
+    @Override
+    public void deliver(Mailbox user, SpecialUse use, String deliveryId, InputStream content, boolean checkExisting)
+            throws IOException {
+        MaildirNames.requireDeliveryId(deliveryId);
+        Path maildir = directory(user);
+        prepare(maildir);
+        MaildirFolders folders = account(maildir);
+        folders.setUp();
+        Optional<MaildirFolder> target = folders.withUse(use);
+        if (target.isEmpty()) {
+            deliver(user, deliveryId, content, checkExisting);
+            return;
+        }
+        MaildirFolder folder = target.get();
+        prepare(folder.directory());
+        if (checkExisting && folder.hasDelivery(deliveryId)) return;
+        write(folder.directory(), deliveryId, content, checkExisting);
+        delivered(folder, deliveryId);
+    }
+
+    private static void delivered(MaildirFolder folder, String deliveryId) {
+        try {
+            folder.delivered(deliveryId); // wakes IDLE at once when the folder is watched
+        } catch (IOException | RuntimeException e) {
+            // Delivered and durable: the next snapshot or rescan gives it its UID; failing here would redeliver.
+            log.warn("delivered {} but could not index it yet", deliveryId, e);
+        }
+    }
+
+    /** Writes one message into {@code maildir}'s new/ (through tmp/, fsynced, renamed, directory synced). */
+    private void write(Path maildir, String deliveryId, InputStream content, boolean checkExisting) throws IOException {
         String unique = MaildirNames.uniqueName(clock.instant().getEpochSecond(), deliveryId, settings.hostname());
         Path tmp = maildir.resolve("tmp").resolve(unique);
         // A retry after a crash may find its own half-written tmp file from the same second: it is ours (one
@@ -114,15 +151,6 @@ public final class MaildirStore implements MailStore, AutoCloseable {
             throw e;
         }
         prepare(maildir).sync(); // the rename is durable only once new/ itself is on disk; shared with concurrent deliveries
-        MaildirFolders known = accounts.get(maildir);
-        if (known != null) {
-            try {
-                known.inbox().delivered(deliveryId); // wakes IDLE at once when INBOX is watched
-            } catch (IOException | RuntimeException e) {
-                // Delivered and durable: the next snapshot or rescan gives it its UID; failing here would redeliver.
-                log.warn("delivered {} but could not index it yet", deliveryId, e);
-            }
-        }
     }
 
     /**

@@ -69,4 +69,17 @@ class DeliveryCheckTest {
     private static ByteArrayInputStream stream(String s) {
         return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
     }
+
+    /** Quarantined mail (issue 9) goes to the Junk folder, as durably and as idempotently as to the INBOX. */
+    @Test
+    void aDeliveryToTheJunkFolderLandsThereOnceAndNotInTheInbox() throws IOException {
+        Path root = temp.resolve("mail");
+        MaildirStore store = new MaildirStore(new MaildirSettings(root, "mx.test"), CLOCK);
+        store.deliver(ALICE, SpecialUse.JUNK, "Qjunk", stream("spam\r\n"), false);
+        MaildirStore restarted = new MaildirStore(new MaildirSettings(root, "mx.test"), Clock.offset(CLOCK, Duration.ofSeconds(5)));
+        restarted.deliver(ALICE, SpecialUse.JUNK, "Qjunk", stream("spam\r\n"), true);
+
+        assertThat(restarted.folders(ALICE).open("Junk").orElseThrow().snapshot().messages()).hasSize(1);
+        assertThat(restarted.folders(ALICE).open("INBOX").orElseThrow().snapshot().messages()).isEmpty();
+    }
 }
