@@ -2,9 +2,11 @@ package dev.tern.server;
 
 import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
+import dev.tern.mail.Recipient;
 import dev.tern.mail.ReversePath;
 import dev.tern.smtp.Reply;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -62,15 +64,18 @@ public interface MessageInspector {
      * @param authenticatedUser present after AUTH (submission)
      * @param submission        the listener is a submission one (RFC 6409), not the MX
      * @param reversePath       the MAIL FROM
+     * @param recipients        the RCPT TO addresses accepted
      * @param id                the queue id the message will have
      */
     record MessageFacts(String connection, InetAddress client, String helo, boolean tls,
-                        Optional<String> authenticatedUser, boolean submission, ReversePath reversePath, QueueId id) {
+                        Optional<String> authenticatedUser, boolean submission, ReversePath reversePath,
+                        List<Recipient> recipients, QueueId id) {
         public MessageFacts {
             if (connection == null || client == null || helo == null || authenticatedUser == null
                     || reversePath == null || id == null) {
                 throw new IllegalArgumentException("message facts need all their fields");
             }
+            recipients = List.copyOf(recipients);
         }
     }
 

@@ -66,7 +66,7 @@ final class SpoolContentStage implements ContentStage {
         // relayed mail is never changed.
         Optional<String> submissionHost = opening.authenticatedUser().map(user -> hostname);
         var facts = new MessageInspector.MessageFacts(connection, client, opening.helo(), opening.tls(),
-                opening.authenticatedUser(), submission, opening.reversePath(), writer.id());
+                opening.authenticatedUser(), submission, opening.reversePath(), opening.recipients(), writer.id());
         return new SpoolContent(this, writer, opening.received().format(writer.id(), now), submissionHost, now, facts);
     }
 

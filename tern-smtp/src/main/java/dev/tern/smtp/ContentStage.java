@@ -2,8 +2,10 @@ package dev.tern.smtp;
 
 import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
+import dev.tern.mail.Recipient;
 import dev.tern.mail.ReversePath;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,14 +28,16 @@ public interface ContentStage {
      * @param helo              the name the client gave in HELO/EHLO (a domain or an address literal, as sent)
      * @param tls               TLS protects the session
      * @param reversePath       the transaction's MAIL FROM
+     * @param recipients        the recipients accepted so far (all of them for DATA; BDAT takes no more after it)
      * @param received          makes the transaction's {@code Received:} field once the content has a queue id
      */
     record Opening(Optional<String> authenticatedUser, String helo, boolean tls, ReversePath reversePath,
-                   TraceField received) {
+                   List<Recipient> recipients, TraceField received) {
         public Opening {
             if (authenticatedUser == null || helo == null || reversePath == null || received == null) {
                 throw new IllegalArgumentException("an opening needs all its fields");
             }
+            recipients = List.copyOf(recipients);
         }
     }
 

@@ -344,7 +344,7 @@ public final class SmtpSession {
 
     private ContentStage.Content openContent() {
         return contentStage.open(new ContentStage.Opening(authenticatedUser(), helo == null ? "" : helo.toString(),
-                security.tls(), transaction.from, this::receivedHeader));
+                security.tls(), transaction.from, transaction.recipients, this::receivedHeader));
     }
 
     /** Why DATA/BDAT cannot start now (RFC 5321 §4.1.4; §3.3: 554 when every RCPT was refused). */
