@@ -15,15 +15,15 @@ import java.util.regex.Pattern;
  * @param lines the text lines, at least one, without CR or LF
  */
 public record SmtpReply(int code, String status, List<String> lines) {
-    /** Postfix's reply for {@code SMFIR_REJECT}. */
-    public static final SmtpReply REJECT = new SmtpReply(550, "5.7.1", List.of("Command rejected"));
-    /** Postfix's reply for {@code SMFIR_TEMPFAIL}, and for a filter that is down under {@code tempfail}. */
-    public static final SmtpReply TEMPFAIL = new SmtpReply(451, "4.7.1", List.of("Service unavailable - try again later"));
-
     private static final Pattern STATUS = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
     // RFC 5321 §4.2: code, '-' on every line but the last, text; RFC 2034 §3: the enhanced code leads the text.
     private static final Pattern LINE = Pattern.compile("([45]\\d\\d)([ -])(?:([45]\\.\\d{1,3}\\.\\d{1,3})(?: |$))?(.*)");
     private static final int MAX_LINES = 100;
+
+    /** Postfix's reply for {@code SMFIR_REJECT}. */
+    public static final SmtpReply REJECT = new SmtpReply(550, "5.7.1", List.of("Command rejected"));
+    /** Postfix's reply for {@code SMFIR_TEMPFAIL}, and for a filter that is down under {@code tempfail}. */
+    public static final SmtpReply TEMPFAIL = new SmtpReply(451, "4.7.1", List.of("Service unavailable - try again later"));
 
     public SmtpReply {
         if (code < 400 || code > 599) throw new IllegalArgumentException("not a 4xx/5xx reply code: " + code);
