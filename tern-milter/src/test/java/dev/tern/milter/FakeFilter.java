@@ -88,6 +88,30 @@ final class FakeFilter implements AutoCloseable {
             negotiate(actions, protocol, new byte[0]);
         }
 
+        /**
+         * A well-behaved filter: continue to every stage that expects a reply, {@code rcptReply} to RCPT, and
+         * {@code eom} (modification packets, then a verdict) at end of message, until QUIT.
+         */
+        void serve(char rcptReply, MilterPacket... eom) throws IOException {
+            for (int i = 0; i < 100_000; i++) {
+                MilterPacket p = read();
+                switch (p.command()) {
+                    case 'D', 'A' -> { } // macros and abort get no reply
+                    case 'Q' -> {
+                        return;
+                    }
+                    case 'R' -> send(rcptReply);
+                    case 'E' -> {
+                        for (MilterPacket e : eom) {
+                            out.write(e.encode());
+                        }
+                        out.flush();
+                    }
+                    default -> send('c');
+                }
+            }
+        }
+
         /** Reads and records until the MTA closes the connection. */
         void drain() throws IOException {
             try {
