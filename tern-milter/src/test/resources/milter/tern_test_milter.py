@@ -1,6 +1,6 @@
 """A real milter (pymilter over Sendmail's libmilter) for Tern's milter client tests.
 
-Usage: tern_test_milter.py PORT FLAVOUR
+Usage: tern_test_milter.py PORT|unix:PATH FLAVOUR
   FLAVOUR full:   every callback; header is @noreply (SMFIP_NR_HDR); body honours SMFIR_SKIP.
   FLAVOUR nobody: as full, but body is @nocallback (SMFIP_NOBODY).
 What the filter does is chosen per connection by the first label of the client host name that SMFIC_CONNECT
@@ -102,4 +102,5 @@ class NoBody(TernTest):
 if __name__ == '__main__':
     port, flavour = sys.argv[1], sys.argv[2]
     Milter.factory = NoBody if flavour == 'nobody' else TernTest
-    Milter.runmilter('tern-test', 'inet:%s@127.0.0.1' % port, timeout=30)
+    socket = port if port.startswith('unix:') else 'inet:%s@127.0.0.1' % port
+    Milter.runmilter('tern-test', socket, timeout=30)

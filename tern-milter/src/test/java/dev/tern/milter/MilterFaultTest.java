@@ -35,6 +35,35 @@ class MilterFaultTest {
     }
 
     @Test
+    void aConnectThatHangsTimesOut() throws Exception {
+        // A listener whose accept queue is full: Linux drops further SYNs, so a connect hangs without any traffic
+        // leaving the loopback interface.
+        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> queued = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    java.net.Socket s = new java.net.Socket();
+                    try {
+                        s.connect(full.getLocalSocketAddress(), 200);
+                        queued.add(s);
+                    } catch (java.io.IOException e) {
+                        s.close();
+                        break;
+                    }
+                }
+                long start = System.nanoTime();
+                try (MilterSession session = open("inet:127.0.0.1:" + full.getLocalPort(), DefaultAction.TEMPFAIL)) {
+                    assertThat(session.failed()).isTrue();
+                    assertThat(session.connect()).isEqualTo(Verdict.TEMPFAIL);
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(TIMEOUT.minusMillis(100), TIMEOUT.multipliedBy(3));
+            } finally {
+                for (java.net.Socket s : queued) s.close();
+            }
+        }
+    }
+
+    @Test
     void theDefaultTempfailIsPostfixs451() throws Exception {
         try (MilterSession session = open("inet:127.0.0.1:" + PythonMilter.freePort(), DefaultAction.TEMPFAIL)) {
             assertThat(session.endOfMessage(Map.of()).reply().orElseThrow().wireLines())

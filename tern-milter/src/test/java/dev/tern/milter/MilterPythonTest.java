@@ -184,6 +184,17 @@ class MilterPythonTest {
         }
     }
 
+    @Test
+    void speaksOverAUnixSocket() throws Exception {
+        try (PythonMilter unix = PythonMilter.start(dir, "full", dir.resolve("milter.sock"))) {
+            try (MilterSession session = open(unix, "addheader")) {
+                assertThat(session.connect()).isEqualTo(Verdict.CONTINUE);
+                MilterOutcome outcome = transaction(session, "Hello\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(outcome.headerChanges()).startsWith(new HeaderChange.Add("X-Spam-Score", "1.5"));
+            }
+        }
+    }
+
     private static MilterSession open(PythonMilter milter, String mode) {
         MilterSettings settings = MilterSettings.of("py-" + mode, milter.address())
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5));

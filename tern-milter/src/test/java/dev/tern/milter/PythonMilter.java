@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +22,14 @@ final class PythonMilter implements AutoCloseable {
 
     private final Process process;
     private final Path log;
-    final int port;
+    private final int port;
+    private final Path socket;
 
-    private PythonMilter(Process process, Path log, int port) {
+    private PythonMilter(Process process, Path log, int port, Path socket) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.socket = socket;
     }
 
     static void require() {
@@ -33,30 +37,36 @@ final class PythonMilter implements AutoCloseable {
     }
 
     static PythonMilter start(Path dir, String flavour) throws IOException, InterruptedException {
+        return start(dir, flavour, null);
+    }
+
+    /** With {@code socket} non-null, on that UNIX socket instead of a TCP port. */
+    static PythonMilter start(Path dir, String flavour, Path socket) throws IOException, InterruptedException {
         Path script = dir.resolve("tern_test_milter.py");
         if (!Files.exists(script)) {
             try (InputStream in = PythonMilter.class.getResourceAsStream("/milter/tern_test_milter.py")) {
                 Files.copy(in, script);
             }
         }
-        int port = freePort();
-        Path log = dir.resolve("milter-" + flavour + ".log");
-        Process process = new ProcessBuilder(PYTHON.toString(), script.toString(), Integer.toString(port), flavour)
+        int port = socket == null ? freePort() : 0;
+        String listen = socket == null ? Integer.toString(port) : "unix:" + socket;
+        Path log = dir.resolve("milter-" + flavour + (socket == null ? "" : "-unix") + ".log");
+        Process process = new ProcessBuilder(PYTHON.toString(), script.toString(), listen, flavour)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PythonMilter milter = new PythonMilter(process, log, port);
+        PythonMilter milter = new PythonMilter(process, log, port, socket);
         milter.awaitListening();
         return milter;
     }
 
     String address() {
-        return "inet:127.0.0.1:" + port;
+        return socket == null ? "inet:127.0.0.1:" + port : "unix:" + socket;
     }
 
     private void awaitListening() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            try {
+                probe();
                 return;
             } catch (IOException notYet) { // the milter has not opened its socket yet: wait on the process, and try again
                 if (process.waitFor(25, TimeUnit.MILLISECONDS)) break;
@@ -64,6 +74,17 @@ final class PythonMilter implements AutoCloseable {
         }
         close();
         throw new IOException("the Python milter did not listen on port " + port + ": " + Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private void probe() throws IOException {
+        if (socket != null) {
+            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                return;
+            }
+        }
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        }
     }
 
     @Override
