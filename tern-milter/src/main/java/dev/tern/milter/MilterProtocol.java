@@ -101,6 +101,26 @@ final class MilterProtocol {
     /** The most SMFIR_PROGRESS packets one stage may send before it counts as hung. */
     static final int MAX_PROGRESS = 1000;
 
+    /** A command's name for logs. */
+    static String commandName(byte command) {
+        return switch (command) {
+            case ABORT -> "abort";
+            case BODY -> "body";
+            case CONNECT -> "connect";
+            case MACRO -> "macros";
+            case BODYEOB -> "end of message";
+            case HELO -> "helo";
+            case HEADER -> "header";
+            case MAIL -> "mail";
+            case EOH -> "end of headers";
+            case OPTNEG -> "option negotiation";
+            case QUIT -> "quit";
+            case RCPT -> "rcpt";
+            case DATA -> "data";
+            default -> "command " + (command & 0xff);
+        };
+    }
+
     /** The macro stage numbers of SMFIR_SETSYMLIST (SMFIM_*), by the command they precede. */
     static byte stageCommand(int stage) {
         return switch (stage) {

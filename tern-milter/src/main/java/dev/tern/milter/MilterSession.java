@@ -145,9 +145,15 @@ public final class MilterSession implements AutoCloseable {
         return stage(Scope.MESSAGE, P_NOEOH, P_NR_EOH, EOH, macros, MilterPacket.empty(EOH));
     }
 
-    /** SMFIC_BODY, in chunks of at most 65535 bytes (CRLF line ends, as on the wire); nothing after SMFIR_SKIP. */
+    /**
+     * SMFIC_BODY, in chunks of at most 65535 bytes (CRLF line ends, as on the wire); nothing after SMFIR_SKIP.
+     *
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} do not fit {@code bytes} (a caller's bug)
+     */
     public Verdict body(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
+        Verdict held = held(Scope.BODY);
+        if (held != null) return held;
         for (int pos = offset; pos < offset + length; pos += CHUNK_SIZE) {
             if (skipBody) return Verdict.CONTINUE;
             byte[] chunk = Arrays.copyOfRange(bytes, pos, Math.min(pos + CHUNK_SIZE, offset + length));
@@ -222,7 +228,7 @@ public final class MilterSession implements AutoCloseable {
             if ((protocol & noReply) != 0) return Verdict.CONTINUE;
             return settle(scope, awaitReply(scope));
         } catch (IOException | MilterConnection.Fault e) {
-            return fail(String.valueOf((char) packet.command()), e);
+            return fail(MilterProtocol.commandName(packet.command()), e);
         }
     }
 

@@ -4,9 +4,15 @@ import static dev.tern.milter.MilterProtocol.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.milter.MilterSettings.DefaultAction;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,15 +44,15 @@ class MilterFaultTest {
     void aConnectThatHangsTimesOut() throws Exception {
         // A listener whose accept queue is full: Linux drops further SYNs, so a connect hangs without any traffic
         // leaving the loopback interface.
-        try (java.net.ServerSocket full = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            List<java.net.Socket> queued = new java.util.ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
             try {
                 for (int i = 0; i < 8; i++) {
-                    java.net.Socket s = new java.net.Socket();
+                    Socket s = new Socket();
                     try {
                         s.connect(full.getLocalSocketAddress(), 200);
                         queued.add(s);
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         s.close();
                         break;
                     }
@@ -58,7 +64,7 @@ class MilterFaultTest {
                 }
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(TIMEOUT.minusMillis(100), TIMEOUT.multipliedBy(3));
             } finally {
-                for (java.net.Socket s : queued) s.close();
+                for (Socket s : queued) s.close();
             }
         }
     }
@@ -115,7 +121,7 @@ class MilterFaultTest {
             000000036c00                 | eom
             """)
     void aBrokenReplyGivesTheDefault(String hex, String stage) throws Exception {
-        byte[] raw = java.util.HexFormat.of().parseHex(hex.strip());
+        byte[] raw = HexFormat.of().parseHex(hex.strip());
         try (FakeFilter filter = new FakeFilter(peer -> {
             peer.negotiate(OFFERED_ACTIONS, 0);
             peer.readUntil('C');
