@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Signs messages of one domain with each of its keys (RFC 6376 §5), typically an Ed25519 and an RSA-2048 key
@@ -35,12 +37,17 @@ public final class DkimSigner {
             "message-id");
 
     private final List<SigningKey> keys;
+    private final Map<SigningKey, Ed25519PrivateKeyParameters> ed25519 = new java.util.HashMap<>();
     private final Clock clock;
 
     public DkimSigner(List<SigningKey> keys, Clock clock) {
         if (keys.isEmpty()) throw new IllegalArgumentException("a signer needs at least one key");
         this.keys = List.copyOf(keys);
         this.clock = clock;
+        // Bouncy Castle's Ed25519 signs about four times faster than the JDK's; its key is prepared once here.
+        for (SigningKey k : this.keys) {
+            if (k.algorithm() == SigningKey.Algorithm.ED25519_SHA256) ed25519.put(k, ed25519Key(k));
+        }
     }
 
     public List<SigningKey> keys() {
@@ -81,13 +88,13 @@ public final class DkimSigner {
             List<String> names = headerNames(headers);
             long now = clock.instant().getEpochSecond();
             List<String> fields = new ArrayList<>(keys.size());
-            for (SigningKey key : keys) fields.add(signOne(key, headers, names, bh, now));
+            for (SigningKey key : keys) fields.add(signOne(key, ed25519.get(key), headers, names, bh, now));
             return List.copyOf(fields);
         }
     }
 
-    private static String signOne(SigningKey key, List<HeaderField> headers, List<String> names, String bh,
-            long now) {
+    private static String signOne(SigningKey key, Ed25519PrivateKeyParameters ed, List<HeaderField> headers,
+            List<String> names, String bh, long now) {
         FoldedField f = new FoldedField("DKIM-Signature")
                 .word("v=1;").word("a=" + key.algorithm().tag() + ";").word("c=relaxed/relaxed;")
                 .word("d=" + key.domain() + ";").word("s=" + key.selector() + ";").word("t=" + now + ";");
@@ -95,26 +102,34 @@ public final class DkimSigner {
         for (int i = 1; i < names.size(); i++) f.continued(":" + names.get(i));
         f.glued(";").word("bh=").breakable(bh).glued(";").word("b=");
         byte[] data = SignedHeaders.data(headers, names, Canonicalization.RELAXED, f.text());
-        return f.breakable(Base64.getEncoder().encodeToString(sign(key, data))).line();
+        byte[] b = ed != null ? signEd25519(ed, data) : sign(key, data);
+        return f.breakable(Base64.getEncoder().encodeToString(b)).line();
     }
 
     static byte[] sign(SigningKey key, byte[] data) {
+        if (key.algorithm() == SigningKey.Algorithm.ED25519_SHA256) return signEd25519(ed25519Key(key), data);
         try {
-            Signature s;
-            byte[] input = data;
-            if (key.algorithm() == SigningKey.Algorithm.ED25519_SHA256) {
-                // RFC 8463 §3: PureEdDSA over the SHA-256 hash of the data.
-                s = Signature.getInstance("Ed25519");
-                input = sha256().digest(data);
-            } else {
-                s = Signature.getInstance("SHA256withRSA");
-            }
+            Signature s = Signature.getInstance("SHA256withRSA");
             s.initSign(key.privateKey());
-            s.update(input);
+            s.update(data);
             return s.sign();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with " + key, e);
         }
+    }
+
+    // RFC 8463 §3: PureEdDSA (RFC 8032 Ed25519) over the SHA-256 hash of the data.
+    private static byte[] signEd25519(Ed25519PrivateKeyParameters key, byte[] data) {
+        byte[] hash = sha256().digest(data);
+        byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
+        key.sign(Ed25519.Algorithm.Ed25519, null, hash, 0, hash.length, signature, 0);
+        return signature;
+    }
+
+    /** The RFC 8032 seed is the end of the RFC 8410 PKCS#8 encoding. */
+    private static Ed25519PrivateKeyParameters ed25519Key(SigningKey key) {
+        byte[] pkcs8 = key.privateKey().getEncoded();
+        return new Ed25519PrivateKeyParameters(java.util.Arrays.copyOfRange(pkcs8, 16, 48));
     }
 
     /** {@code h=}: the recommended fields present, and Resent-* and List-*, oversigned ones once more. */
