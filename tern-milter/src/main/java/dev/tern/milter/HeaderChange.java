@@ -50,7 +50,7 @@ public sealed interface HeaderChange {
     }
 
     /** RFC 5322 §3.6.8: a field name is one or more printable US-ASCII characters other than colon. */
-    static boolean validName(String name) {
+    public static boolean validName(String name) {
         if (name == null || name.isEmpty() || name.length() > 998) return false;
         return name.chars().allMatch(c -> c > 32 && c < 127 && c != ':');
     }
