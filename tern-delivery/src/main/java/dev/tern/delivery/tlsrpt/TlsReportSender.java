@@ -55,6 +55,9 @@ public final class TlsReportSender implements AutoCloseable {
 
     public TlsReportSender(TlsRptSettings settings, TlsReportStore store, Resolver resolver, Spool spool,
                            HttpClient http, Clock clock) {
+        if (settings == null || store == null || resolver == null || spool == null || http == null || clock == null) {
+            throw new IllegalArgumentException("the sender needs all its parts");
+        }
         this.settings = settings;
         this.store = store;
         this.resolver = resolver;
@@ -180,9 +183,9 @@ public final class TlsReportSender implements AutoCloseable {
     }
 
     /** The next run after {@code now}: the coming {@code sendHour}:00 UTC plus {@code jitter}. */
-    Instant nextRun(Instant now, Duration jitter) {
+    static Instant nextRun(Instant now, int sendHour, Duration jitter) {
         Instant today = LocalDate.ofInstant(now, ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant()
-                .plus(Duration.ofHours(settings.sendHour())).plus(jitter);
+                .plus(Duration.ofHours(sendHour)).plus(jitter);
         return today.isAfter(now) ? today : today.plus(Duration.ofDays(1));
     }
 
@@ -192,7 +195,7 @@ public final class TlsReportSender implements AutoCloseable {
                 long jitterMillis = settings.jitter().toMillis();
                 Duration jitter = Duration.ofMillis(jitterMillis == 0 ? 0
                         : ThreadLocalRandom.current().nextLong(jitterMillis));
-                Instant next = nextRun(clock.instant(), jitter);
+                Instant next = nextRun(clock.instant(), settings.sendHour(), jitter);
                 while (clock.instant().isBefore(next)) {
                     Duration wait = Duration.between(clock.instant(), next);
                     if (wait.compareTo(MAX_WAIT) > 0) wait = MAX_WAIT; // re-read the clock: it may jump

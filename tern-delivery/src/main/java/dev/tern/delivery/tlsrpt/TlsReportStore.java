@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,15 +52,15 @@ public final class TlsReportStore implements TlsReporter, AutoCloseable {
     private static final int MAX_STRING = 1000;
     /** The destination under which a domain's day is marked finished. */
     private static final String ALL = "*";
-    private static final TlsAttempt STOP = new TlsAttempt(java.time.Instant.EPOCH, "", PolicyType.NO_POLICY_FOUND,
-            List.of(), "", Optional.empty(), Optional.empty(), "");
+    private static final Object STOP = new Object();
 
     private final TlsRptSettings settings;
     private final Clock clock;
     private final Object lock = new Object();
     private final TreeMap<LocalDate, DayTally> days = new TreeMap<>();
     private final Map<LocalDate, Set<String>> sent = new HashMap<>();
-    private final BlockingQueue<TlsAttempt> queue = new ArrayBlockingQueue<>(QUEUE);
+    /** {@link TlsAttempt}s, {@link CountDownLatch} barriers of {@link #flush}, and {@link #STOP}. */
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AttemptWriter writer;
     private final Thread writerThread;
     private long unwritten;
@@ -164,6 +166,16 @@ public final class TlsReportStore implements TlsReporter, AutoCloseable {
             }
         }
         if (!gone.isEmpty()) log.info("tlsrpt pruned days={}", gone);
+    }
+
+    /** Waits (at most 10 s) until the writer has written what was recorded before this call. */
+    public void flush() {
+        CountDownLatch written = new CountDownLatch(1);
+        try {
+            if (!closed && queue.offer(written, 10, TimeUnit.SECONDS)) written.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops the writer after it wrote what is queued; later attempts are dropped. */
@@ -285,14 +297,18 @@ public final class TlsReportStore implements TlsReporter, AutoCloseable {
     }
 
     private void writeLoop() {
-        List<TlsAttempt> batch = new ArrayList<>();
+        List<Object> batch = new ArrayList<>();
+        List<TlsAttempt> attempts = new ArrayList<>();
         try {
             while (true) {
                 batch.add(queue.take());
                 queue.drainTo(batch, 1024);
-                boolean stop = batch.removeIf(a -> a == STOP);
-                writer.write(batch);
+                for (Object item : batch) if (item instanceof TlsAttempt attempt) attempts.add(attempt);
+                writer.write(attempts);
+                for (Object item : batch) if (item instanceof CountDownLatch written) written.countDown();
+                boolean stop = batch.contains(STOP);
                 batch.clear();
+                attempts.clear();
                 if (stop) return;
             }
         } catch (InterruptedException e) {
