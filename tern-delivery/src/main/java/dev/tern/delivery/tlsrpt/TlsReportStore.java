@@ -1,9 +1,6 @@
 package dev.tern.delivery.tlsrpt;
 
 import dev.tern.delivery.tlsrpt.DayTally.FailureKey;
-import dev.tern.delivery.tlsrpt.DayTally.Policy;
-import dev.tern.delivery.tlsrpt.TlsAttempt.FailureType;
-import dev.tern.delivery.tlsrpt.TlsAttempt.PolicyType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -45,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsReportStore implements TlsReporter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TlsReportStore.class);
-    private static final List<String> ATTEMPTS_HEADER = List.of("tlsrpt-attempts", "1");
     private static final List<String> SENT_HEADER = List.of("tlsrpt-sent", "1");
     private static final int QUEUE = 8192;
     private static final int MAX_POLICY_STRINGS = 100;
@@ -61,22 +57,22 @@ public final class TlsReportStore implements TlsReporter, AutoCloseable {
     private final Map<LocalDate, Set<String>> sent = new HashMap<>();
     /** {@link TlsAttempt}s, {@link CountDownLatch} barriers of {@link #flush}, and {@link #STOP}. */
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final AttemptWriter writer;
+    private final AttemptLog writer;
     private final Thread writerThread;
     private long unwritten;
     private volatile boolean closed;
 
-    private TlsReportStore(TlsRptSettings settings, Clock clock, Map<LocalDate, Map<Policy, Integer>> ids) {
+    private TlsReportStore(TlsRptSettings settings, Clock clock, Map<LocalDate, AttemptLog.DayIds> ids) {
         this.settings = settings;
         this.clock = clock;
-        this.writer = new AttemptWriter(settings.directory(), ids);
+        this.writer = new AttemptLog(settings.directory(), ids);
         this.writerThread = Thread.ofVirtual().name("tlsrpt-writer").unstarted(this::writeLoop);
     }
 
     /** Opens the store in {@code settings.directory()}, replaying its day files, and starts the writer. */
     public static TlsReportStore open(TlsRptSettings settings, Clock clock) throws IOException {
         Files.createDirectories(settings.directory());
-        Map<LocalDate, Map<Policy, Integer>> ids = new HashMap<>();
+        Map<LocalDate, AttemptLog.DayIds> ids = new HashMap<>();
         TlsReportStore store = new TlsReportStore(settings, clock, ids);
         store.replay(ids);
         store.writerThread.start();
@@ -198,12 +194,8 @@ public final class TlsReportStore implements TlsReporter, AutoCloseable {
 
     private void count(LocalDate day, TlsAttempt attempt) {
         DayTally tally = days.computeIfAbsent(day, d -> new DayTally(settings.maxFailureDetails()));
-        tally.add(policyOf(attempt), attempt.failure().map(type -> new FailureKey(type, attempt.mxHost(),
+        tally.add(AttemptLog.policyOf(attempt), attempt.failure().map(type -> new FailureKey(type, attempt.mxHost(),
                 attempt.receivingIp(), attempt.detail())));
-    }
-
-    private static Policy policyOf(TlsAttempt attempt) {
-        return new Policy(attempt.policyDomain(), attempt.policy(), attempt.policyStrings());
     }
 
     /** Bounds what one attempt may put on disk and in memory. */
@@ -234,57 +226,20 @@ public final class TlsReportStore implements TlsReporter, AutoCloseable {
         }
     }
 
-    private void replay(Map<LocalDate, Map<Policy, Integer>> ids) throws IOException {
+    private void replay(Map<LocalDate, AttemptLog.DayIds> ids) throws IOException {
         LocalDate oldestKept = today().minusDays(settings.keepDays() - 1L);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(settings.directory(), "*.log")) {
             for (Path file : files) {
                 Optional<LocalDate> day = dayOf(file);
                 if (day.isEmpty() || day.get().isBefore(oldestKept)) continue; // pruned on the next run
                 String name = file.getFileName().toString();
-                int skipped = name.startsWith("attempts-") ? replayAttempts(file, day.get(), ids)
-                        : replaySent(file, day.get());
+                LocalDate d = day.get();
+                int skipped = name.startsWith("attempts-")
+                        ? AttemptLog.replay(file, d, ids, (policy, failure) -> days.computeIfAbsent(d,
+                                x -> new DayTally(settings.maxFailureDetails())).add(policy, failure))
+                        : replaySent(file, d);
                 if (skipped > 0) log.warn("tlsrpt file={} damaged records skipped={}", file, skipped);
             }
-        }
-    }
-
-    private int replayAttempts(Path file, LocalDate day, Map<LocalDate, Map<Policy, Integer>> ids) throws IOException {
-        Map<Integer, Policy> policies = new HashMap<>();
-        boolean[] versioned = {false};
-        int skipped = RecordFile.read(file, fields -> {
-            if (fields.equals(ATTEMPTS_HEADER)) {
-                versioned[0] = true;
-            } else if (versioned[0]) {
-                replayAttempt(day, fields, policies);
-            }
-        });
-        Map<Policy, Integer> known = new HashMap<>();
-        policies.forEach((id, policy) -> known.put(policy, id));
-        ids.put(day, known);
-        return skipped;
-    }
-
-    private void replayAttempt(LocalDate day, List<String> fields, Map<Integer, Policy> policies) {
-        try {
-            if (fields.getFirst().equals("P") && fields.size() >= 4) {
-                Optional<PolicyType> type = policyType(fields.get(3));
-                if (type.isEmpty()) return;
-                policies.put(Integer.parseInt(fields.get(1)), new Policy(fields.get(2), type.get(),
-                        fields.subList(4, fields.size())));
-            } else if (fields.getFirst().equals("A") && fields.size() >= 3) {
-                Policy policy = policies.get(Integer.parseInt(fields.get(1)));
-                if (policy == null) return; // its P record was lost
-                Optional<FailureKey> failure = Optional.empty();
-                if (!fields.get(2).equals("ok")) {
-                    Optional<FailureType> type = failureType(fields.get(2));
-                    if (type.isEmpty() || fields.size() != 6) return;
-                    failure = Optional.of(new FailureKey(type.get(), fields.get(3),
-                            fields.get(4).isEmpty() ? Optional.empty() : Optional.of(fields.get(4)), fields.get(5)));
-                }
-                days.computeIfAbsent(day, d -> new DayTally(settings.maxFailureDetails())).add(policy, failure);
-            }
-        } catch (NumberFormatException e) {
-            log.debug("tlsrpt record with a bad number skipped: {}", fields); // damaged, like a bad checksum
         }
     }
 
@@ -327,80 +282,4 @@ public final class TlsReportStore implements TlsReporter, AutoCloseable {
         }
     }
 
-    static Optional<PolicyType> policyType(String token) {
-        for (PolicyType type : PolicyType.values()) if (type.token().equals(token)) return Optional.of(type);
-        return Optional.empty();
-    }
-
-    static Optional<FailureType> failureType(String token) {
-        for (FailureType type : FailureType.values()) if (type.token().equals(token)) return Optional.of(type);
-        return Optional.empty();
-    }
-
-    /** The writer thread's files: one open day file at a time, with that day's policy numbers. */
-    private static final class AttemptWriter {
-        private final Path directory;
-        private final Map<LocalDate, Map<Policy, Integer>> ids;
-        private LocalDate openDay;
-        private FileChannel channel;
-
-        AttemptWriter(Path directory, Map<LocalDate, Map<Policy, Integer>> ids) {
-            this.directory = directory;
-            this.ids = ids;
-        }
-
-        void write(List<TlsAttempt> batch) {
-            Map<LocalDate, ByteArrayOutputStream> lines = new TreeMap<>();
-            for (TlsAttempt attempt : batch) {
-                LocalDate day = LocalDate.ofInstant(attempt.at(), ZoneOffset.UTC);
-                ByteArrayOutputStream out = lines.computeIfAbsent(day, d -> new ByteArrayOutputStream());
-                Map<Policy, Integer> known = ids.computeIfAbsent(day, d -> new HashMap<>());
-                Policy policy = policyOf(attempt);
-                Integer id = known.get(policy);
-                if (id == null) {
-                    id = known.size();
-                    known.put(policy, id);
-                    List<String> fields = new ArrayList<>(List.of("P", id.toString(), policy.domain(),
-                            policy.type().token()));
-                    fields.addAll(policy.strings());
-                    RecordFile.append(out, fields);
-                }
-                RecordFile.append(out, attempt.failure().isEmpty() ? List.of("A", id.toString(), "ok")
-                        : List.of("A", id.toString(), attempt.failure().get().token(), attempt.mxHost(),
-                        attempt.receivingIp().orElse(""), attempt.detail()));
-            }
-            lines.forEach(this::append);
-        }
-
-        private void append(LocalDate day, ByteArrayOutputStream out) {
-            try {
-                if (!day.equals(openDay)) {
-                    close();
-                    // Late attempts of an older day get their policies written again, which replay allows.
-                    ids.keySet().removeIf(d -> d.isBefore(day.minusDays(2)));
-                    Path file = directory.resolve("attempts-" + day + ".log");
-                    boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-                    channel = RecordFile.openForAppend(file);
-                    openDay = day;
-                    if (fresh) RecordFile.write(channel, RecordFile.encode(ATTEMPTS_HEADER));
-                }
-                RecordFile.write(channel, out.toByteArray());
-            } catch (IOException e) {
-                log.warn("tlsrpt day={} attempts not written: {}", day, e.toString());
-                ids.remove(day); // its policy records may be lost too: write them again with the next attempt
-                close();
-            }
-        }
-
-        void close() {
-            if (channel == null) return;
-            try {
-                channel.close();
-            } catch (IOException e) {
-                log.warn("tlsrpt closing day file: {}", e.toString());
-            }
-            channel = null;
-            openDay = null;
-        }
-    }
 }

@@ -70,12 +70,15 @@ class TlsReportStoreTest {
         try (TlsReportStore store = TlsReportStore.open(settings(dir), clock)) {
             assertThat(store.report(DAY, "a.test").orElseThrow().json()).isEqualTo(before);
             assertThat(store.domains(DAY.plusDays(1))).containsExactly("a.test");
-            // Appending after a reopen reuses the day's policy numbers.
+            // Appending after a reopen reuses the day's policy numbers, and numbers new policies above them.
             store.record(ok(MORNING, "a.test"));
+            store.record(noPolicy(MORNING, "c.test"));
         }
         try (TlsReportStore store = TlsReportStore.open(settings(dir), clock)) {
             assertThat(store.report(DAY, "a.test").orElseThrow().policies().getFirst().successes()).isEqualTo(4);
             assertThat(store.report(DAY, "a.test").orElseThrow().policies()).hasSize(2);
+            assertThat(store.report(DAY, "c.test").orElseThrow().policies().getFirst().successes()).isEqualTo(1);
+            assertThat(store.report(DAY, "b.test").orElseThrow().policies().getFirst().successes()).isEqualTo(1);
         }
     }
 
