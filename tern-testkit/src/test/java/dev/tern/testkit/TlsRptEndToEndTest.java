@@ -180,6 +180,20 @@ class TlsRptEndToEndTest {
         assertThat(dns.queries("_smtp._tls.quiet.test", "TXT")).isEqualTo(1);
     }
 
+    @Test
+    void theDailyRunThreadStopsOnClose() throws Exception {
+        TlsRptSettings settings = TlsRptSettings.defaults(data, SUBMITTER);
+        var resolver = new DnsjavaResolver(new DnsSettings(List.of(dns.address()), Duration.ofMillis(500), 1));
+        try (Spool spool = Spool.open(data.resolve("spool"), SpoolSettings.defaults().withMinFreeBytes(0));
+             TlsReportStore store = TlsReportStore.open(settings, clock)) {
+            var sender = new TlsReportSender(settings, store, resolver, spool, HttpClient.newHttpClient(), clock);
+            sender.start();
+            long started = System.nanoTime();
+            sender.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
     private static TlsAttempt attempt(Instant at, String domain, Optional<FailureType> failure) {
         return new TlsAttempt(at, domain, PolicyType.STS, List.of("version: STSv1", "mode: enforce", "mx: mx." + domain,
                 "max_age: 86400"), "mx." + domain, Optional.of("127.0.0.2"), failure,

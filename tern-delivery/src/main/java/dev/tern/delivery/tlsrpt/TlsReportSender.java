@@ -10,6 +10,7 @@ import dev.tern.mail.ReversePath;
 import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -168,7 +169,9 @@ public final class TlsReportSender implements AutoCloseable {
                 .header("Content-Type", "application/tlsrpt+gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(report.gzip())).build();
         try {
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            // The body is not read: closing it ends the exchange, so an endless body cannot hold the run.
+            response.body().close();
             boolean ok = response.statusCode() / 100 == 2;
             log.info("tlsrpt posted domain={} day={} url={} status={}", report.policyDomain(), report.day(),
                     https.uri(), response.statusCode());
