@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A fixed vector: a two-hop chain dkimpy sealed once (with {@code arc_tool.py}, key {@code vector._domainkey.
  * sealer.example}, t=1700000000 and 1700000100), kept as bytes so Tern's validation is checked against an
- * independent implementation even where dkimpy is not installed. (RFC 8617 Appendix B's examples publish no keys.)
+ * independent implementation even where dkimpy is not installed. (RFC 8617 Appendix B's examples do not, as far
+ * as could be checked, publish their keys.)
  */
 class ArcVectorTest {
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_700_003_600L), ZoneOffset.UTC);
