@@ -37,11 +37,13 @@ public record ArcResult(Status status, int instances, List<Hop> hops, int oldest
      * @param sealerDomain the ARC-Seal's {@code d=}
      * @param signatureDomain the ARC-Message-Signature's {@code d=}
      * @param authservId the ARC-Authentication-Results' authserv-id (the handler's name for itself)
+     * @param results the results it recorded ({@link ArcSet#results()}), as RFC 8601 resinfo text
      */
     public record Hop(int instance, ChainValidation cv, String sealerDomain, String signatureDomain,
-            String authservId) {
+            String authservId, String results) {
         public Hop {
-            if (cv == null || sealerDomain == null || signatureDomain == null || authservId == null) {
+            if (cv == null || sealerDomain == null || signatureDomain == null || authservId == null
+                    || results == null) {
                 throw new IllegalArgumentException("a hop has no null parts");
             }
         }

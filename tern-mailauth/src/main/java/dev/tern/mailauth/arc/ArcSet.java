@@ -30,4 +30,17 @@ public record ArcSet(int instance, HeaderField authenticationResults, HeaderFiel
         while (end < rest.length() && ";( \t\r\n".indexOf(rest.charAt(end)) < 0) end++;
         return rest.substring(0, end);
     }
+
+    /**
+     * The results this handler recorded: the ARC-Authentication-Results' value after {@code i=N;} and the
+     * authserv-id (and its version, if any), unfolded, white space runs made one space; {@code "none"} or
+     * empty when it recorded none.
+     */
+    public String results() {
+        String v = authenticationResults.value();
+        int semi = v.indexOf(';');
+        if (semi < 0) return "";
+        int next = v.indexOf(';', semi + 1);
+        return next < 0 ? "" : v.substring(next + 1).strip().replaceAll("[ \t]+", " ");
+    }
 }

@@ -300,7 +300,7 @@ public final class ArcVerifier {
             String signatureDomain = ams.get(s.instance() - 1) instanceof Parsed.Ok<ArcMessageSignature> ok
                     ? ok.value().tags().domain() : "";
             hops.add(new ArcResult.Hop(s.instance(), seal.cv(), seal.tags().domain(), signatureDomain,
-                    s.authservId()));
+                    s.authservId(), s.results()));
         }
         return List.copyOf(hops);
     }

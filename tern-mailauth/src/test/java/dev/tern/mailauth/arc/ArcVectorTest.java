@@ -30,6 +30,8 @@ class ArcVectorTest {
         assertThat(r.sealerDomains()).containsExactly("sealer.example", "sealer.example");
         assertThat(r.authservIds()).containsExactly("mx.sealer.example", "mx.sealer.example");
         assertThat(r.authResultsEntry()).isEqualTo("arc=pass header.oldest-pass=0");
+        assertThat(r.hops().getFirst().results()).isEqualTo("spf=pass smtp.mailfrom=alice@example.com;"
+                + " dkim=pass header.d=example.com");
     }
 
     @Test
