@@ -120,7 +120,8 @@ public final class ArcSealer {
 
     /** RFC 8617 §4.1.1: {@code ARC-Authentication-Results: i=N; authserv-id; resinfo...}. */
     private String results(int instance, String payload, ArcResult verified) {
-        String p = payload.strip();
+        // Folding may come with the payload (the value of an Authentication-Results field): unfold it.
+        String p = payload.replace("\r\n", "").strip();
         if (p.toLowerCase(Locale.ROOT).startsWith(authservId.toLowerCase(Locale.ROOT) + ";")) {
             p = p.substring(authservId.length() + 1).strip();
         }
@@ -132,7 +133,7 @@ public final class ArcSealer {
                 : p + (p.endsWith(";") ? " " : "; ") + verified.authResultsEntry();
         if (p.contains("\r") || p.contains("\n")) throw new IllegalArgumentException("the payload is one line");
         FoldedField f = new FoldedField(ArcSets.AAR).word("i=" + instance + ";").word(authservId + ";");
-        for (String word : p.split(" +")) f.word(word);
+        for (String word : p.split("[ \t]+")) f.word(word);
         return f.text();
     }
 

@@ -65,7 +65,7 @@ class ArcTest {
 
     @Test
     void aLeadingAuthservIdAndAnArcEntryInThePayloadAreKept() {
-        List<String> fields = sealFields(forwarder(), message(), "mx.forwarder.example; arc=none; spf=pass",
+        List<String> fields = sealFields(forwarder(), message(), "mx.forwarder.example; arc=none;\r\n\tspf=pass",
                 verify(message()));
         assertThat(fields.get(2)).isEqualTo("ARC-Authentication-Results: i=1; mx.forwarder.example; arc=none;"
                 + " spf=pass\r\n");
