@@ -179,6 +179,21 @@ class DnssecDaneTest {
     }
 
     @Test
+    void secureAnswersAreCachedForTheirTtl() {
+        dane.lookup("pool.dane.test", 25, true);
+        int before = dns.queries().size();
+        assertThat(dane.lookup("pool.dane.test", 25, true)).isInstanceOf(DaneDecision.Authenticate.class);
+        assertThat(dns.queries()).hasSize(before);
+    }
+
+    @Test
+    void aServerThatNeverAnswersDefersWithinTheTimeout() {
+        long start = System.nanoTime();
+        assertThat(dane.lookup("slow.dane.test", 25, true)).isInstanceOf(DaneDecision.Defer.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+    }
+
+    @Test
     void validatorQueriesCarryTheDoBit() {
         dane.lookup("mx.dane.test", 25, true);
         assertThat(dns.queries("dane.test", "DNSKEY")).isPositive();

@@ -22,18 +22,20 @@ import org.xbill.DNS.Type;
  * {@link Dane} over DNSSEC-validated DNS (RFC 7672 §2.2): dnsjava's validating resolver in front of the configured
  * recursive servers, starting from {@link TrustAnchors} (the IANA root unless the operator gives a file).
  *
- * <p>{@link #lookup} asks for the host's A and AAAA records and then its TLSA records: six questions at most (two
- * for the addresses, two TLSA names when the host name is a secure CNAME), each bounded by {@code timeout}, plus the
- * validator's DS and DNSKEY questions, which it caches. Thread-safe; blocks its caller; never throws.
+ * <p>{@link #lookup} asks for the host's A and AAAA records and then its TLSA records (at two names when the host
+ * name is a secure CNAME), plus the validator's DS and DNSKEY questions, which it caches; {@link #mxSecure} asks
+ * one question. Each call takes at most {@code timeout} in all, then its answer is a lookup failure. Secure answers
+ * are cached for their TTL. Thread-safe; blocks its caller; never throws.
  */
 public final class DnssecDane implements Dane {
     private static final Logger log = LoggerFactory.getLogger(DnssecDane.class);
 
-    /** Time for one validated question, the validator's DS and DNSKEY questions included. */
+    /** Time for one {@link #mxSecure} or {@link #lookup} call, the validator's DS and DNSKEY questions included. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final ValidatingLookup dns;
     private final TlsaMatcher matcher;
+    private final long timeoutNanos;
 
     /** With {@link #DEFAULT_TIMEOUT} and the system clock. */
     public DnssecDane(DnsSettings dns, TrustAnchors anchors) {
@@ -43,12 +45,13 @@ public final class DnssecDane implements Dane {
     /**
      * @param dns     the recursive servers ({@code dns.servers}); they must pass DNSSEC records through
      * @param anchors where validation starts ({@link TrustAnchors#ianaRoot()}, or {@code dns.trust_anchor})
-     * @param timeout the longest one validated question may take
+     * @param timeout the longest one {@link #mxSecure} or {@link #lookup} call may take
      * @param clock   for the validity of DANE-TA leaf certificates
      */
     public DnssecDane(DnsSettings dns, TrustAnchors anchors, Duration timeout, Clock clock) {
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
-        this.dns = new ValidatingLookup(dns, anchors, timeout);
+        this.dns = new ValidatingLookup(dns, anchors);
+        this.timeoutNanos = timeout.toNanos();
         this.matcher = new TlsaMatcher(clock);
     }
 
@@ -61,7 +64,7 @@ public final class DnssecDane implements Dane {
         if (domain.isLiteral()) return false;
         Name name = name(domain.name());
         if (name == null) return false;
-        Answer mx = dns.query(name, Type.MX);
+        Answer mx = dns.query(name, Type.MX, System.nanoTime() + timeoutNanos);
         log.debug("DANE MX {}: {}", domain.name(), mx);
         return mx instanceof Answer.Secure || mx instanceof Answer.SecureDenial;
     }
@@ -88,12 +91,13 @@ public final class DnssecDane implements Dane {
         // RFC 7672 §2.2.1: MX hosts from an insecure MX RRset do not get DANE.
         if (!mxSecure) return new DaneDecision.NotApplicable("MX RRset not DNSSEC-secure");
         if (port < 1 || port > 65535) throw new IllegalArgumentException("bad port " + port);
+        long deadline = System.nanoTime() + timeoutNanos;
         Name initial = name(mxHost);
         if (initial == null) return new DaneDecision.NotApplicable("not a DNS name: " + mxHost);
 
         // RFC 7672 §2.2.2: the address records must be secure too, and tell the host's final name after CNAMEs.
-        Answer a = dns.query(initial, Type.A);
-        Answer aaaa = dns.query(initial, Type.AAAA);
+        Answer a = dns.query(initial, Type.A, deadline);
+        Answer aaaa = dns.query(initial, Type.AAAA, deadline);
         DaneDecision unusable = unusableAddresses(a, aaaa);
         if (unusable != null) return unusable;
         Name last = a instanceof Answer.Secure s ? s.owner() : ((Answer.Secure) aaaa).owner();
@@ -102,7 +106,7 @@ public final class DnssecDane implements Dane {
         List<Name> bases = last.equals(initial) ? List.of(initial) : List.of(last, initial);
         for (Name base : bases) {
             Name tlsaName = tlsaName(port, base);
-            Answer tlsa = dns.query(tlsaName, Type.TLSA);
+            Answer tlsa = dns.query(tlsaName, Type.TLSA, deadline);
             switch (tlsa) {
                 case Answer.Secure s -> {
                     return authenticate(s, port, initial, base);
