@@ -193,7 +193,8 @@ public final class SignedZone {
     private List<Record> signed(List<Record> rrset, boolean dnssecOk) {
         List<Record> out = new ArrayList<>(rrset);
         Record first = rrset.getFirst();
-        Fault fault = faults.get(first.getName());
+        // A fault spoils the name's own RRsets, not its NSEC, which also proves other names' denials.
+        Fault fault = first.getType() == Type.NSEC ? null : faults.get(first.getName());
         boolean delegationNs = first.getType() == Type.NS && !first.getName().equals(apex); // RFC 4035 §2.2
         if (!dnssecOk || delegationNs || fault == Fault.NO_SIGNATURE) return out;
         Instant now = Instant.now();
