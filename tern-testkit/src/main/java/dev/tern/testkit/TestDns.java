@@ -22,6 +22,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
@@ -57,6 +58,7 @@ public final class TestDns implements AutoCloseable {
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final Map<Name, List<Record>> zone = new ConcurrentHashMap<>();
+    private final List<SignedZone> signedZones = new CopyOnWriteArrayList<>();
     private final Set<Name> servfail = ConcurrentHashMap.newKeySet();
     private final Set<Name> drop = ConcurrentHashMap.newKeySet();
     private final List<Query> log = new CopyOnWriteArrayList<>();
@@ -147,6 +149,15 @@ public final class TestDns implements AutoCloseable {
         return add(new TXTRecord(name(name), DClass.IN, ttl, List.of(strings)));
     }
 
+    /**
+     * Answers the names of {@code signed} from it, with DNSSEC records for queries with the DO bit (RFC 3225); its
+     * insecure children and every other name still come from this server's unsigned records.
+     */
+    public TestDns serve(SignedZone signed) {
+        signedZones.add(signed);
+        return this;
+    }
+
     /** Answers every query for {@code name} with SERVFAIL. */
     public TestDns servfail(String name) {
         servfail.add(name(name));
@@ -199,7 +210,7 @@ public final class TestDns implements AutoCloseable {
         return this;
     }
 
-    private static Name name(String text) {
+    static Name name(String text) {
         try {
             return Name.fromString(text.endsWith(".") ? text : text + ".").canonicalize();
         } catch (TextParseException e) {
@@ -295,38 +306,81 @@ public final class TestDns implements AutoCloseable {
         log.add(new Query(qname.toString(true), Type.string(question.getType()), overTcp));
         if (drop.contains(qname)) return null;
         response.addRecord(question, Section.QUESTION);
-        if (query.getOPT() != null) response.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+        if (query.getOPT() != null) {
+            int flags = query.getOPT().getFlags() & ExtendedFlags.DO; // RFC 3225 §3: DO is copied to the response
+            response.addRecord(new OPTRecord(4096, 0, 0, flags), Section.ADDITIONAL);
+        }
         if (servfail.contains(qname)) {
             response.getHeader().setRcode(Rcode.SERVFAIL);
             return response;
         }
         response.getHeader().setFlag(Flags.AA);
+        boolean dnssecOk = query.getOPT() != null && (query.getOPT().getFlags() & ExtendedFlags.DO) != 0;
         Name current = qname;
         for (int hop = 0; hop < MAX_CHAIN; hop++) {
-            List<Record> records = zone.get(current);
-            if (records == null) {
-                // RFC 6604 §3: after a CNAME, the RCODE is that of the last name in the chain.
-                response.getHeader().setRcode(Rcode.NXDOMAIN);
-                response.addRecord(soa(), Section.AUTHORITY);
-                return response;
-            }
-            List<Record> matching = new ArrayList<>();
-            Record cname = null;
-            for (Record r : records) {
-                if (r.getType() == question.getType()) matching.add(r);
-                if (r instanceof CNAMERecord) cname = r;
-            }
-            if (!matching.isEmpty()) {
-                for (Record r : matching) response.addRecord(r, Section.ANSWER);
-                return response;
-            }
-            if (cname == null) break;
-            response.addRecord(cname, Section.ANSWER);
+            SignedZone signed = signedZoneFor(current, question.getType());
+            Name next = signed != null
+                    ? answerSigned(signed.lookup(current, question.getType(), dnssecOk), response)
+                    : answerUnsigned(current, question.getType(), response);
+            if (next == null) return response;
             if (!followCnames) return response;
-            current = ((CNAMERecord) cname).getTarget().canonicalize();
+            current = next;
         }
-        response.addRecord(soa(), Section.AUTHORITY); // NODATA (or a chain cut at MAX_CHAIN)
+        response.addRecord(soa(), Section.AUTHORITY); // a chain cut at MAX_CHAIN
         return response;
+    }
+
+    private SignedZone signedZoneFor(Name name, int type) {
+        for (SignedZone z : signedZones) {
+            if (z.answers(name, type)) return z;
+        }
+        return null;
+    }
+
+    /** Adds what {@code reply} says; returns the CNAME target to follow, or null when the answer is complete. */
+    private static Name answerSigned(SignedZone.Reply reply, Message response) {
+        switch (reply) {
+            case SignedZone.Reply.Found f -> {
+                for (Record r : f.answer()) response.addRecord(r, Section.ANSWER);
+                return null;
+            }
+            case SignedZone.Reply.Alias a -> {
+                for (Record r : a.answer()) response.addRecord(r, Section.ANSWER);
+                return a.target().canonicalize();
+            }
+            case SignedZone.Reply.Denial d -> {
+                if (d.nxdomain()) response.getHeader().setRcode(Rcode.NXDOMAIN);
+                for (Record r : d.authority()) response.addRecord(r, Section.AUTHORITY);
+                return null;
+            }
+        }
+    }
+
+    /** As {@link #answerSigned} for this server's unsigned records. */
+    private Name answerUnsigned(Name current, int type, Message response) {
+        List<Record> records = zone.get(current);
+        if (records == null) {
+            // RFC 6604 §3: after a CNAME, the RCODE is that of the last name in the chain.
+            response.getHeader().setRcode(Rcode.NXDOMAIN);
+            response.addRecord(soa(), Section.AUTHORITY);
+            return null;
+        }
+        List<Record> matching = new ArrayList<>();
+        Record cname = null;
+        for (Record r : records) {
+            if (r.getType() == type) matching.add(r);
+            if (r instanceof CNAMERecord) cname = r;
+        }
+        if (!matching.isEmpty()) {
+            for (Record r : matching) response.addRecord(r, Section.ANSWER);
+            return null;
+        }
+        if (cname == null) {
+            response.addRecord(soa(), Section.AUTHORITY); // NODATA
+            return null;
+        }
+        response.addRecord(cname, Section.ANSWER);
+        return ((CNAMERecord) cname).getTarget().canonicalize();
     }
 
     private SOARecord soa() {
