@@ -19,6 +19,8 @@ final class PolicyServer implements AutoCloseable {
     private volatile int status = 200;
     private volatile String type = "text/plain";
     private volatile String body = "";
+    private volatile boolean chunked;
+    private volatile String location;
 
     PolicyServer(SSLContext tls) throws IOException {
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -27,7 +29,9 @@ final class PolicyServer implements AutoCloseable {
             requests.incrementAndGet();
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", type);
-            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            if (location != null) exchange.getResponseHeaders().set("Location", location);
+            // Length 0 makes the JDK's server use the chunked coding (RFC 9112 §7.1).
+            exchange.sendResponseHeaders(status, chunked ? 0 : bytes.length == 0 ? -1 : bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
             }
@@ -49,6 +53,20 @@ final class PolicyServer implements AutoCloseable {
 
     PolicyServer type(String value) {
         this.type = value;
+        return this;
+    }
+
+    /** Sends bodies in the chunked coding from now on. */
+    PolicyServer chunked() {
+        this.chunked = true;
+        return this;
+    }
+
+    /** Answers with a redirect to {@code where}. */
+    PolicyServer redirect(int code, String where) {
+        this.status = code;
+        this.location = where;
+        this.body = "";
         return this;
     }
 
