@@ -166,6 +166,7 @@ final class RemoteTransport implements Transport {
         Map<Integer, RecipientOutcome> unmet = new LinkedHashMap<>();
         java.util.Set<Integer> otherwise = new java.util.HashSet<>();
         boolean reached = false;
+        boolean connected = false;
         String lastHost = "";
         for (Host host : hosts) {
             if (open.isEmpty()) break;
@@ -194,6 +195,7 @@ final class RemoteTransport implements Transport {
                 SmtpConnection.Result result = attempt(message, name, host, new InetSocketAddress(address, port),
                         envelope, facts, relay, connect, policy);
                 reached |= result.reached();
+                connected = true;
                 if (result.outcomes().isEmpty()) ended(result, name).ifPresent(reason -> {
                     for (int i : open) {
                         deferred.put(i, reason.apply(i));
@@ -219,7 +221,7 @@ final class RemoteTransport implements Transport {
             }
         }
         if (reached) lease.reached();
-        else lease.unreachable();
+        else if (connected) lease.unreachable(); // hosts skipped by policy say nothing of the site's health
         List<RecipientOutcome> outcomes = new ArrayList<>(decided.values());
         String tried = lastHost;
         for (int i : open) {
