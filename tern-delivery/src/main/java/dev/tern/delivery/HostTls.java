@@ -17,9 +17,10 @@ sealed interface HostTls {
      * Connect under these terms.
      *
      * @param tls      when to ask for STARTTLS; only {@link TlsPolicy#OPPORTUNISTIC} falls back to plaintext
-     * @param check    how the certificate is checked ({@code null} check kind: the configured VERIFIED level's own
-     *                 trust, see {@link #configuredVerified})
-     * @param configuredVerified the configured VERIFIED level: the transport's verified context and name check
+     * @param check    how the certificate is checked (a template: each connection takes a
+     *                 {@link CertificateCheck#fresh()} copy)
+     * @param configuredVerified the configured VERIFIED level: the transport's own verified context and name check
+     *                 stand in for {@code check}
      * @param policy   the policy type for TLS-RPT, and its strings
      */
     record Connect(TlsPolicy tls, CertificateCheck check, boolean configuredVerified, PolicyType policy,
