@@ -5,6 +5,7 @@ import dev.tern.dns.DnsjavaResolver;
 import dev.tern.delivery.dsn.Action;
 import dev.tern.delivery.dsn.DsnComposer;
 import dev.tern.delivery.dsn.DsnSettings;
+import dev.tern.delivery.sts.MtaSts;
 import dev.tern.delivery.route.MxRouter;
 import dev.tern.delivery.route.RoutingSettings;
 import dev.tern.store.MailStore;
@@ -109,8 +110,9 @@ public final class QueueRunner implements AutoCloseable {
         var router = new MxRouter(resolver, routing);
         var destinations = new Destinations(remote.maxConnections(), remote.maxPerDestination(), remote.downFor(), clock);
         var connections = new ConnectionCache(reuse);
+        var mtaSts = remote.outboundTls().sts().enabled() ? new MtaSts(resolver, remote.outboundTls().sts(), clock) : MtaSts.off();
         var smtp = new RemoteTransport(remote, spool, router, OpportunisticTls.context(), OpportunisticTls.verified(),
-                destinations, connections);
+                destinations, connections, mtaSts, clock);
         var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
                 hostname.name()));
         return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store), smtp, notifier, clock,

@@ -37,16 +37,18 @@ import java.util.Optional;
  * @param relayTls          TLS to a relay host that gets a password: {@code VERIFIED} by default (the JDK's trust
  *                          store and the relay's name), so a man in the middle cannot collect it; at least
  *                          {@code REQUIRED}
+ * @param outboundTls       the recipient domains' own TLS policies (MTA-STS, DANE) and TLS-RPT; off by default
  */
 public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<RouteTarget> relayHost,
                              ClientAuth relayAuth, Map<Domain, RouteTarget> routes, Duration connectTimeout,
                              Duration commandTimeout, Duration dataTimeout, int maxConnections, int maxPerDestination,
                              Duration downFor, DnsSettings dns, IpPreference ipPreference,
                              Map<Domain, TlsRequirement> tlsPolicies, Optional<InetAddress> sourceAddress,
-                             TlsRequirement relayTls) {
+                             TlsRequirement relayTls, OutboundTls outboundTls) {
     public RemoteSettings {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1-65535");
         routes = Map.copyOf(routes);
+        if (outboundTls == null) throw new IllegalArgumentException("null outbound TLS policies");
         tlsPolicies = Map.copyOf(tlsPolicies);
         if (relayTls == TlsRequirement.OPPORTUNISTIC) throw new IllegalArgumentException("a password needs TLS: required or verified");
         if (maxConnections < 1 || maxPerDestination < 1) throw new IllegalArgumentException("limits must be positive");
@@ -59,23 +61,24 @@ public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<
     public static RemoteSettings defaults() {
         return new RemoteSettings(25, Domain.parse("localhost"), TlsPolicy.OPPORTUNISTIC, Optional.empty(),
                 ClientAuth.NONE, Map.of(), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(10),
-                100, 20, Duration.ofMinutes(5), DnsSettings.defaults(), IpPreference.BOTH, Map.of(), Optional.empty(), TlsRequirement.VERIFIED);
+                100, 20, Duration.ofMinutes(5), DnsSettings.defaults(), IpPreference.BOTH, Map.of(), Optional.empty(), TlsRequirement.VERIFIED,
+                OutboundTls.off());
     }
 
     public RemoteSettings withTlsPolicies(Map<Domain, TlsRequirement> value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, value, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, value, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withSourceAddress(Optional<InetAddress> value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, value, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, value, relayTls, outboundTls);
     }
 
     public RemoteSettings withRelayTls(TlsRequirement value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
                 dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress,
-                value);
+                value, outboundTls);
     }
 
     /** The TLS requirement for mail to {@code domain}: its own policy, or the global one. */
@@ -87,51 +90,57 @@ public record RemoteSettings(int port, Domain heloName, TlsPolicy tls, Optional<
 
     public RemoteSettings withDns(DnsSettings value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, value, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, value, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withIpPreference(IpPreference value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, value, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, value, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withPort(int value) {
         return new RemoteSettings(value, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withHeloName(Domain value) {
         return new RemoteSettings(port, value, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withTls(TlsPolicy value) {
         return new RemoteSettings(port, heloName, value, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withRelayHost(Optional<RouteTarget> value, ClientAuth auth) {
         return new RemoteSettings(port, heloName, tls, value, auth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withRoutes(Map<Domain, RouteTarget> value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, value, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withTimeouts(Duration connect, Duration command, Duration data) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connect, command, data,
-                maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withConnectionLimits(int total, int perDestination) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, total, perDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, total, perDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
     }
 
     public RemoteSettings withDownFor(Duration value) {
         return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
-                dataTimeout, maxConnections, maxPerDestination, value, dns, ipPreference, tlsPolicies, sourceAddress, relayTls);
+                dataTimeout, maxConnections, maxPerDestination, value, dns, ipPreference, tlsPolicies, sourceAddress, relayTls, outboundTls);
+    }
+
+    public RemoteSettings withOutboundTls(OutboundTls value) {
+        return new RemoteSettings(port, heloName, tls, relayHost, relayAuth, routes, connectTimeout, commandTimeout,
+                dataTimeout, maxConnections, maxPerDestination, downFor, dns, ipPreference, tlsPolicies, sourceAddress,
+                relayTls, value);
     }
 }

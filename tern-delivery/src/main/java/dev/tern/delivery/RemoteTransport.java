@@ -1,12 +1,16 @@
 package dev.tern.delivery;
 
+import dev.tern.delivery.dane.Dane;
 import dev.tern.delivery.route.Host;
 import dev.tern.delivery.route.MxRouter;
 import dev.tern.delivery.route.Route;
 import dev.tern.delivery.route.RouteTarget;
 import dev.tern.mail.Domain;
 import dev.tern.mail.EnhancedStatus;
+import dev.tern.delivery.sts.MtaSts;
+import dev.tern.delivery.sts.WebPki;
 import dev.tern.mail.Envelope;
+import dev.tern.mail.MailOptions;
 import dev.tern.mail.Recipient;
 import dev.tern.smtp.Reply;
 import dev.tern.smtp.client.ClientAuth;
@@ -27,7 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Clock;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +52,8 @@ final class RemoteTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(RemoteTransport.class);
     private static final EnhancedStatus UNREACHABLE = EnhancedStatus.of(4, 4, 1);
     private static final EnhancedStatus INTERRUPTED = EnhancedStatus.of(4, 3, 2);
+    // RFC 8689 §7.3: X.7.30 "REQUIRETLS support required", the client's precondition (ClientReplies).
+    private static final EnhancedStatus REQUIRETLS_NOT_OFFERED = EnhancedStatus.of(5, 7, 30);
     /** How long a delivery waits for a connection slot before it gives its runner slot back (Postponed). */
     private static final java.time.Duration BUSY_WAIT = java.time.Duration.ofSeconds(1);
 
@@ -56,14 +64,18 @@ final class RemoteTransport implements Transport {
     private final SSLContext verifiedTls;
     private final Destinations destinations;
     private final ConnectionCache connections;
+    private final MtaSts mtaSts;
+    private final X509ExtendedTrustManager webPki;
+    private final Clock clock;
 
     /**
      * @param tls         for opportunistic and required TLS: any certificate
      * @param verifiedTls for verified TLS: the JDK's trust store (and the host name checked on each connection)
      * @param connections parked connections for back-to-back deliveries to the same host
+     * @param mtaSts      the recipient domains' MTA-STS policies ({@link MtaSts#off()}: none)
      */
     RemoteTransport(RemoteSettings settings, Spool spool, MxRouter router, SSLContext tls, SSLContext verifiedTls,
-                    Destinations destinations, ConnectionCache connections) {
+                    Destinations destinations, ConnectionCache connections, MtaSts mtaSts, Clock clock) {
         this.settings = settings;
         this.spool = spool;
         this.router = router;
@@ -71,6 +83,9 @@ final class RemoteTransport implements Transport {
         this.verifiedTls = verifiedTls;
         this.destinations = destinations;
         this.connections = connections;
+        this.mtaSts = mtaSts;
+        this.webPki = WebPki.trustManager(settings.outboundTls().sts().webPki());
+        this.clock = clock;
     }
 
     @Override
@@ -103,7 +118,7 @@ final class RemoteTransport implements Transport {
                         }
                         List<Host> ordered = resumeAfterLastFailure(message, recipients, hosts.hosts());
                         yield overHosts(message, recipients, ordered, port,
-                                target.isPresent() && settings.relayHost().isPresent(), lease);
+                                target.isPresent() && settings.relayHost().isPresent(), target.isEmpty(), lease);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -114,7 +129,7 @@ final class RemoteTransport implements Transport {
     }
 
     private List<RecipientOutcome> overHosts(SpooledMessage message, List<Integer> recipients, List<Host> hosts,
-                                             int port, boolean relay, Destinations.Lease lease) {
+                                             int port, boolean relay, boolean viaMx, Destinations.Lease lease) {
         Domain domain = message.envelope().recipients().get(recipients.getFirst()).mailbox().domain();
         TlsRequirement requirement = settings.tlsFor(domain);
         if (requirement == TlsRequirement.VERIFIED && !relay) {
@@ -140,29 +155,63 @@ final class RemoteTransport implements Transport {
             return all(recipients, i -> new RecipientOutcome.TemporaryFailure(i, EnhancedStatus.of(4, 3, 0), "",
                     "queue file unreadable"));
         }
+        MailOptions options = message.envelope().options();
+        // RFC 8689 §4.2.1 concerns messages with a sender; a bounce of REQUIRETLS mail goes without the option.
+        boolean requireTls = options.requireTls() && message.envelope().reversePath() instanceof dev.tern.mail.ReversePath.Sender;
+        if (options.requireTls() && !requireTls) options = options.withRequireTls(false);
+        boolean tlsOptional = !message.envelope().options().requireTls() && policiesOn()
+                && tlsRequiredNo(message);
+        DestinationTls policy = DestinationTls.decide(settings, mtaSts, webPki, domain, viaMx, requireTls, tlsOptional, clock);
+        // REQUIRETLS refusals become final only when no host deferred the recipient for another reason.
+        Map<Integer, RecipientOutcome> unmet = new LinkedHashMap<>();
+        java.util.Set<Integer> otherwise = new java.util.HashSet<>();
         boolean reached = false;
+        boolean connected = false;
         String lastHost = "";
         for (Host host : hosts) {
+            if (open.isEmpty()) break;
+            HostTls terms = policy.forHost(host, port);
+            if (terms instanceof HostTls.Skip skip) {
+                log.info("id={} host={} not tried: {}", message.id(), host.name(), skip.reason());
+                lastHost = host.name().name();
+                for (int i : open) {
+                    if (skip.requireTlsUnmet()) {
+                        unmet.put(i, new RecipientOutcome.PermanentFailure(i, skip.status(), lastHost, skip.reason()));
+                    } else {
+                        deferred.put(i, new RecipientOutcome.TemporaryFailure(i, skip.status(), lastHost, skip.reason()));
+                        otherwise.add(i);
+                    }
+                }
+                continue;
+            }
+            HostTls.Connect connect = (HostTls.Connect) terms;
             for (InetAddress address : host.addresses()) {
                 if (open.isEmpty()) break;
                 String name = host.name().name().startsWith("[") ? host.name().name()
                         : host.name().name() + "[" + address.getHostAddress() + "]";
                 lastHost = name;
                 Envelope envelope = new Envelope(message.envelope().reversePath(),
-                        open.stream().map(i -> message.envelope().recipients().get(i)).toList(),
-                        message.envelope().options());
+                        open.stream().map(i -> message.envelope().recipients().get(i)).toList(), options);
                 SmtpConnection.Result result = attempt(message, name, host, new InetSocketAddress(address, port),
-                        envelope, facts, relay, requirement);
+                        envelope, facts, relay, connect, policy);
                 reached |= result.reached();
+                connected = true;
                 if (result.outcomes().isEmpty()) ended(result, name).ifPresent(reason -> {
-                    for (int i : open) deferred.put(i, reason.apply(i));
+                    for (int i : open) {
+                        deferred.put(i, reason.apply(i));
+                        otherwise.add(i);
+                    }
                 });
                 for (RcptOutcome outcome : result.outcomes()) {
                     Integer i = index.get(outcome.recipient());
                     if (i == null) continue;
                     RecipientOutcome mapped = map(i, name, outcome, result);
-                    if (mapped instanceof RecipientOutcome.TemporaryFailure) {
+                    if (requireTls && mapped instanceof RecipientOutcome.PermanentFailure p
+                            && p.status().equals(REQUIRETLS_NOT_OFFERED)) {
+                        unmet.put(i, mapped); // RFC 8689 §4.2.1: try the next MX host
+                    } else if (mapped instanceof RecipientOutcome.TemporaryFailure) {
                         deferred.put(i, mapped);
+                        otherwise.add(i);
                     } else {
                         decided.put(i, mapped);
                         deferred.remove(i);
@@ -172,36 +221,75 @@ final class RemoteTransport implements Transport {
             }
         }
         if (reached) lease.reached();
-        else lease.unreachable();
+        else if (connected) lease.unreachable(); // hosts skipped by policy say nothing of the site's health
         List<RecipientOutcome> outcomes = new ArrayList<>(decided.values());
         String tried = lastHost;
         for (int i : open) {
+            if (!otherwise.contains(i) && unmet.containsKey(i)) {
+                // RFC 8689 §5: no MX host could take it with REQUIRETLS; the sender gets a DSN.
+                outcomes.add(unmet.get(i));
+                continue;
+            }
             outcomes.add(deferred.getOrDefault(i, new RecipientOutcome.TemporaryFailure(i, UNREACHABLE, tried,
                     "no host of the destination could be reached")));
         }
         return outcomes;
     }
 
-    /** One connection; after a failed opportunistic TLS handshake, once more in plaintext (as Postfix). */
+    /**
+     * One connection under {@code terms}; after a failed opportunistic TLS handshake, once more in plaintext (as
+     * Postfix). Its TLS outcome goes to TLS-RPT.
+     */
     private SmtpConnection.Result attempt(SpooledMessage message, String name, Host host, InetSocketAddress address,
-                                          Envelope envelope, ContentFacts facts, boolean relay, TlsRequirement requirement) {
+                                          Envelope envelope, ContentFacts facts, boolean relay, HostTls.Connect terms,
+                                          DestinationTls policy) {
         ClientAuth auth = relay ? settings.relayAuth() : ClientAuth.NONE;
         // A password goes only over TLS, verified by default (RemoteSettings.relayTls).
-        if (auth != ClientAuth.NONE) requirement = settings.relayTls();
-        TlsPolicy policy = requirement == TlsRequirement.OPPORTUNISTIC ? TlsPolicy.OPPORTUNISTIC : TlsPolicy.REQUIRED;
-        boolean verify = requirement == TlsRequirement.VERIFIED;
+        if (auth != ClientAuth.NONE) terms = DestinationTls.fromLevel(settings.relayTls(), terms.policy(), terms.policyStrings());
+        CertificateCheck check = terms.check().fresh();
+        SSLContext context;
+        boolean verify;
+        boolean checkName;
+        if (terms.configuredVerified()) {
+            context = verifiedTls;
+            verify = true;
+            checkName = true;
+        } else if (check.kind() == CertificateCheck.Kind.NONE) {
+            context = tls;
+            verify = false;
+            checkName = false;
+        } else {
+            context = check.context();
+            verify = check.enforced();
+            checkName = check.checksName();
+        }
         // The name the certificate must carry: the MX host's (RFC 7817 §3.2), not the recipient domain's.
         String tlsName = host.name().name().startsWith("[") ? address.getAddress().getHostAddress() : host.name().name();
-        var connection = new SmtpConnection(settings, verify ? verifiedTls : tls, verify, connections,
-                message.id().value(), name, tlsName);
+        var connection = new SmtpConnection(settings, context, verify, checkName, connections, message.id().value(), name,
+                tlsName);
         SmtpConnection.Content content = () -> spool.openContent(message.id());
-        var result = connection.run(address, new ClientSettings(settings.heloName(), policy, auth), envelope, facts, content);
-        if (result.tlsHandshakeFailed() && policy == TlsPolicy.OPPORTUNISTIC) {
+        var result = connection.run(address, new ClientSettings(settings.heloName(), terms.tls(), auth), envelope, facts, content);
+        policy.report(terms, check, host, address.getAddress(), result);
+        if (result.tlsHandshakeFailed() && terms.tls() == TlsPolicy.OPPORTUNISTIC) {
             log.info("id={} host={} retrying without TLS after a failed handshake", message.id(), name);
             result = connection.run(address, new ClientSettings(settings.heloName(), TlsPolicy.DISABLED, auth), envelope,
                     facts, content);
         }
         return result;
+    }
+
+    private boolean policiesOn() {
+        return settings.outboundTls().sts().enabled() || settings.outboundTls().dane() != Dane.OFF;
+    }
+
+    /** Whether the message's header says {@code TLS-Required: No} (RFC 8689 §3); unreadable counts as no. */
+    private boolean tlsRequiredNo(SpooledMessage message) {
+        try (InputStream in = spool.openContent(message.id())) {
+            return TlsRequiredField.saysNo(in);
+        } catch (IOException e) {
+            log.info("id={} header unreadable for TLS-Required: {}", message.id(), e.toString());
+            return false;
+        }
     }
 
     private static RecipientOutcome map(int i, String host, RcptOutcome outcome, SmtpConnection.Result result) {

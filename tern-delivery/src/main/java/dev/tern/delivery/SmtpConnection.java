@@ -41,9 +41,24 @@ final class SmtpConnection {
     // RFC 3463 X.4.1 "no answer from host": refused or timed out, not a connection that was lost.
     private static final Reply NO_ANSWER = Reply.of(451, "4.4.1", "No answer from the server (connection refused or timed out)");
 
-    /** What the connection did: each recipient's outcome, whether the server was reached, and why it ended. */
+    /**
+     * What the connection did: each recipient's outcome, whether the server was reached, why it ended, and what
+     * became of TLS on it (for TLS-RPT).
+     */
     record Result(List<RcptOutcome> outcomes, boolean reached, Ending ending, boolean tlsHandshakeFailed,
-                  boolean dsnPassedOn) {}
+                  boolean dsnPassedOn, TlsSeen tls) {}
+
+    /** What happened to TLS on a connection. */
+    enum TlsSeen {
+        /** A parked connection was reused: no new handshake. */
+        REUSED,
+        /** The session ended before EHLO was answered, or TLS was not asked for (plaintext retry). */
+        NOT_NEGOTIATED,
+        /** The server's EHLO did not offer STARTTLS (or it refused the command). */
+        NOT_OFFERED,
+        HANDSHAKE_FAILED,
+        ESTABLISHED
+    }
 
     /** Where the content to send comes from: the spool, opened once per send. */
     @FunctionalInterface
@@ -57,25 +72,35 @@ final class SmtpConnection {
     private final RemoteSettings settings;
     private final SSLContext tls;
     private final boolean verify;
+    private final boolean checkName;
     private final ConnectionCache cache;
     private final String id;
     private final String host;
     private final String tlsName;
 
     /**
-     * @param verify  check that the certificate names {@code tlsName} (the trust is {@code tls}'s)
-     * @param host    for the log: "mx.example.net[192.0.2.1]"
-     * @param tlsName the server name for SNI and the certificate check
+     * @param verify    the server is authenticated (the trust is {@code tls}'s): only such a parked connection is
+     *                  reused for mail that needs it
+     * @param checkName ask for RFC 6125 name checking of {@code tlsName} ("HTTPS" endpoint identification)
+     * @param host      for the log: "mx.example.net[192.0.2.1]"
+     * @param tlsName   the server name for SNI and the certificate check
      */
-    SmtpConnection(RemoteSettings settings, SSLContext tls, boolean verify, ConnectionCache cache, String id,
-                   String host, String tlsName) {
+    SmtpConnection(RemoteSettings settings, SSLContext tls, boolean verify, boolean checkName, ConnectionCache cache,
+                   String id, String host, String tlsName) {
         this.settings = settings;
         this.tls = tls;
         this.verify = verify;
+        this.checkName = checkName;
         this.cache = cache;
         this.id = id;
         this.host = host;
         this.tlsName = tlsName;
+    }
+
+    /** A connection whose certificate is name-checked exactly when it is {@code verify}'d. */
+    SmtpConnection(RemoteSettings settings, SSLContext tls, boolean verify, ConnectionCache cache, String id, String host,
+                   String tlsName) {
+        this(settings, tls, verify, verify, cache, id, host, tlsName);
     }
 
     /**
@@ -113,7 +138,8 @@ final class SmtpConnection {
             // Connection refused or timed out before a session: nothing was decided.
             log.info("id={} host={} connect failed: {}", id, host, e.toString());
             closeQuietly(socket);
-            return new Result(List.of(), false, new Ending.Abandoned(Stage.GREETING, NO_ANSWER), false, false);
+            return new Result(List.of(), false, new Ending.Abandoned(Stage.GREETING, NO_ANSWER), false, false,
+                    TlsSeen.NOT_NEGOTIATED);
         }
         return converse(open, key, open.session.start(), envelope, facts, content, false).orElseThrow();
     }
@@ -130,6 +156,7 @@ final class SmtpConnection {
         boolean handshakeFailed = false;
         boolean dsn = false;
         boolean kept = false;
+        TlsSeen tlsSeen = reused ? TlsSeen.REUSED : TlsSeen.NOT_NEGOTIATED;
         Envelope next = envelope;
         ClientStep step = first;
         try {
@@ -141,17 +168,25 @@ final class SmtpConnection {
                         if (reply.isPresent()) {
                             reached = true;
                             step = session.reply(reply.get());
+                            // The EHLO before TLS said whether STARTTLS is there (RFC 3207 §4).
+                            if (r.stage() == Stage.HELLO && !reused && !session.tlsActive() && tlsSeen == TlsSeen.NOT_NEGOTIATED
+                                    && reply.get().code() == 250) {
+                                tlsSeen = session.extensions().startTls() ? tlsSeen : TlsSeen.NOT_OFFERED;
+                            }
+                            if (r.stage() == Stage.STARTTLS && reply.get().code() != 220) tlsSeen = TlsSeen.NOT_OFFERED;
                         } else {
                             step = open.wire.malformed ? session.malformedReply() : session.connectionLost();
                         }
                     }
                     case ClientNext.StartTls s -> {
                         try {
-                            open.wire = open.wire.secure(tls, verify, tlsName, key.address().getPort());
+                            open.wire = open.wire.secure(tls, checkName, tlsName, key.address().getPort());
+                            tlsSeen = TlsSeen.ESTABLISHED;
                             step = session.tlsStarted();
                         } catch (IOException e) {
                             log.info("id={} host={} tls handshake failed: {}", id, host, e.toString());
                             handshakeFailed = true;
+                            tlsSeen = TlsSeen.HANDSHAKE_FAILED;
                             step = session.tlsFailed();
                         }
                     }
@@ -168,7 +203,7 @@ final class SmtpConnection {
                             step = session.send(next, facts);
                         } else if (cache.park(key, open)) {
                             kept = true;
-                            return Optional.of(new Result(outcomes, reached, new Ending.Quit(), handshakeFailed, dsn));
+                            return Optional.of(new Result(outcomes, reached, new Ending.Quit(), handshakeFailed, dsn, tlsSeen));
                         } else {
                             step = session.quit();
                         }
@@ -178,7 +213,7 @@ final class SmtpConnection {
                         outcomes.addAll(c.transaction().recipients());
                         dsn |= c.transaction().dsnPassedOn();
                         open.wire.flushQuietly();
-                        return Optional.of(new Result(outcomes, reached, c.ending(), handshakeFailed, dsn));
+                        return Optional.of(new Result(outcomes, reached, c.ending(), handshakeFailed, dsn, tlsSeen));
                     }
                 }
             }
@@ -187,7 +222,7 @@ final class SmtpConnection {
             log.info("id={} host={} write failed: {}", id, host, e.toString());
             if (reused && outcomes.isEmpty() && !reached) return Optional.empty();
             return Optional.of(new Result(outcomes, reached, new Ending.Abandoned(Stage.MAIL, ClientReplies.CONNECTION_LOST),
-                    handshakeFailed, dsn));
+                    handshakeFailed, dsn, tlsSeen));
         } finally {
             if (!kept) open.close();
         }

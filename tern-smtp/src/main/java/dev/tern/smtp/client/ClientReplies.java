@@ -25,6 +25,8 @@ public final class ClientReplies {
     // Preconditions checked before MAIL: permanent, the next attempt would fail alike.
     // RFC 6531 §3.2: an SMTPUTF8 message to a server without SMTPUTF8 is not sent.
     public static final Reply SMTPUTF8_NOT_OFFERED = Reply.of(554, "5.6.7", "SMTPUTF8 is required, but was not offered by the server");
+    // RFC 8689 §5, §7.3: X.7.30 "REQUIRETLS support required".
+    public static final Reply REQUIRETLS_NOT_OFFERED = Reply.of(550, "5.7.30", "REQUIRETLS support required, but the server does not offer it");
     // RFC 1870 §6.2 (the client's side of a fixed maximum): X.3.4 message too big for system.
     public static final Reply TOO_BIG = Reply.of(552, "5.3.4", "Message size exceeds the server's fixed maximum");
     // RFC 6152 §3: no 8-bit data without 8BITMIME; RFC 3463 X.6.3 conversion required but not supported.

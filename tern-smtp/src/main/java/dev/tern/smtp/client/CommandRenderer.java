@@ -42,7 +42,7 @@ public final class CommandRenderer {
         };
     }
 
-    /** RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8, RFC 3461 §4.3 RET and §4.4 ENVID. */
+    /** RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8, RFC 8689 REQUIRETLS, RFC 3461 §4.3 RET and §4.4 ENVID. */
     private static String mailParameters(MailOptions options) {
         StringBuilder sb = new StringBuilder();
         if (options.declaredSize() > 0) sb.append(" SIZE=").append(options.declaredSize());
@@ -52,6 +52,7 @@ public final class CommandRenderer {
             case EIGHT_BIT_MIME -> sb.append(" BODY=8BITMIME");
         }
         if (options.smtpUtf8()) sb.append(" SMTPUTF8");
+        if (options.requireTls()) sb.append(" REQUIRETLS");
         switch (options.ret()) {
             case UNSPECIFIED -> { }
             case FULL -> sb.append(" RET=FULL");

@@ -65,6 +65,8 @@ final class OutboundTransaction {
      */
     static Optional<Reply> precondition(Envelope envelope, ContentFacts content, Extensions offered) {
         if (needsSmtpUtf8(envelope) && !offered.smtpUtf8()) return Optional.of(ClientReplies.SMTPUTF8_NOT_OFFERED);
+        // RFC 8689 §4.2.1: a REQUIRETLS message goes only to a server that offers REQUIRETLS (after STARTTLS).
+        if (envelope.options().requireTls() && !offered.requireTls()) return Optional.of(ClientReplies.REQUIRETLS_NOT_OFFERED);
         if (offered.maxSize().isPresent() && content.octets() > offered.maxSize().getAsLong()) {
             return Optional.of(ClientReplies.TOO_BIG);
         }
@@ -247,7 +249,9 @@ final class OutboundTransaction {
         // RFC 3461 §4.3, §4.4: RET and ENVID only to a server that offers DSN; ENVID at most 100 characters.
         boolean dsn = offered.dsn();
         String envId = dsn && isXtextable(asked.envId()) && dev.tern.smtp.Xtext.encode(asked.envId()).length() <= 100 ? asked.envId() : "";
-        return new MailOptions(size, body, utf8, dsn ? asked.ret() : MailOptions.Ret.UNSPECIFIED, envId);
+        // RFC 8689 §4.2.1: REQUIRETLS goes on with the message (the precondition made sure it is offered).
+        return new MailOptions(size, body, utf8, dsn ? asked.ret() : MailOptions.Ret.UNSPECIFIED, envId,
+                asked.requireTls() && offered.requireTls());
     }
 
     /** RFC 3461 §4.1, §4.2: NOTIFY and ORCPT only to a server that offers DSN. */

@@ -517,6 +517,34 @@ class SmtpClientSessionTest {
             """);
     }
 
+    // RFC 8689 §4.2.1: REQUIRETLS only to a server that offers it, and then on the MAIL command.
+    @Test
+    void requireTlsMessageToAServerWithoutRequireTlsIsRefused() {
+        Dialog d = play(MX, List.of(message(MailOptions.NONE.withRequireTls(true), SMALL, "a@b.example",
+                List.of(Recipient.of(box("c@d.example"))))), EHLO_PIPELINING + "C: QUIT");
+        assertThat(described(d.outcomes.getFirst())).containsExactly("Failed c@d.example 550 5.7.30 (local)");
+    }
+
+    @Test
+    void requireTlsGoesOnTheMailCommand() {
+        play(MX, List.of(message(MailOptions.NONE.withRequireTls(true), SMALL, "a@b.example",
+                List.of(Recipient.of(box("c@d.example"))))), """
+            S: 220 mx.example
+            C: EHLO client.example
+            S: 250-mx.example
+            S: 250 REQUIRETLS
+            C: MAIL FROM:<a@b.example> REQUIRETLS
+            S: 250 Ok
+            C: RCPT TO:<c@d.example>
+            S: 250 Ok
+            C: DATA
+            S: 354 Go
+            C: <body>
+            S: 250 Ok
+            C: QUIT
+            """);
+    }
+
     // RFC 6152 §3: no conversion yet, so 8-bit content to a server without 8BITMIME fails (5.6.3).
     @Test
     void eightBitContentToAServerWithout8BitMimeIsRefused() {
