@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -20,8 +21,10 @@ import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
@@ -63,10 +66,7 @@ public final class DnsjavaResolver implements Resolver {
 
     @Override
     public Lookup<Mx> mx(Domain domain) {
-        return query(name(domain), Type.MX, r -> {
-            MXRecord mx = (MXRecord) r;
-            return new Mx(mx.getPriority(), mx.getTarget().equals(Name.root) ? Mx.ROOT : mx.getTarget().toString(true));
-        });
+        return query(name(domain), Type.MX, DnsjavaResolver::mxOf);
     }
 
     @Override
@@ -81,13 +81,41 @@ public final class DnsjavaResolver implements Resolver {
 
     @Override
     public Lookup<String> txt(String name) {
-        Name parsed;
+        return query(name(name), Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
+    }
+
+    @Override
+    public Lookup<String> ptr(InetAddress address) {
+        return query(ReverseMap.fromAddress(address), Type.PTR,
+                r -> ((PTRRecord) r).getTarget().toString(true).toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public Lookup<Mx> mx(String name) {
+        return query(name(name), Type.MX, DnsjavaResolver::mxOf);
+    }
+
+    @Override
+    public Lookup<InetAddress> a(String name) {
+        return query(name(name), Type.A, r -> ((ARecord) r).getAddress());
+    }
+
+    @Override
+    public Lookup<InetAddress> aaaa(String name) {
+        return query(name(name), Type.AAAA, r -> ((AAAARecord) r).getAddress());
+    }
+
+    private static Mx mxOf(Record r) {
+        MXRecord mx = (MXRecord) r;
+        return new Mx(mx.getPriority(), mx.getTarget().equals(Name.root) ? Mx.ROOT : mx.getTarget().toString(true));
+    }
+
+    private static Name name(String name) {
         try {
-            parsed = Name.fromString(name.endsWith(".") ? name : name + ".");
+            return Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
             throw new IllegalArgumentException("not a DNS name: " + name, e);
         }
-        return query(parsed, Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
     }
 
     private static Name name(Domain domain) {

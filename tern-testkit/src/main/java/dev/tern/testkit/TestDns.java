@@ -27,8 +27,10 @@ import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
@@ -145,6 +147,12 @@ public final class TestDns implements AutoCloseable {
     /** One TXT record made of {@code strings} (each at most 255 octets). */
     public TestDns txt(String name, String... strings) {
         return add(new TXTRecord(name(name), DClass.IN, ttl, List.of(strings)));
+    }
+
+    /** A PTR record at the reverse name of {@code address} ({@code in-addr.arpa} or {@code ip6.arpa}). */
+    public TestDns ptr(String address, String target) {
+        return add(new PTRRecord(ReverseMap.fromAddress(InetAddress.ofLiteral(address)).canonicalize(), DClass.IN,
+                ttl, name(target)));
     }
 
     /** Answers every query for {@code name} with SERVFAIL. */
