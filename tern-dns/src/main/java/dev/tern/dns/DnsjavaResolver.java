@@ -4,6 +4,7 @@ import dev.tern.mail.Domain;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -81,7 +82,7 @@ public final class DnsjavaResolver implements Resolver {
 
     @Override
     public Lookup<String> txt(String name) {
-        return query(name(name), Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
+        return query(name(name), Type.TXT, DnsjavaResolver::txtOf);
     }
 
     @Override
@@ -103,6 +104,17 @@ public final class DnsjavaResolver implements Resolver {
     @Override
     public Lookup<InetAddress> aaaa(String name) {
         return query(name(name), Type.AAAA, r -> ((AAAARecord) r).getAddress());
+    }
+
+    /**
+     * The character-strings joined, as octets decoded as UTF-8: dnsjava's {@code getStrings()} writes a quote, a
+     * backslash or a non-ASCII octet as a {@code \DDD} escape, which would change the record (an SPF exp= text, a
+     * DKIM key's notes) and hide non-ASCII octets that RFC 7208 §3.1 makes a permerror.
+     */
+    private static String txtOf(Record r) {
+        StringBuilder sb = new StringBuilder();
+        for (byte[] string : ((TXTRecord) r).getStringsAsByteArrays()) sb.append(new String(string, StandardCharsets.UTF_8));
+        return sb.toString();
     }
 
     private static Mx mxOf(Record r) {

@@ -27,7 +27,8 @@ public interface Resolver {
     Lookup<InetAddress> aaaa(Domain host);
 
     /**
-     * The TXT records of {@code name}, each one's character-strings joined without separators (RFC 7208 §3.3).
+     * The TXT records of {@code name}, each one's character-strings joined without separators (RFC 7208 §3.3)
+     * and decoded as UTF-8 (octet for octet the same as ASCII for the ASCII records of SPF, DKIM and DMARC).
      * {@code name} is a DNS name, not necessarily a host name ({@code _dmarc.example.com},
      * {@code _mta-sts.example.com}); an unparseable one is an {@link IllegalArgumentException}.
      */

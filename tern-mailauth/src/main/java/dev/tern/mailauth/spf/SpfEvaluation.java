@@ -324,7 +324,11 @@ final class SpfEvaluation {
         return n.equals(d) || n.endsWith("." + d);
     }
 
-    /** A DNS name of at most 253 characters, labels of 1..63 printable ASCII characters. */
+    /**
+     * A name to ask DNS for: at most 253 characters, labels of 1..63 characters, no control characters and nothing
+     * outside ASCII. Anything else is allowed, as §7.1 allows any visible character (and %_ a space) in a domain-spec:
+     * {@code a:foo:bar/baz.example.com} is a valid target.
+     */
     static boolean isValidName(String name) {
         if (name.isEmpty() || name.length() > MAX_NAME) return false;
         int label = 0;
@@ -335,8 +339,21 @@ final class SpfEvaluation {
                 label = 0;
                 continue;
             }
-            if (c <= 0x20 || c >= 0x7f || "[]@\\\"();:".indexOf(c) >= 0 || ++label > 63) return false;
+            if (c < 0x20 || c >= 0x7f || ++label > 63) return false;
         }
         return label > 0;
+    }
+
+    /**
+     * §4.3: the domain check_host() starts from must be a multi-label domain name; an address literal
+     * ({@code [192.0.2.1]}) or a name with characters no host name has gives none.
+     */
+    static boolean isCheckableDomain(String domain) {
+        if (!isValidName(domain) || domain.indexOf('.') < 0) return false;
+        for (int i = 0; i < domain.length(); i++) {
+            char c = domain.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) return false;
+        }
+        return true;
     }
 }

@@ -76,6 +76,7 @@ public final class SpfEvaluator {
         long deadline = System.nanoTime() + timeLimit.toNanos();
         SpfEvaluation evaluation = new SpfEvaluation(resolver, ip, fullSender, helo, receiver,
                 clock.instant().getEpochSecond(), deadline);
+        if (!SpfEvaluation.isCheckableDomain(d)) return SpfResult.of(SpfResult.Kind.NONE, d, "not a domain name"); // §4.3
         SpfResult result = evaluation.checkHost(d);
         if (evaluation.timedOut()) {
             result = SpfResult.of(SpfResult.Kind.TEMPERROR, d, "time limit of " + timeLimit.toSeconds() + " s reached");
