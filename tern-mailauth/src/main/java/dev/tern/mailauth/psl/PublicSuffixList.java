@@ -19,9 +19,10 @@ import java.util.Map;
  * large receivers do: {@code example.github.io} is then its own Organizational Domain, not {@code github.io}.
  *
  * <p>The algorithm is the list's own (https://publicsuffix.org/list/): the prevailing rule is an exception rule if
- * one matches, else the matching rule with the most labels, else the implicit {@code *}. Rules are held in one hash
- * map keyed by their ASCII (A-label) text, so a lookup costs one map probe per label of the domain. Immutable and
- * thread-safe.
+ * one matches, else the matching rule with the most labels, else the implicit {@code *}. Rules are held in a hash
+ * map keyed by their ASCII (A-label) text, so a lookup costs one map probe per label of the domain; the few hundred
+ * rules written with U-labels are converted with {@code java.net.IDN} only when a domain with an A-label is first
+ * looked up. Immutable and thread-safe.
  */
 public final class PublicSuffixList {
     /** The rule kinds a key stands for, as bits: a name can be both a suffix and the base of a wildcard. */
@@ -31,10 +32,15 @@ public final class PublicSuffixList {
     private static final String RESOURCE = "public_suffix_list.dat";
     private static final int MAX_LINE = 1024;
 
+    /** The rules written in ASCII: almost all of them. */
     private final Map<String, Byte> rules;
+    /** The rules written with U-labels, converted to A-labels on first need: IDNA is the slow part of a load. */
+    private final Map<String, Byte> unicodeRules;
+    private volatile Map<String, Byte> idnRules;
 
-    private PublicSuffixList(Map<String, Byte> rules) {
+    private PublicSuffixList(Map<String, Byte> rules, Map<String, Byte> unicodeRules) {
         this.rules = rules;
+        this.unicodeRules = unicodeRules;
     }
 
     /** Reads a list in the publicsuffix.org format (UTF-8), e.g. {@code /usr/share/publicsuffix/public_suffix_list.dat}. */
@@ -65,6 +71,7 @@ public final class PublicSuffixList {
 
     private static PublicSuffixList read(InputStream in) throws IOException {
         Map<String, Byte> rules = new HashMap<>(16_384);
+        Map<String, Byte> unicode = new HashMap<>(1_024);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         for (String line; (line = reader.readLine()) != null; ) {
             // The format: one rule per line, up to the first white space; "//" starts a comment line.
@@ -80,12 +87,11 @@ public final class PublicSuffixList {
                 kind = WILDCARD;
                 rule = rule.substring(2);
             }
-            String key = ascii(rule);
-            if (key == null) continue; // a rule the JDK's IDNA cannot convert cannot match a converted domain
             byte k = kind;
-            rules.merge(key, k, (a, b) -> (byte) (a | b));
+            (isAscii(rule) ? rules : unicode).merge(isAscii(rule) ? rule.toLowerCase(Locale.ROOT) : rule, k,
+                    (a, b) -> (byte) (a | b));
         }
-        return new PublicSuffixList(Map.copyOf(rules));
+        return new PublicSuffixList(Map.copyOf(rules), Map.copyOf(unicode));
     }
 
     /**
@@ -121,7 +127,7 @@ public final class PublicSuffixList {
 
     /** How many rules the list holds (a wildcard and a normal rule for one name count once). */
     public int size() {
-        return rules.size();
+        return rules.size() + unicodeRules.size();
     }
 
     /** Where in {@code name} its public suffix starts; one probe per label, longest candidate first. */
@@ -140,7 +146,25 @@ public final class PublicSuffixList {
 
     private byte flags(String key) {
         Byte b = rules.get(key);
-        return b == null ? 0 : b;
+        byte flags = b == null ? 0 : b;
+        if (key.startsWith("xn--") || key.contains(".xn--")) {
+            Byte idn = idnRules().get(key);
+            if (idn != null) flags |= idn;
+        }
+        return flags;
+    }
+
+    /** The U-label rules in A-label form, converted once (racing threads may both convert; either result is the same). */
+    private Map<String, Byte> idnRules() {
+        Map<String, Byte> converted = idnRules;
+        if (converted != null) return converted;
+        Map<String, Byte> map = new HashMap<>();
+        for (var e : unicodeRules.entrySet()) {
+            String key = ascii(e.getKey());
+            if (key != null) map.merge(key, e.getValue(), (a, b) -> (byte) (a | b)); // an unconvertible rule matches nothing
+        }
+        idnRules = converted = Map.copyOf(map);
+        return converted;
     }
 
     private static String normalize(String domain) {
@@ -155,14 +179,17 @@ public final class PublicSuffixList {
 
     /** Lower-case ASCII with A-labels (RFC 5890), or null when IDNA cannot convert it. */
     private static String ascii(String text) {
-        boolean plain = true;
-        for (int i = 0; i < text.length() && plain; i++) plain = text.charAt(i) < 0x80;
-        if (plain) return text.toLowerCase(Locale.ROOT);
+        if (isAscii(text)) return text.toLowerCase(Locale.ROOT);
         try {
             return IDN.toASCII(text, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) >= 0x80) return false;
+        return true;
     }
 
     private static int indexOfWhitespace(String s) {
