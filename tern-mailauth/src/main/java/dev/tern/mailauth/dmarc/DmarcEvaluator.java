@@ -54,9 +54,10 @@ public final class DmarcEvaluator {
      * @param dkimPassDomains the {@code d=} of each DKIM signature that verified
      */
     public DmarcResult evaluate(String fromDomain, Optional<SpfIdentity> spf, List<String> dkimPassDomains) {
-        String from = normalize(fromDomain);
+        String from;
         String organizational;
         try {
+            from = normalize(fromDomain);
             organizational = psl.organizationalDomain(from);
         } catch (IllegalArgumentException e) {
             return DmarcResult.without(Kind.PERMERROR, fromDomain, "the From domain is no domain name");
@@ -125,8 +126,12 @@ public final class DmarcEvaluator {
     /** RFC 9091 §4.1: {@code np} applies to a From domain with no A, AAAA or MX (NXDOMAIN or NODATA for all three). */
     private PolicySource subdomainSource(String from, DmarcRecord record) {
         if (record.nonexistentPolicy().isEmpty()) return PolicySource.SP;
-        boolean absent = isVoid(resolver.a(from)) && isVoid(resolver.aaaa(from)) && isVoid(resolver.mx(from));
-        return absent ? PolicySource.NP : PolicySource.SP;
+        try {
+            boolean absent = isVoid(resolver.a(from)) && isVoid(resolver.aaaa(from)) && isVoid(resolver.mx(from));
+            return absent ? PolicySource.NP : PolicySource.SP;
+        } catch (IllegalArgumentException e) {
+            return PolicySource.SP; // a name DNS cannot carry was never asked about: treat it as existing
+        }
     }
 
     private static boolean isVoid(Lookup<?> lookup) {

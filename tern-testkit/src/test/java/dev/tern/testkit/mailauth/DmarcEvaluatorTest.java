@@ -151,6 +151,15 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void fromDomainThatIsNoDomainNameIsPermerror() {
+        DmarcResult result = evaluate("a..b.example", "-", "-", "-", 0);
+        assertThat(result.kind()).isEqualTo(DmarcResult.Kind.PERMERROR);
+        DmarcResult longLabel = evaluate("x".repeat(64) + ".example.org", "-", "-", "-", 0);
+        assertThat(longLabel.kind()).isEqualTo(DmarcResult.Kind.FAIL); // found at example.org; sp, not np
+        assertThat(longLabel.policySource()).contains(DmarcResult.PolicySource.SP);
+    }
+
+    @Test
     void idnFromDomainIsAscii() {
         dns.txt("_dmarc.xn--bcher-kva.example", "v=DMARC1; p=reject");
         DmarcResult result = evaluate("bücher.example", "-", "-", "xn--bcher-kva.example", 0);
