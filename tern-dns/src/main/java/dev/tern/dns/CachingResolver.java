@@ -70,8 +70,31 @@ public final class CachingResolver implements Resolver {
 
     @Override
     public Lookup<String> txt(String name) {
-        String canonical = (name.endsWith(".") ? name.substring(0, name.length() - 1) : name).toLowerCase(Locale.ROOT);
-        return cached(new Key("TXT", canonical), () -> upstream.txt(name));
+        return cached(new Key("TXT", canonical(name)), () -> upstream.txt(name));
+    }
+
+    @Override
+    public Lookup<String> ptr(InetAddress address) {
+        return cached(new Key("PTR", address.getHostAddress()), () -> upstream.ptr(address));
+    }
+
+    @Override
+    public Lookup<Mx> mx(String name) {
+        return cached(new Key("MX", canonical(name)), () -> upstream.mx(name));
+    }
+
+    @Override
+    public Lookup<InetAddress> a(String name) {
+        return cached(new Key("A", canonical(name)), () -> upstream.a(name));
+    }
+
+    @Override
+    public Lookup<InetAddress> aaaa(String name) {
+        return cached(new Key("AAAA", canonical(name)), () -> upstream.aaaa(name));
+    }
+
+    private static String canonical(String name) {
+        return (name.endsWith(".") ? name.substring(0, name.length() - 1) : name).toLowerCase(Locale.ROOT);
     }
 
     /** Answers held now, expired ones included until they are asked for or pushed out. */
@@ -125,7 +148,7 @@ public final class CachingResolver implements Resolver {
         };
     }
 
-    @SuppressWarnings("unchecked") // a key's type fixes the record type: MX → Mx, A/AAAA → InetAddress, TXT → String
+    @SuppressWarnings("unchecked") // a key's type fixes the record type: MX → Mx, A/AAAA → InetAddress, TXT/PTR → String
     private static <T> Lookup<T> cast(Lookup<?> lookup) {
         return (Lookup<T>) lookup;
     }

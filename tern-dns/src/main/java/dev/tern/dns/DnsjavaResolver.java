@@ -4,10 +4,12 @@ import dev.tern.mail.Domain;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -20,8 +22,10 @@ import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
@@ -63,10 +67,7 @@ public final class DnsjavaResolver implements Resolver {
 
     @Override
     public Lookup<Mx> mx(Domain domain) {
-        return query(name(domain), Type.MX, r -> {
-            MXRecord mx = (MXRecord) r;
-            return new Mx(mx.getPriority(), mx.getTarget().equals(Name.root) ? Mx.ROOT : mx.getTarget().toString(true));
-        });
+        return query(name(domain), Type.MX, DnsjavaResolver::mxOf);
     }
 
     @Override
@@ -81,13 +82,52 @@ public final class DnsjavaResolver implements Resolver {
 
     @Override
     public Lookup<String> txt(String name) {
-        Name parsed;
+        return query(name(name), Type.TXT, DnsjavaResolver::txtOf);
+    }
+
+    @Override
+    public Lookup<String> ptr(InetAddress address) {
+        return query(ReverseMap.fromAddress(address), Type.PTR,
+                r -> ((PTRRecord) r).getTarget().toString(true).toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public Lookup<Mx> mx(String name) {
+        return query(name(name), Type.MX, DnsjavaResolver::mxOf);
+    }
+
+    @Override
+    public Lookup<InetAddress> a(String name) {
+        return query(name(name), Type.A, r -> ((ARecord) r).getAddress());
+    }
+
+    @Override
+    public Lookup<InetAddress> aaaa(String name) {
+        return query(name(name), Type.AAAA, r -> ((AAAARecord) r).getAddress());
+    }
+
+    /**
+     * The character-strings joined, as octets decoded as UTF-8: dnsjava's {@code getStrings()} writes a quote, a
+     * backslash or a non-ASCII octet as a {@code \DDD} escape, which would change the record (an SPF exp= text, a
+     * DKIM key's notes) and hide non-ASCII octets that RFC 7208 §3.1 makes a permerror.
+     */
+    private static String txtOf(Record r) {
+        StringBuilder sb = new StringBuilder();
+        for (byte[] string : ((TXTRecord) r).getStringsAsByteArrays()) sb.append(new String(string, StandardCharsets.UTF_8));
+        return sb.toString();
+    }
+
+    private static Mx mxOf(Record r) {
+        MXRecord mx = (MXRecord) r;
+        return new Mx(mx.getPriority(), mx.getTarget().equals(Name.root) ? Mx.ROOT : mx.getTarget().toString(true));
+    }
+
+    private static Name name(String name) {
         try {
-            parsed = Name.fromString(name.endsWith(".") ? name : name + ".");
+            return Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
             throw new IllegalArgumentException("not a DNS name: " + name, e);
         }
-        return query(parsed, Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
     }
 
     private static Name name(Domain domain) {

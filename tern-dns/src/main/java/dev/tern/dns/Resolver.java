@@ -27,9 +27,28 @@ public interface Resolver {
     Lookup<InetAddress> aaaa(Domain host);
 
     /**
-     * The TXT records of {@code name}, each one's character-strings joined without separators (RFC 7208 §3.3).
+     * The TXT records of {@code name}, each one's character-strings joined without separators (RFC 7208 §3.3)
+     * and decoded as UTF-8 (octet for octet the same as ASCII for the ASCII records of SPF, DKIM and DMARC).
      * {@code name} is a DNS name, not necessarily a host name ({@code _dmarc.example.com},
      * {@code _mta-sts.example.com}); an unparseable one is an {@link IllegalArgumentException}.
      */
     Lookup<String> txt(String name);
+
+    /**
+     * The names of {@code address} (PTR records at its {@code in-addr.arpa} or {@code ip6.arpa} name, RFC 1035
+     * §3.5, RFC 3596 §2.5), lower case, without the trailing dot.
+     */
+    Lookup<String> ptr(InetAddress address);
+
+    /**
+     * The MX records of a DNS name that need not be a host name ({@code _spf.example.com}: SPF's domain-spec, RFC
+     * 7208 §4.8, may expand to any name); an unparseable one is an {@link IllegalArgumentException}.
+     */
+    Lookup<Mx> mx(String name);
+
+    /** The IPv4 addresses at a DNS name that need not be a host name ({@code 1.2.0.192._spf.example.com}). */
+    Lookup<InetAddress> a(String name);
+
+    /** The IPv6 addresses at a DNS name that need not be a host name. */
+    Lookup<InetAddress> aaaa(String name);
 }

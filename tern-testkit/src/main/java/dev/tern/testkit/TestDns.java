@@ -28,8 +28,10 @@ import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
@@ -156,6 +158,12 @@ public final class TestDns implements AutoCloseable {
     public TestDns serve(SignedZone signed) {
         signedZones.add(signed);
         return this;
+    }
+
+    /** A PTR record at the reverse name of {@code address} ({@code in-addr.arpa} or {@code ip6.arpa}). */
+    public TestDns ptr(String address, String target) {
+        return add(new PTRRecord(ReverseMap.fromAddress(InetAddress.ofLiteral(address)).canonicalize(), DClass.IN,
+                ttl, name(target)));
     }
 
     /** Answers every query for {@code name} with SERVFAIL. */
