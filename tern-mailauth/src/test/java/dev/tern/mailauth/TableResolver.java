@@ -41,6 +41,26 @@ public final class TableResolver implements Resolver {
     }
 
     @Override
+    public Lookup<Mx> mx(String name) {
+        return new Lookup.NxDomain<>(Duration.ZERO);
+    }
+
+    @Override
+    public Lookup<InetAddress> a(String name) {
+        return new Lookup.NxDomain<>(Duration.ZERO);
+    }
+
+    @Override
+    public Lookup<InetAddress> aaaa(String name) {
+        return new Lookup.NxDomain<>(Duration.ZERO);
+    }
+
+    @Override
+    public Lookup<String> ptr(InetAddress address) {
+        return new Lookup.NxDomain<>(Duration.ZERO);
+    }
+
+    @Override
     public Lookup<String> txt(String name) {
         return txt.getOrDefault(key(name), new Lookup.NxDomain<>(Duration.ZERO));
     }

@@ -205,6 +205,26 @@ class MtaStsTest {
         }
 
         @Override
+        public Lookup<Mx> mx(String name) {
+            return new Lookup.NoData<>(Duration.ZERO);
+        }
+
+        @Override
+        public Lookup<InetAddress> a(String name) {
+            return new Lookup.NoData<>(Duration.ZERO);
+        }
+
+        @Override
+        public Lookup<InetAddress> aaaa(String name) {
+            return new Lookup.NoData<>(Duration.ZERO);
+        }
+
+        @Override
+        public Lookup<String> ptr(InetAddress address) {
+            return new Lookup.NoData<>(Duration.ZERO);
+        }
+
+        @Override
         public Lookup<String> txt(String name) {
             asked.add(name);
             assertThat(name).isEqualTo("_mta-sts.example.com");
