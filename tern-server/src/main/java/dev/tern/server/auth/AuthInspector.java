@@ -5,6 +5,8 @@ import dev.tern.mail.EnhancedStatus;
 import dev.tern.mail.ReversePath;
 import dev.tern.mailauth.HeaderField;
 import dev.tern.mailauth.HeaderSection;
+import dev.tern.mailauth.arc.ArcResult;
+import dev.tern.mailauth.arc.ArcVerifier;
 import dev.tern.mailauth.dkim.DkimResult;
 import dev.tern.mailauth.dkim.DkimSigner;
 import dev.tern.mailauth.dkim.DkimVerifier;
@@ -50,17 +52,20 @@ public final class AuthInspector implements MessageInspector {
     private final SpfEvaluator spf;
     private final DkimVerifier dkim;
     private final DmarcEvaluator dmarc;
+    private final ArcVerifier arc;
     private final Milters milters;
     private final ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
 
-    public AuthInspector(InboundAuthSettings settings, SpfEvaluator spf, DkimVerifier dkim, DmarcEvaluator dmarc) {
-        if (settings == null || spf == null || dkim == null || dmarc == null) {
+    public AuthInspector(InboundAuthSettings settings, SpfEvaluator spf, DkimVerifier dkim, DmarcEvaluator dmarc,
+                         ArcVerifier arc) {
+        if (settings == null || spf == null || dkim == null || dmarc == null || arc == null) {
             throw new IllegalArgumentException("settings and checkers are required");
         }
         this.settings = settings;
         this.spf = spf;
         this.dkim = dkim;
         this.dmarc = dmarc;
+        this.arc = arc;
         this.milters = new Milters(settings.milters(), settings.authservId());
     }
 
@@ -113,6 +118,7 @@ public final class AuthInspector implements MessageInspector {
         private final boolean blankLine;
         private final boolean inbound;
         private final DkimVerifier.Verification verification;
+        private final ArcVerifier.Verification chain;
         private final CompletableFuture<SpfResult> spfResult;
         private final DkimSigner.Signing signing;
         private final Milters.Run filters;
@@ -124,10 +130,12 @@ public final class AuthInspector implements MessageInspector {
             this.inbound = facts.authenticatedUser().isEmpty() && settings.verify();
             if (inbound) {
                 verification = dkim.begin(received); // signatures are checked on the fields as they arrived
+                chain = arc.begin(received);
                 spfResult = CompletableFuture.supplyAsync(
                         () -> spf.checkMailFrom(facts.client(), facts.reversePath(), facts.helo()), lookups);
             } else {
                 verification = null;
+                chain = null;
                 spfResult = null;
             }
             signing = facts.authenticatedUser().isPresent()
@@ -138,7 +146,10 @@ public final class AuthInspector implements MessageInspector {
 
         @Override
         public void body(byte[] buffer, int offset, int length) {
-            if (verification != null) verification.body(buffer, offset, length);
+            if (verification != null) {
+                verification.body(buffer, offset, length);
+                chain.body(buffer, offset, length);
+            }
             if (signing != null) signing.body(buffer, offset, length);
             filters.body(buffer, offset, length);
         }
@@ -174,11 +185,13 @@ public final class AuthInspector implements MessageInspector {
         /** SPF, DKIM, DMARC: the field, and what DMARC asks. */
         private Verdict authenticate(List<HeaderField> fields) {
             List<DkimResult> signatures = verification.finish();
+            ArcResult sealed = chain.finish();
             SpfResult sender = joinSpf();
             List<MethodResult> results = new ArrayList<>();
             results.add(spfMethod(sender));
             if (signatures.isEmpty()) results.add(new MethodResult("dkim", "none", List.of()));
             for (DkimResult signature : signatures) results.add(dkimMethod(signature));
+            results.add(arcMethod(sealed));
             List<String> passing = signatures.stream().filter(s -> s.status() == DkimResult.Status.PASS)
                     .map(DkimResult::domain).toList();
             Optional<String> from = fromDomain(fields);
@@ -248,6 +261,15 @@ public final class AuthInspector implements MessageInspector {
         if (!result.algorithm().isEmpty()) properties.add(new Property("header.a", result.algorithm()));
         if (!result.headerB().isEmpty()) properties.add(new Property("header.b", result.headerB()));
         return new MethodResult("dkim", result.status().value(), result.reason(), properties);
+    }
+
+    private static MethodResult arcMethod(ArcResult result) {
+        List<Property> properties = new ArrayList<>();
+        if (result.status() == ArcResult.Status.PASS) {
+            properties.add(new Property("header.oldest-pass", Integer.toString(result.oldestPass())));
+        }
+        return new MethodResult("arc", result.status().value(), result.status() == ArcResult.Status.NONE ? ""
+                : result.reason(), properties);
     }
 
     private static MethodResult dmarcMethod(DmarcResult result) {
