@@ -256,6 +256,7 @@ public final class SmtpSession {
                 "CHUNKING",                           // RFC 3030
                 "DSN"));                              // RFC 3461
         security.advertise(lines);                                      // RFC 3207, RFC 4954
+        if (security.tlsActive()) lines.add("REQUIRETLS");              // RFC 8689 §4: only over TLS
         lines.add("HELP");                                              // RFC 5321 §4.1.1.8
         return Step.reply(Reply.plain(250, lines));
     }
@@ -288,10 +289,24 @@ public final class SmtpSession {
         if (messages >= settings.maxMessages()) return respond(Replies.TOO_MANY_MESSAGES);
         // RFC 1870 §6.1: a declared size over the fixed maximum is 552 at MAIL.
         if (options.declaredSize() > settings.maxMessageSize()) return respond(Replies.TOO_BIG);
+        Optional<Reply> requireTls = requireTlsRefusal(options);
+        if (requireTls.isPresent()) return respond(requireTls.get());
         if (policy.sender(from, authenticatedUser()) instanceof Verdict.Reject(Reply reply)) return respond(reply);
         messages++;
         transaction = new Transaction(from, options);
         return respond(Replies.SENDER_OK);
+    }
+
+    /**
+     * RFC 8689 §4: REQUIRETLS is offered only in a TLS session and may only be used in one: without TLS 530
+     * 5.7.10 (encryption needed); over TLS after HELO, where no extension was offered, 555 5.5.4 (RFC 5321
+     * §4.1.1.11, a parameter not advertised).
+     */
+    private Optional<Reply> requireTlsRefusal(MailOptions options) {
+        if (!options.requireTls()) return Optional.empty();
+        if (!security.tlsActive()) return Optional.of(Replies.REQUIRETLS_NEEDS_TLS);
+        if (!extended) return Optional.of(Replies.UNKNOWN_PARAMETER);
+        return Optional.empty();
     }
 
     private Step rcpt(Recipient to) {
