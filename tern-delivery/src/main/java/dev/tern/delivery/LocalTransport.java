@@ -7,6 +7,8 @@ import dev.tern.mail.Envelope;
 import dev.tern.mail.Mailbox;
 import dev.tern.mail.QueueId;
 import dev.tern.mail.Recipient;
+import dev.tern.mail.ReversePath;
+import dev.tern.mailauth.srs.Srs;
 import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpooledMessage;
@@ -18,6 +20,7 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Delivers recipients at local domains: resolves each (aliases and lists expand here, at delivery time, so a
  * changed alias takes effect) and writes one copy per mailbox. Members of an alias or list at other domains are
  * forwarded: one new message to all of them, queued in the spool from the original sender, which the queue then
- * routes like any other mail.
+ * routes like any other mail. With SRS on, the forward's reverse path is the original sender rewritten to an
+ * {@code SRS0} address at our domain (when the sender is not at a local domain), so the next hop's SPF check sees
+ * our domain; a bounce to it comes back here and is routed to the original sender (docs/srs.md).
  *
  * <p>Exactly once locally: each copy carries a delivery id made of the queue id, the recipient's index and the
  * mailbox's index, so a message recovered after a crash is checked against the mailbox before it is stored again.
@@ -40,11 +45,19 @@ final class LocalTransport implements Transport {
     private final Spool spool;
     private final Directory directory;
     private final MailStore store;
+    private final Optional<Srs> srs;
 
+    /** Without SRS: forwards keep the original reverse path. */
     LocalTransport(Spool spool, Directory directory, MailStore store) {
+        this(spool, directory, store, Optional.empty());
+    }
+
+    /** With {@code srs}, forwards to other domains carry an SRS reverse path. */
+    LocalTransport(Spool spool, Directory directory, MailStore store, Optional<Srs> srs) {
         this.spool = spool;
         this.directory = directory;
         this.store = store;
+        this.srs = srs;
     }
 
     @Override
@@ -102,9 +115,21 @@ final class LocalTransport implements Transport {
         try (MessageWriter writer = spool.begin(); InputStream content = spool.openContent(message.id())) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = content.read(buffer)) > 0; ) writer.write(buffer, 0, n);
-            writer.commit(new Envelope(original.reversePath(), to, original.options()));
+            writer.commit(new Envelope(reversePath(original.reversePath()), to, original.options()));
             return writer.id();
         }
+    }
+
+    /**
+     * The forward's reverse path: the sender's, rewritten by SRS when it is at another domain (a local sender's
+     * own domain already passes SPF here). The null path stays null (RFC 5321 §4.5.5: no bounce to a bounce).
+     */
+    private ReversePath reversePath(ReversePath original) {
+        return switch (original) {
+            case ReversePath.Null n -> original;
+            case ReversePath.Sender(Mailbox sender) -> srs.isEmpty() || directory.isLocal(sender.domain()) ? original
+                    : ReversePath.of(srs.get().forward(sender));
+        };
     }
 
     // RFC 5321 §4.4: the final delivery adds Return-Path; Delivered-To marks the hop (and stops alias loops).

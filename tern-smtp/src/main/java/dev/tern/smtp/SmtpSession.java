@@ -5,6 +5,7 @@ import dev.tern.sasl.Credentials;
 import dev.tern.mail.Domain;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailOptions;
+import dev.tern.mail.Mailbox;
 import dev.tern.mail.QueueId;
 import dev.tern.mail.Recipient;
 import dev.tern.mail.ReversePath;
@@ -315,18 +316,23 @@ public final class SmtpSession {
         // RFC 5321 §4.5.3.1.10: 452 over the limit; the client sends the rest in another transaction.
         if (transaction.recipients.size() >= settings.maxRecipients()) return Step.reply(Replies.TOO_MANY_RECIPIENTS);
         return switch (policy.recipient(to.mailbox(), authenticatedUser())) {
-            case Verdict.Accept() -> {
-                // The same mailbox twice is one delivery; the first RCPT's DSN parameters stand.
-                if (transaction.recipients.stream().noneMatch(r -> r.mailbox().equals(to.mailbox()))) {
-                    transaction.recipients.add(to);
-                }
-                yield respond(Replies.RECIPIENT_OK);
-            }
+            case Verdict.Accept() -> accepted(to);
+            // RFC 3461 §4.2: the address the client gave travels on as the ORCPT.
+            case Verdict.AcceptAs(Mailbox deliverTo) -> accepted(new Recipient(deliverTo, to.notifyOn(),
+                    to.orcpt().isEmpty() ? "rfc822;" + to.mailbox() : to.orcpt()));
             case Verdict.Reject(Reply reply) -> {
                 transaction.refusedRecipient = true;
                 yield respond(reply);
             }
         };
+    }
+
+    private Step accepted(Recipient to) {
+        // The same mailbox twice is one delivery; the first RCPT's DSN parameters stand.
+        if (transaction.recipients.stream().noneMatch(r -> r.mailbox().equals(to.mailbox()))) {
+            transaction.recipients.add(to);
+        }
+        return respond(Replies.RECIPIENT_OK);
     }
 
     private Step data() {
