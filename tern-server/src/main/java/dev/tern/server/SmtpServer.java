@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class SmtpServer implements AutoCloseable {
     private final Function<InetAddress, Credentials> credentials;
     private final TlsHandshake handshake;
     private final NetListener listener;
+    private final Optional<Dnsbl> dnsbl;
     private final ConcurrentHashMap<Connection, Boolean> open = new ConcurrentHashMap<>();
 
     /**
@@ -67,6 +69,15 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
                       TlsContext tls, Function<InetAddress, Credentials> credentials) {
+        this(server, session, policy, spool, tls, credentials, Optional.empty());
+    }
+
+    /**
+     * As above; with {@code dnsbl}, clients of the SMTP (MX) listeners are checked against its blocklists when they
+     * connect, and a listed one gets a 554 greeting (never on submission or SMTPS: those clients authenticate).
+     */
+    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
+                      TlsContext tls, Function<InetAddress, Credentials> credentials, Optional<Dnsbl> dnsbl) {
         if (server == null || session == null || policy == null || spool == null || tls == null || credentials == null) {
             throw new IllegalArgumentException("settings, policy, spool, TLS and credentials are required");
         }
@@ -75,6 +86,7 @@ public final class SmtpServer implements AutoCloseable {
         this.policy = policy;
         this.spool = spool;
         this.credentials = credentials;
+        this.dnsbl = dnsbl;
         this.handshake = tls::handshake;
         this.relayNetworks = server.relayNetworks().stream().map(Cidr::parse).toList();
         this.submissionLimits = new SubmissionLimits(server.submissionLimits(), Clock.systemUTC());
@@ -140,7 +152,7 @@ public final class SmtpServer implements AutoCloseable {
         var limited = new RateLimitedPolicy(accepted.id(), base, submissionLimits, client, kind != Kind.SMTP,
                 !listener.isExempt(client));
         Connection connection = new Connection(accepted.id(), accepted.plainSocket(), server, session, limited, spool,
-                profile(kind, client), handshake);
+                profile(kind, client), handshake, kind == Kind.SMTP ? refusal(accepted.id(), client) : Optional.empty());
         open.put(connection, Boolean.TRUE);
         try {
             if (accepted.closing()) connection.stop();
@@ -148,6 +160,18 @@ public final class SmtpServer implements AutoCloseable {
         } finally {
             open.remove(connection);
         }
+    }
+
+    /** The 554 greeting for a blocklisted client of the MX listener (before any byte is read), if it is listed. */
+    private Optional<dev.tern.smtp.Reply> refusal(String id, InetAddress client) {
+        if (dnsbl.isEmpty()) return Optional.empty();
+        return switch (dnsbl.get().check(id, client)) {
+            case Dnsbl.Listing.Clear c -> Optional.empty();
+            case Dnsbl.Listing.Listed listed -> {
+                log.info("conn={} refused client={} dnsbl={}", id, client.getHostAddress(), listed.zone().name().name());
+                yield Optional.of(Dnsbl.greeting(listed, client));
+            }
+        };
     }
 
     /**
