@@ -9,6 +9,7 @@ import dev.tern.mail.QueueId;
 import dev.tern.mail.Recipient;
 import dev.tern.mail.ReversePath;
 import dev.tern.mailauth.srs.Srs;
+import dev.tern.mailauth.srs.SrsReversal;
 import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpooledMessage;
@@ -67,6 +68,11 @@ final class LocalTransport implements Transport {
         for (int i : recipients) {
             Mailbox rcpt = message.envelope().recipients().get(i).mailbox();
             try {
+                Optional<Mailbox> bounce = srsOriginal(rcpt);
+                if (bounce.isPresent()) {
+                    outcomes.add(bounced(message, i, bounce.get()));
+                    continue;
+                }
                 outcomes.add(switch (directory.resolve(rcpt)) {
                     case Resolution.Local l -> {
                         for (int j = 0; j < l.mailboxes().size(); j++) {
@@ -97,6 +103,25 @@ final class LocalTransport implements Transport {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * The original sender behind a valid SRS address. A DSN that this server makes about a forward it could not
+     * deliver goes to the forward's SRS reverse path without passing RCPT, so it is routed here as RCPT would
+     * route it (docs/srs.md); an invalid SRS address is left to the directory (an unknown user).
+     */
+    private Optional<Mailbox> srsOriginal(Mailbox rcpt) {
+        if (srs.isEmpty() || !(srs.get().reverse(rcpt) instanceof SrsReversal.Original(Mailbox original))) {
+            return Optional.empty();
+        }
+        return Optional.of(original);
+    }
+
+    private RecipientOutcome bounced(SpooledMessage message, int i, Mailbox original) throws IOException {
+        QueueId id = forward(message, message.envelope().recipients().get(i), List.of(original));
+        log.info("id={} srs to=<{}> forwarded to=<{}> as {}", message.id(),
+                message.envelope().recipients().get(i).mailbox(), original, id);
+        return new RecipientOutcome.Delivered(i, "local", "SRS address forwarded to the original sender as " + id);
     }
 
     static String deliveryId(QueueId id, int recipient, int mailbox) {

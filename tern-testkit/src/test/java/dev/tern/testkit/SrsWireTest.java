@@ -43,7 +43,8 @@ class SrsWireTest {
         DirectorySettings directory = new DirectorySettings(Set.of(Domain.parse("example.test")), false,
                 Set.of(Mailbox.of("bob", "example.test")),
                 Map.of(Mailbox.of("fwd", "example.test"), List.of(Mailbox.of("friend", "far.test"),
-                        Mailbox.of("bob", "example.test"))), Map.of(), "+");
+                        Mailbox.of("bob", "example.test")),
+                        Mailbox.of("gone", "example.test"), List.of(Mailbox.of("friend", "nowhere.test"))), Map.of(), "+");
         RemoteSettings remote = RemoteSettings.defaults().withPort(port)
                 .withDns(new DnsSettings(List.of(dns.address()), Duration.ofSeconds(2), 0))
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10));
@@ -112,6 +113,32 @@ class SrsWireTest {
         String rcpt = awaitCommand("RCPT TO:<alice@origin.test>").orElseThrow();
         String local = shouted.substring(0, shouted.indexOf('@'));
         assertThat(rcpt).contains("ORCPT=rfc822;" + local.replace("=", "+3D") + "@mx.example.test");
+        assertThat(far.commands()).contains("MAIL FROM:<>");
+    }
+
+    @Test
+    void ourOwnDsnAboutAFailedForwardReachesTheOriginalSender() {
+        // nowhere.test does not exist: the forward fails here, and our DSN goes to the forward's SRS0 address,
+        // which delivery routes to the original sender as RCPT would.
+        Transcript.run(server.port(), """
+                S: 220 *
+                C: EHLO client.origin.test
+                S: <250 reply>
+                C: MAIL FROM:<alice@origin.test>
+                S: 250 *
+                C: RCPT TO:<gone@example.test>
+                S: 250 *
+                C: DATA
+                S: 354 *
+                C: Subject: to nowhere
+                C:
+                C: hi
+                C: .
+                S: 250 2.0.0 *
+                C: QUIT
+                S: 221 *
+                """);
+        assertThat(awaitCommand("RCPT TO:<alice@origin.test>")).isPresent();
         assertThat(far.commands()).contains("MAIL FROM:<>");
     }
 
