@@ -5,7 +5,14 @@ import dev.tern.app.control.SpoolQueueControl;
 import dev.tern.auth.AccountCredentials;
 import dev.tern.auth.AccountStore;
 import dev.tern.auth.AuthThrottle;
+import dev.tern.delivery.ConnectionReuse;
 import dev.tern.delivery.QueueRunner;
+import dev.tern.dns.CachingResolver;
+import dev.tern.dns.DnsjavaResolver;
+import dev.tern.mailauth.srs.Srs;
+import dev.tern.server.Dnsbl;
+import dev.tern.server.SrsReversePolicy;
+import dev.tern.smtp.RecipientPolicy;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.mail.Domain;
@@ -23,6 +30,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -58,14 +66,19 @@ public final class Tern implements AutoCloseable {
         Files.createDirectories(maildir.root());
         store = new MaildirStore(maildir);
         var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
-        runner = QueueRunner.open(config.delivery(), config.remote(), spool, directory, store,
-                Domain.parse(config.session().hostname()), ownAddresses(config), Clock.systemUTC());
+        Optional<Srs> srs = srs(config);
+        runner = QueueRunner.open(config.delivery(), config.remote(), ConnectionReuse.defaults(), spool, directory, store,
+                Domain.parse(config.session().hostname()), ownAddresses(config), Clock.systemUTC(), srs);
         runner.start();
         TlsContext tls = TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
         AccountStore accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
-        server = new SmtpServer(config.server(), config.session(), new InboundPolicy(directory, config.checkSender()),
-                spool, tls, throttle::forClient);
+        RecipientPolicy policy = new InboundPolicy(directory, config.checkSender());
+        if (srs.isPresent()) policy = new SrsReversePolicy(policy, directory, srs.get());
+        Optional<Dnsbl> dnsbl = config.dnsbl().zones().isEmpty() ? Optional.empty()
+                : Optional.of(new Dnsbl(config.dnsbl(), new CachingResolver(new DnsjavaResolver(config.remote().dns())),
+                        config.server().relayNetworks()));
+        server = new SmtpServer(config.server(), config.session(), policy, spool, tls, throttle::forClient, dnsbl);
         // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
         control = ControlServer.start(config.dataDirectory(), new SpoolQueueControl(spool, runner), Clock.systemUTC());
         server.start();
@@ -76,6 +89,23 @@ public final class Tern implements AutoCloseable {
         pop3.start();
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
+    }
+
+    /**
+     * SRS for mail that aliases and lists forward off-site (docs/srs.md): addresses at the server's own host name
+     * (always a local domain here), signed with the secrets in {@code srs/secret} of the data directory, made on
+     * first start. A host name that is an address literal gets no SRS.
+     */
+    private static Optional<Srs> srs(TernConfig config) throws IOException {
+        Domain hostname;
+        try {
+            hostname = Domain.parse(config.session().hostname());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (hostname.isLiteral()) return Optional.empty();
+        var secrets = Srs.loadOrCreateSecret(config.dataDirectory().resolve("srs").resolve("secret"));
+        return Optional.of(new Srs(secrets, hostname.name(), Clock.systemUTC()));
     }
 
     /** The addresses this server listens on: an MX pointing at one of them points back at us (a loop). */

@@ -6,6 +6,7 @@ import dev.tern.delivery.RemoteSettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.readers.ImapServerSettings;
 import dev.tern.readers.Pop3Settings;
+import dev.tern.server.DnsblSettings;
 import dev.tern.server.ServerSettings;
 import dev.tern.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
@@ -26,11 +27,30 @@ import java.nio.file.Path;
  * @param remote        outbound SMTP: port, relay host, routes, DNS servers, TLS ({@code delivery.*}, {@code dns.*})
  * @param imap          the IMAP listeners ({@code imap.*}, {@code imaps.listen})
  * @param pop3          the POP3 listeners ({@code pop3.listen}, {@code pop3s.listen})
+ * @param dnsbl         DNS blocklists asked when a client connects to the SMTP listener (none by default)
  */
 public record TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                          DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
                          TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote,
-                         ImapServerSettings imap, Pop3Settings pop3) {
+                         ImapServerSettings imap, Pop3Settings pop3, DnsblSettings dnsbl) {
+    public TernConfig {
+        if (dnsbl == null) throw new IllegalArgumentException("dnsbl settings are required");
+    }
+
+    /** Without blocklists. */
+    public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
+                      DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
+                      TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote,
+                      ImapServerSettings imap, Pop3Settings pop3) {
+        this(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3,
+                DnsblSettings.defaults());
+    }
+
+    public TernConfig withDnsbl(DnsblSettings value) {
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
+                imap, pop3, value);
+    }
+
     /** With the default readers' listeners. */
     public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                       DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
@@ -47,11 +67,11 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withRemote(RemoteSettings value) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value, imap, pop3);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value, imap, pop3, dnsbl);
     }
 
     public TernConfig withDelivery(DeliverySettings value) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote, imap, pop3);
+        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote, imap, pop3, dnsbl);
     }
 
     /** With the default login limits. */
@@ -77,13 +97,13 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withAuth(AuthSettings auth) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3, dnsbl);
     }
 
     /** With other IMAP and POP3 listeners. */
     public TernConfig withReaders(ImapServerSettings imapValue, Pop3Settings pop3Value) {
         return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
-                imapValue, pop3Value);
+                imapValue, pop3Value, dnsbl);
     }
 
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */

@@ -7,6 +7,9 @@ import dev.tern.mail.Envelope;
 import dev.tern.mail.Mailbox;
 import dev.tern.mail.QueueId;
 import dev.tern.mail.Recipient;
+import dev.tern.mail.ReversePath;
+import dev.tern.mailauth.srs.Srs;
+import dev.tern.mailauth.srs.SrsReversal;
 import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpooledMessage;
@@ -19,6 +22,7 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * Delivers recipients at local domains: resolves each (aliases and lists expand here, at delivery time, so a
  * changed alias takes effect) and writes one copy per mailbox. Members of an alias or list at other domains are
  * forwarded: one new message to all of them, queued in the spool from the original sender, which the queue then
- * routes like any other mail.
+ * routes like any other mail. With SRS on, the forward's reverse path is the original sender rewritten to an
+ * {@code SRS0} address at our domain (when the sender is not at a local domain), so the next hop's SPF check sees
+ * our domain; a bounce to it comes back here and is routed to the original sender (docs/srs.md).
  *
  * <p>Exactly once locally: each copy carries a delivery id made of the queue id, the recipient's index and the
  * mailbox's index, so a message recovered after a crash is checked against the mailbox before it is stored again.
@@ -41,11 +47,19 @@ final class LocalTransport implements Transport {
     private final Spool spool;
     private final Directory directory;
     private final MailStore store;
+    private final Optional<Srs> srs;
 
+    /** Without SRS: forwards keep the original reverse path. */
     LocalTransport(Spool spool, Directory directory, MailStore store) {
+        this(spool, directory, store, Optional.empty());
+    }
+
+    /** With {@code srs}, forwards to other domains carry an SRS reverse path. */
+    LocalTransport(Spool spool, Directory directory, MailStore store, Optional<Srs> srs) {
         this.spool = spool;
         this.directory = directory;
         this.store = store;
+        this.srs = srs;
     }
 
     @Override
@@ -55,6 +69,11 @@ final class LocalTransport implements Transport {
         for (int i : recipients) {
             Mailbox rcpt = message.envelope().recipients().get(i).mailbox();
             try {
+                Optional<Mailbox> bounce = srsOriginal(rcpt);
+                if (bounce.isPresent()) {
+                    outcomes.add(bounced(message, i, bounce.get()));
+                    continue;
+                }
                 outcomes.add(switch (directory.resolve(rcpt)) {
                     case Resolution.Local l -> {
                         for (int j = 0; j < l.mailboxes().size(); j++) {
@@ -93,6 +112,25 @@ final class LocalTransport implements Transport {
         return outcomes;
     }
 
+    /**
+     * The original sender behind a valid SRS address. A DSN that this server makes about a forward it could not
+     * deliver goes to the forward's SRS reverse path without passing RCPT, so it is routed here as RCPT would
+     * route it (docs/srs.md); an invalid SRS address is left to the directory (an unknown user).
+     */
+    private Optional<Mailbox> srsOriginal(Mailbox rcpt) {
+        if (srs.isEmpty() || !(srs.get().reverse(rcpt) instanceof SrsReversal.Original(Mailbox original))) {
+            return Optional.empty();
+        }
+        return Optional.of(original);
+    }
+
+    private RecipientOutcome bounced(SpooledMessage message, int i, Mailbox original) throws IOException {
+        QueueId id = forward(message, message.envelope().recipients().get(i), List.of(original));
+        log.info("id={} srs to=<{}> forwarded to=<{}> as {}", message.id(),
+                message.envelope().recipients().get(i).mailbox(), original, id);
+        return new RecipientOutcome.Delivered(i, "local", "SRS address forwarded to the original sender as " + id);
+    }
+
     static String deliveryId(QueueId id, int recipient, int mailbox) {
         return id.value() + "R" + recipient + "M" + mailbox;
     }
@@ -109,9 +147,21 @@ final class LocalTransport implements Transport {
         try (MessageWriter writer = spool.begin(); InputStream content = spool.openContent(message.id())) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = content.read(buffer)) > 0; ) writer.write(buffer, 0, n);
-            writer.commit(new Envelope(original.reversePath(), to, original.options()));
+            writer.commit(new Envelope(reversePath(original.reversePath()), to, original.options()));
             return writer.id();
         }
+    }
+
+    /**
+     * The forward's reverse path: the sender's, rewritten by SRS when it is at another domain (a local sender's
+     * own domain already passes SPF here). The null path stays null (RFC 5321 §4.5.5: no bounce to a bounce).
+     */
+    private ReversePath reversePath(ReversePath original) {
+        return switch (original) {
+            case ReversePath.Null n -> original;
+            case ReversePath.Sender(Mailbox sender) -> srs.isEmpty() || directory.isLocal(sender.domain()) ? original
+                    : ReversePath.of(srs.get().forward(sender));
+        };
     }
 
     // RFC 5321 §4.4: the final delivery adds Return-Path; Delivered-To marks the hop (and stops alias loops).

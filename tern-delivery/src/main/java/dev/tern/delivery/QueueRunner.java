@@ -2,6 +2,7 @@ package dev.tern.delivery;
 
 import dev.tern.dns.CachingResolver;
 import dev.tern.dns.DnsjavaResolver;
+import dev.tern.mailauth.srs.Srs;
 import dev.tern.delivery.dsn.Action;
 import dev.tern.delivery.dsn.DsnComposer;
 import dev.tern.delivery.dsn.DsnSettings;
@@ -105,6 +106,13 @@ public final class QueueRunner implements AutoCloseable {
     public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, ConnectionReuse reuse, Spool spool,
                                    Directory directory, MailStore store, Domain hostname, Set<InetAddress> ownAddresses,
                                    Clock clock) {
+        return open(settings, remote, reuse, spool, directory, store, hostname, ownAddresses, clock, Optional.empty());
+    }
+
+    /** As above; with {@code srs}, mail that aliases and lists forward off-site carries an SRS reverse path. */
+    public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, ConnectionReuse reuse, Spool spool,
+                                   Directory directory, MailStore store, Domain hostname, Set<InetAddress> ownAddresses,
+                                   Clock clock, Optional<Srs> srs) {
         var resolver = new CachingResolver(new DnsjavaResolver(remote.dns()));
         var routing = RoutingSettings.defaults().withSelf(hostname, ownAddresses).withIpPreference(remote.ipPreference());
         var router = new MxRouter(resolver, routing);
@@ -115,7 +123,7 @@ public final class QueueRunner implements AutoCloseable {
                 destinations, connections, mtaSts, clock);
         var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
                 hostname.name()));
-        return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store), smtp, notifier, clock,
+        return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store, srs), smtp, notifier, clock,
                 connections);
     }
 

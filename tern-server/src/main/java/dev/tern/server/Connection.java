@@ -16,6 +16,7 @@ import dev.tern.spool.Spool;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,8 @@ final class Connection {
     private final SmtpSession session;
     private final SecurityProfile security;
     private final TlsHandshake tls;
+    // Present when the client was refused at connect (a blocklist): it only gets the 554 and QUIT.
+    private final BlockedSession blocked;
     // Replaced once, when TLS starts: the TLS socket and streams over the plain one.
     private Socket socket;
     private SmtpInput input;
@@ -47,12 +50,15 @@ final class Connection {
 
     /**
      * {@code tls} is used when {@code security} offers STARTTLS or is implicit TLS; nothing TLS exists before.
-     * {@code submission}: the listener is a submission one (RFC 6409), for the content checks.
+     * {@code submission}: the listener is a submission one (RFC 6409), for the content checks. {@code refusal}: the
+     * 554 greeting of a client refused at connect (RFC 5321 §3.1); then only QUIT.
      */
     Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
-               Spool spool, SecurityProfile security, TlsHandshake tls, MessageInspector inspector, boolean submission)
+               Spool spool, SecurityProfile security, TlsHandshake tls, MessageInspector inspector, boolean submission,
+               Optional<Reply> refusal)
             throws IOException {
         this.id = id;
+        this.blocked = refusal.map(BlockedSession::new).orElse(null);
         this.plain = socket;
         this.socket = socket;
         this.server = server;
@@ -74,7 +80,7 @@ final class Connection {
             socket.setTcpNoDelay(true); // replies are already coalesced per batch; Nagle would only add delay
             // RFC 8314 §3.3: on an implicit TLS port the handshake comes first, before the greeting.
             if (security.implicitTls()) session.implicitTlsStarted(startTls());
-            Next next = send(session.greeting());
+            Next next = send(blocked != null ? blocked.greeting() : session.greeting());
             while (!(next instanceof Next.Close)) {
                 next = send(switch (next) {
                     case Next.ReadCommand c -> readCommand();
@@ -141,7 +147,7 @@ final class Connection {
 
     private Step readCommand() throws IOException {
         return switch (input.readLine(server.maxCommandLine())) {
-            case SmtpInput.Line.Text t -> session.command(t.text());
+            case SmtpInput.Line.Text t -> blocked != null ? blocked.command(t.text()) : session.command(t.text());
             case SmtpInput.Line.TooLong t -> session.lineTooLong();
             case SmtpInput.Line.Eof e -> stopping ? session.shuttingDown() : null;
         };

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ public final class SmtpServer implements AutoCloseable {
     private final TlsHandshake handshake;
     private final NetListener listener;
     private final MessageInspector inspector;
+    private final Optional<Dnsbl> dnsbl;
     private final ConcurrentHashMap<Connection, Boolean> open = new ConcurrentHashMap<>();
 
     /**
@@ -68,14 +70,31 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
                       TlsContext tls, Function<InetAddress, Credentials> credentials) {
-        this(server, session, policy, spool, tls, credentials, MessageInspector.NONE);
+        this(server, session, policy, spool, tls, credentials, MessageInspector.NONE, Optional.empty());
     }
 
-    /** As the other constructor, with {@code inspector} checking each message's content (issue 9). */
+    /** As the other constructors, with {@code inspector} checking each message's content (issue 9). */
     public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
                       TlsContext tls, Function<InetAddress, Credentials> credentials, MessageInspector inspector) {
+        this(server, session, policy, spool, tls, credentials, inspector, Optional.empty());
+    }
+
+    /** As the other constructors, with DNS blocklists at connect (see the next one). */
+    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
+                      TlsContext tls, Function<InetAddress, Credentials> credentials, Optional<Dnsbl> dnsbl) {
+        this(server, session, policy, spool, tls, credentials, MessageInspector.NONE, dnsbl);
+    }
+
+    /**
+     * {@code inspector} checks each message's content (issue 9); with {@code dnsbl}, clients of the SMTP (MX)
+     * listeners are checked against its blocklists when they connect, and a listed one gets a 554 greeting (never on
+     * submission or SMTPS: those clients authenticate).
+     */
+    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
+                      TlsContext tls, Function<InetAddress, Credentials> credentials, MessageInspector inspector,
+                      Optional<Dnsbl> dnsbl) {
         if (server == null || session == null || policy == null || spool == null || tls == null || credentials == null
-                || inspector == null) {
+                || inspector == null || dnsbl == null) {
             throw new IllegalArgumentException("settings, policy, spool, TLS, credentials and inspector are required");
         }
         this.inspector = inspector;
@@ -84,6 +103,7 @@ public final class SmtpServer implements AutoCloseable {
         this.policy = policy;
         this.spool = spool;
         this.credentials = credentials;
+        this.dnsbl = dnsbl;
         this.handshake = tls::handshake;
         this.relayNetworks = server.relayNetworks().stream().map(Cidr::parse).toList();
         this.submissionLimits = new SubmissionLimits(server.submissionLimits(), Clock.systemUTC());
@@ -149,7 +169,8 @@ public final class SmtpServer implements AutoCloseable {
         var limited = new RateLimitedPolicy(accepted.id(), base, submissionLimits, client, kind != Kind.SMTP,
                 !listener.isExempt(client));
         Connection connection = new Connection(accepted.id(), accepted.plainSocket(), server, session, limited, spool,
-                profile(kind, client), handshake, inspector, kind != Kind.SMTP);
+                profile(kind, client), handshake, inspector, kind != Kind.SMTP,
+                kind == Kind.SMTP ? refusal(accepted.id(), client) : Optional.empty());
         open.put(connection, Boolean.TRUE);
         try {
             if (accepted.closing()) connection.stop();
@@ -157,6 +178,18 @@ public final class SmtpServer implements AutoCloseable {
         } finally {
             open.remove(connection);
         }
+    }
+
+    /** The 554 greeting for a blocklisted client of the MX listener (before any byte is read), if it is listed. */
+    private Optional<dev.tern.smtp.Reply> refusal(String id, InetAddress client) {
+        if (dnsbl.isEmpty()) return Optional.empty();
+        return switch (dnsbl.get().check(id, client)) {
+            case Dnsbl.Listing.Clear c -> Optional.empty();
+            case Dnsbl.Listing.Listed listed -> {
+                log.info("conn={} refused client={} dnsbl={}", id, client.getHostAddress(), listed.zone().name().name());
+                yield Optional.of(Dnsbl.greeting(listed, client));
+            }
+        };
     }
 
     /**

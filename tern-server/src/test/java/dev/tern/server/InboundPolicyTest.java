@@ -31,6 +31,7 @@ class InboundPolicyTest {
     static String verdict(Verdict verdict) {
         return switch (verdict) {
             case Verdict.Accept a -> "accept";
+            case Verdict.AcceptAs(var mailbox) -> "accept as " + mailbox;
             case Verdict.Reject(var reply) -> reply.toString();
         };
     }

@@ -39,6 +39,7 @@ final class EsmtpParameters {
         boolean smtpUtf8 = false;
         MailOptions.Ret ret = MailOptions.Ret.UNSPECIFIED;
         String envId = "";
+        boolean requireTls = false;
         for (Map.Entry<String, String> param : params.entrySet()) {
             String value = param.getValue();
             switch (param.getKey()) {
@@ -59,6 +60,11 @@ final class EsmtpParameters {
                     // RFC 6531 §3.4: the keyword takes no value.
                     if (!value.isEmpty()) return Parsed.failed(Replies.BAD_PARAMETER);
                     smtpUtf8 = true;
+                }
+                case "REQUIRETLS" -> {
+                    // RFC 8689 §4: the option takes no value; whether the session may use it is the session's call.
+                    if (!value.isEmpty()) return Parsed.failed(Replies.BAD_PARAMETER);
+                    requireTls = true;
                 }
                 case "RET" -> {
                     // RFC 3461 §4.3: RET=FULL or RET=HDRS.
@@ -88,7 +94,7 @@ final class EsmtpParameters {
                 default -> { return Parsed.failed(Replies.UNKNOWN_PARAMETER); }
             }
         }
-        return Parsed.ok(new MailOptions(size, body, smtpUtf8, ret, envId));
+        return Parsed.ok(new MailOptions(size, body, smtpUtf8, ret, envId, requireTls));
     }
 
     static Parsed<RcptOptions> rcpt(String text) {

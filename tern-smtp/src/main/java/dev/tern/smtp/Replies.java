@@ -65,6 +65,8 @@ public final class Replies {
     public static final Reply READY_FOR_TLS = Reply.of(220, "2.0.0", "Ready to start TLS");
     public static final Reply TLS_ALREADY_ACTIVE = Reply.of(503, "5.5.1", "TLS already active");
     public static final Reply TRANSACTION_OPEN = Reply.of(503, "5.5.1", "Not permitted during a mail transaction");
+    // RFC 8689 §4: REQUIRETLS only over TLS; RFC 3463/5248 X.7.10: encryption needed.
+    public static final Reply REQUIRETLS_NEEDS_TLS = Reply.of(530, "5.7.10", "REQUIRETLS needs a TLS session");
 
     // RFC 4954 §4 and §6: AUTH.
     public static final Reply AUTHENTICATED = Reply.of(235, "2.7.0", "Authentication successful");

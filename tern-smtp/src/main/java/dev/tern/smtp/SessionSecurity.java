@@ -28,6 +28,11 @@ final class SessionSecurity {
         if (authAvailable() && user == null) keywords.add("AUTH " + SaslServer.mechanisms(binding));
     }
 
+    /** Whether the session is protected by TLS now (STARTTLS done, or implicit TLS). */
+    boolean tlsActive() {
+        return tls;
+    }
+
     /** Why STARTTLS cannot start now, if it cannot. */
     Optional<Reply> startTlsRefusal(boolean transactionOpen) {
         // RFC 3207 §4.2: the client MUST NOT send STARTTLS again once TLS is active.

@@ -5,6 +5,7 @@ import dev.tern.sasl.Credentials;
 import dev.tern.mail.Domain;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailOptions;
+import dev.tern.mail.Mailbox;
 import dev.tern.mail.QueueId;
 import dev.tern.mail.Recipient;
 import dev.tern.mail.ReversePath;
@@ -256,6 +257,7 @@ public final class SmtpSession {
                 "CHUNKING",                           // RFC 3030
                 "DSN"));                              // RFC 3461
         security.advertise(lines);                                      // RFC 3207, RFC 4954
+        if (security.tlsActive()) lines.add("REQUIRETLS");              // RFC 8689 §4: only over TLS
         lines.add("HELP");                                              // RFC 5321 §4.1.1.8
         return Step.reply(Reply.plain(250, lines));
     }
@@ -288,10 +290,24 @@ public final class SmtpSession {
         if (messages >= settings.maxMessages()) return respond(Replies.TOO_MANY_MESSAGES);
         // RFC 1870 §6.1: a declared size over the fixed maximum is 552 at MAIL.
         if (options.declaredSize() > settings.maxMessageSize()) return respond(Replies.TOO_BIG);
+        Optional<Reply> requireTls = requireTlsRefusal(options);
+        if (requireTls.isPresent()) return respond(requireTls.get());
         if (policy.sender(from, authenticatedUser()) instanceof Verdict.Reject(Reply reply)) return respond(reply);
         messages++;
         transaction = new Transaction(from, options);
         return respond(Replies.SENDER_OK);
+    }
+
+    /**
+     * RFC 8689 §4: REQUIRETLS is offered only in a TLS session and may only be used in one: without TLS 530
+     * 5.7.10 (encryption needed); over TLS after HELO, where no extension was offered, 555 5.5.4 (RFC 5321
+     * §4.1.1.11, a parameter not advertised).
+     */
+    private Optional<Reply> requireTlsRefusal(MailOptions options) {
+        if (!options.requireTls()) return Optional.empty();
+        if (!security.tlsActive()) return Optional.of(Replies.REQUIRETLS_NEEDS_TLS);
+        if (!extended) return Optional.of(Replies.UNKNOWN_PARAMETER);
+        return Optional.empty();
     }
 
     private Step rcpt(Recipient to) {
@@ -300,18 +316,23 @@ public final class SmtpSession {
         // RFC 5321 §4.5.3.1.10: 452 over the limit; the client sends the rest in another transaction.
         if (transaction.recipients.size() >= settings.maxRecipients()) return Step.reply(Replies.TOO_MANY_RECIPIENTS);
         return switch (policy.recipient(to.mailbox(), authenticatedUser())) {
-            case Verdict.Accept() -> {
-                // The same mailbox twice is one delivery; the first RCPT's DSN parameters stand.
-                if (transaction.recipients.stream().noneMatch(r -> r.mailbox().equals(to.mailbox()))) {
-                    transaction.recipients.add(to);
-                }
-                yield respond(Replies.RECIPIENT_OK);
-            }
+            case Verdict.Accept() -> accepted(to);
+            // RFC 3461 §4.2: the address the client gave travels on as the ORCPT.
+            case Verdict.AcceptAs(Mailbox deliverTo) -> accepted(new Recipient(deliverTo, to.notifyOn(),
+                    to.orcpt().isEmpty() ? "rfc822;" + to.mailbox() : to.orcpt()));
             case Verdict.Reject(Reply reply) -> {
                 transaction.refusedRecipient = true;
                 yield respond(reply);
             }
         };
+    }
+
+    private Step accepted(Recipient to) {
+        // The same mailbox twice is one delivery; the first RCPT's DSN parameters stand.
+        if (transaction.recipients.stream().noneMatch(r -> r.mailbox().equals(to.mailbox()))) {
+            transaction.recipients.add(to);
+        }
+        return respond(Replies.RECIPIENT_OK);
     }
 
     private Step data() {
