@@ -6,7 +6,29 @@ import dev.tern.auth.AccountCredentials;
 import dev.tern.auth.AccountStore;
 import dev.tern.auth.AuthThrottle;
 import dev.tern.delivery.ConnectionReuse;
+import dev.tern.delivery.OutboundTls;
 import dev.tern.delivery.QueueRunner;
+import dev.tern.delivery.RemoteSettings;
+import dev.tern.delivery.Resealer;
+import dev.tern.delivery.dane.Dane;
+import dev.tern.delivery.dane.DnssecDane;
+import dev.tern.delivery.dane.TrustAnchors;
+import dev.tern.delivery.sts.StsSettings;
+import dev.tern.delivery.tlsrpt.TlsReportSender;
+import dev.tern.delivery.tlsrpt.TlsReportStore;
+import dev.tern.delivery.tlsrpt.TlsReporter;
+import dev.tern.delivery.tlsrpt.TlsRptSettings;
+import dev.tern.dns.Resolver;
+import dev.tern.mailauth.arc.ArcVerifier;
+import dev.tern.mailauth.dkim.DkimKeys;
+import dev.tern.mailauth.dkim.DkimSigner;
+import dev.tern.mailauth.dkim.DkimVerifier;
+import dev.tern.mailauth.dmarc.DmarcEvaluator;
+import dev.tern.mailauth.psl.PublicSuffixList;
+import dev.tern.mailauth.spf.SpfEvaluator;
+import dev.tern.milter.MilterClient;
+import dev.tern.server.auth.AuthInspector;
+import dev.tern.server.auth.InboundAuthSettings;
 import dev.tern.dns.CachingResolver;
 import dev.tern.dns.DnsjavaResolver;
 import dev.tern.mailauth.srs.Srs;
@@ -30,6 +52,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -52,6 +75,8 @@ public final class Tern implements AutoCloseable {
     private SmtpServer server;
     private ImapServer imap;
     private Pop3Server pop3;
+    private TlsReportStore tlsReports;
+    private TlsReportSender tlsReportSender;
     private ControlServer control;
 
     public Tern(TernConfig config) {
@@ -67,8 +92,18 @@ public final class Tern implements AutoCloseable {
         store = new MaildirStore(maildir);
         var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
         Optional<Srs> srs = srs(config);
-        runner = QueueRunner.open(config.delivery(), config.remote(), ConnectionReuse.defaults(), spool, directory, store,
-                Domain.parse(config.session().hostname()), ownAddresses(config), Clock.systemUTC(), srs);
+        Clock clock = Clock.systemUTC();
+        String hostname = config.session().hostname();
+        TrustSettings trust = config.trust();
+        // The inbound checks' lookups and the TLS-RPT policy lookups share one cache (delivery keeps its own).
+        Resolver checks = new CachingResolver(new DnsjavaResolver(config.remote().dns()));
+        Map<String, DkimSigner> signers = trust.dkimSign()
+                ? DkimKeys.signers(config.dataDirectory().resolve("dkim"), clock) : Map.of();
+        if (!signers.isEmpty()) log.info("dkim signing domains={}", new java.util.TreeSet<>(signers.keySet()));
+        ArcVerifier arc = new ArcVerifier(checks, clock);
+        Resealer resealer = new Resealer(signers, hostname, Optional.of(arc), clock);
+        runner = QueueRunner.open(config.delivery(), outboundTls(config, clock), ConnectionReuse.defaults(), spool,
+                directory, store, Domain.parse(hostname), ownAddresses(config), clock, srs, resealer);
         runner.start();
         TlsContext tls = TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
         AccountStore accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
@@ -78,7 +113,19 @@ public final class Tern implements AutoCloseable {
         Optional<Dnsbl> dnsbl = config.dnsbl().zones().isEmpty() ? Optional.empty()
                 : Optional.of(new Dnsbl(config.dnsbl(), new CachingResolver(new DnsjavaResolver(config.remote().dns())),
                         config.server().relayNetworks()));
-        server = new SmtpServer(config.server(), config.session(), policy, spool, tls, throttle::forClient, dnsbl);
+        PublicSuffixList psl = trust.publicSuffixList().isPresent()
+                ? PublicSuffixList.load(trust.publicSuffixList().get()) : PublicSuffixList.bundled();
+        var inspector = new AuthInspector(new InboundAuthSettings(trust.authservId().orElse(hostname), trust.verify(),
+                trust.dmarc(), signers, trust.milters().stream().map(MilterClient::new).toList()),
+                new SpfEvaluator(checks, SpfEvaluator.DEFAULT_TIME_LIMIT, hostname, clock), new DkimVerifier(checks, clock),
+                new DmarcEvaluator(checks, psl), arc);
+        server = new SmtpServer(config.server(), config.session(), policy, spool, tls, throttle::forClient, inspector,
+                dnsbl);
+        if (tlsReports != null) {
+            tlsReportSender = new TlsReportSender(tlsReportSettings(config), tlsReports, checks, spool,
+                    TlsReportSender.httpClient(tlsReportSettings(config)), clock);
+            tlsReportSender.start();
+        }
         // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
         control = ControlServer.start(config.dataDirectory(), new SpoolQueueControl(spool, runner), Clock.systemUTC());
         server.start();
@@ -89,6 +136,34 @@ public final class Tern implements AutoCloseable {
         pop3.start();
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
+    }
+
+    /**
+     * The outbound TLS policies (docs/mta-sts.md, docs/dane.md, docs/tls-rpt.md): MTA-STS with its cache in
+     * {@code mta-sts/}, DANE over the configured DNS servers with the IANA root keys (or {@code dns.trust_anchor}),
+     * and every connection's TLS outcome counted for TLS-RPT in {@code tlsrpt/}.
+     */
+    private RemoteSettings outboundTls(TernConfig config, Clock clock) throws IOException {
+        TrustSettings trust = config.trust();
+        StsSettings sts = trust.mtaSts() ? StsSettings.on(config.dataDirectory().resolve("mta-sts")) : StsSettings.off();
+        Dane dane = Dane.OFF;
+        if (trust.dane()) {
+            TrustAnchors anchors = trust.trustAnchor().isPresent() ? TrustAnchors.read(trust.trustAnchor().get())
+                    : TrustAnchors.ianaRoot();
+            dane = new DnssecDane(config.remote().dns(), anchors);
+        }
+        TlsReporter reporter = TlsReporter.NONE;
+        if (trust.tlsRpt() && tlsReportSettings(config) != null) {
+            tlsReports = TlsReportStore.open(tlsReportSettings(config), clock);
+            reporter = tlsReports;
+        }
+        return config.remote().withOutboundTls(new OutboundTls(sts, dane, reporter));
+    }
+
+    /** TLS-RPT's settings, from the host name; none for a host name that is an address literal. */
+    private static TlsRptSettings tlsReportSettings(TernConfig config) {
+        Domain hostname = Domain.parse(config.session().hostname());
+        return hostname.isLiteral() ? null : TlsRptSettings.defaults(config.dataDirectory(), hostname);
     }
 
     /**
@@ -197,7 +272,9 @@ public final class Tern implements AutoCloseable {
             if (imap != null) imap.close();
             if (server != null) server.close();
             if (control != null) control.close();
+            if (tlsReportSender != null) tlsReportSender.close();
             if (runner != null) runner.close();
+            if (tlsReports != null) tlsReports.close();
             if (store != null) store.close();
             if (spool != null) spool.close();
             log.info("tern stopped");

@@ -28,13 +28,28 @@ import java.nio.file.Path;
  * @param imap          the IMAP listeners ({@code imap.*}, {@code imaps.listen})
  * @param pop3          the POP3 listeners ({@code pop3.listen}, {@code pop3s.listen})
  * @param dnsbl         DNS blocklists asked when a client connects to the SMTP listener (none by default)
+ * @param trust         message authentication, filters, signing and outbound TLS policies (issue 9)
  */
 public record TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                          DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
                          TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote,
-                         ImapServerSettings imap, Pop3Settings pop3, DnsblSettings dnsbl) {
+                         ImapServerSettings imap, Pop3Settings pop3, DnsblSettings dnsbl, TrustSettings trust) {
     public TernConfig {
-        if (dnsbl == null) throw new IllegalArgumentException("dnsbl settings are required");
+        if (dnsbl == null || trust == null) throw new IllegalArgumentException("dnsbl and trust settings are required");
+    }
+
+    /** With the default trust settings. */
+    public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
+                      DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
+                      TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote,
+                      ImapServerSettings imap, Pop3Settings pop3, DnsblSettings dnsbl) {
+        this(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3,
+                dnsbl, TrustSettings.defaults());
+    }
+
+    public TernConfig withTrust(TrustSettings value) {
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
+                imap, pop3, dnsbl, value);
     }
 
     /** Without blocklists. */
@@ -48,7 +63,7 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
 
     public TernConfig withDnsbl(DnsblSettings value) {
         return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
-                imap, pop3, value);
+                imap, pop3, value, trust);
     }
 
     /** With the default readers' listeners. */
@@ -67,11 +82,11 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withRemote(RemoteSettings value) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value, imap, pop3, dnsbl);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value, imap, pop3, dnsbl, trust);
     }
 
     public TernConfig withDelivery(DeliverySettings value) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote, imap, pop3, dnsbl);
+        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote, imap, pop3, dnsbl, trust);
     }
 
     /** With the default login limits. */
@@ -97,13 +112,13 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withAuth(AuthSettings auth) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3, dnsbl);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3, dnsbl, trust);
     }
 
     /** With other IMAP and POP3 listeners. */
     public TernConfig withReaders(ImapServerSettings imapValue, Pop3Settings pop3Value) {
         return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
-                imapValue, pop3Value, dnsbl);
+                imapValue, pop3Value, dnsbl, trust);
     }
 
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */

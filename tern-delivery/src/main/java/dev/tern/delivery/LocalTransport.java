@@ -48,6 +48,7 @@ final class LocalTransport implements Transport {
     private final Directory directory;
     private final MailStore store;
     private final Optional<Srs> srs;
+    private final Resealer resealer;
 
     /** Without SRS: forwards keep the original reverse path. */
     LocalTransport(Spool spool, Directory directory, MailStore store) {
@@ -56,10 +57,16 @@ final class LocalTransport implements Transport {
 
     /** With {@code srs}, forwards to other domains carry an SRS reverse path. */
     LocalTransport(Spool spool, Directory directory, MailStore store, Optional<Srs> srs) {
+        this(spool, directory, store, srs, Resealer.NONE);
+    }
+
+    /** As above; {@code resealer} signs and ARC-seals what is forwarded off-site (issue 9). */
+    LocalTransport(Spool spool, Directory directory, MailStore store, Optional<Srs> srs, Resealer resealer) {
         this.spool = spool;
         this.directory = directory;
         this.store = store;
         this.srs = srs;
+        this.resealer = resealer;
     }
 
     @Override
@@ -145,9 +152,8 @@ final class LocalTransport implements Transport {
         List<Recipient> to = members.stream().map(m -> new Recipient(m, alias.notifyOn(), orcpt)).toList();
         Envelope original = message.envelope();
         try (MessageWriter writer = spool.begin(); InputStream content = spool.openContent(message.id())) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = content.read(buffer)) > 0; ) writer.write(buffer, 0, n);
-            writer.commit(new Envelope(reversePath(original.reversePath()), to, original.options()));
+            byte[] head = resealer.forward(content, writer);
+            writer.commit(new Envelope(reversePath(original.reversePath()), to, original.options()), head, 0);
             return writer.id();
         }
     }

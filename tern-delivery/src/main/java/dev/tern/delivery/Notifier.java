@@ -40,11 +40,18 @@ final class Notifier {
     private final Spool spool;
     private final DsnComposer composer;
     private final Mailbox postmaster;
+    private final Resealer resealer;
 
     Notifier(Spool spool, DsnComposer composer, Mailbox postmaster) {
+        this(spool, composer, postmaster, Resealer.NONE);
+    }
+
+    /** {@code resealer} DKIM-signs each DSN with the keys of its From: domain (issue 9). */
+    Notifier(Spool spool, DsnComposer composer, Mailbox postmaster, Resealer resealer) {
         this.spool = spool;
         this.composer = composer;
         this.postmaster = postmaster;
+        this.resealer = resealer;
     }
 
     /** One recipient's line for a DSN, from the delivery's values. */
@@ -96,7 +103,8 @@ final class Notifier {
         }
         try (MessageWriter writer = spool.begin()) {
             writer.write(composed.content(), 0, composed.content().length);
-            writer.commitNotice(composed.envelope()); // may use the spool's reserve: the sender must hear
+            // May use the spool's reserve: the sender must hear.
+            writer.commitNotice(composed.envelope(), resealer.signNotice(composed.content()));
             log.info("id={} dsn={} kind={} to=<{}> rcpts={}", message.id(), writer.id(),
                     dsn.kind().name().toLowerCase(java.util.Locale.ROOT), dsn.sender(), dsn.recipients().size());
             return writer.id();

@@ -113,6 +113,14 @@ public final class QueueRunner implements AutoCloseable {
     public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, ConnectionReuse reuse, Spool spool,
                                    Directory directory, MailStore store, Domain hostname, Set<InetAddress> ownAddresses,
                                    Clock clock, Optional<Srs> srs) {
+        return open(settings, remote, reuse, spool, directory, store, hostname, ownAddresses, clock, srs,
+                Resealer.NONE);
+    }
+
+    /** As above; {@code resealer} DKIM-signs DSNs and signs and ARC-seals forwarded mail (issue 9). */
+    public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, ConnectionReuse reuse, Spool spool,
+                                   Directory directory, MailStore store, Domain hostname, Set<InetAddress> ownAddresses,
+                                   Clock clock, Optional<Srs> srs, Resealer resealer) {
         var resolver = new CachingResolver(new DnsjavaResolver(remote.dns()));
         var routing = RoutingSettings.defaults().withSelf(hostname, ownAddresses).withIpPreference(remote.ipPreference());
         var router = new MxRouter(resolver, routing);
@@ -122,9 +130,9 @@ public final class QueueRunner implements AutoCloseable {
         var smtp = new RemoteTransport(remote, spool, router, OpportunisticTls.context(), OpportunisticTls.verified(),
                 destinations, connections, mtaSts, clock);
         var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
-                hostname.name()));
-        return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store, srs), smtp, notifier, clock,
-                connections);
+                hostname.name()), resealer);
+        return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store, srs, resealer),
+                smtp, notifier, clock, connections);
     }
 
     /** Picks up every pending message and starts delivering. */

@@ -1,6 +1,8 @@
 package dev.tern.app.config;
 
 import dev.tern.app.TernConfig;
+import dev.tern.app.TrustSettings;
+import dev.tern.server.DnsblSettings;
 import dev.tern.auth.AuthSettings;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.delivery.RemoteSettings;
@@ -52,7 +54,10 @@ final class ConfigSchema {
         Section limits = top.section("limits");
         Section submission = top.section("submission");
         boolean checkSender = submission.get("check_sender", ConfigValues::bool, true);
-        ServerSettings server = readServer(top.section("smtp"), submission, top.section("smtps"), limits);
+        Section smtp = top.section("smtp");
+        DnsblSettings dnsbl = smtp.with("dnsbl", n -> smtp.listOf(smtp.keyOf("dnsbl"), n, ConfigValues::string, List.of()),
+                DnsblSettings.defaults(), DnsblSettings::withZones);
+        ServerSettings server = readServer(smtp, submission, top.section("smtps"), limits);
         Section auth = top.section("auth");
         server = auth.with("plaintext_on_loopback", ConfigValues::bool, server,
                 ServerSettings::withPlaintextAuthOnLoopback);
@@ -62,7 +67,10 @@ final class ConfigSchema {
         Supplier<SessionSettings> session = readSession(limits, hostname, vrfy, expn);
         limits.rejectUnknown();
         Section deliverySection = top.section("delivery");
-        RemoteSettings remote = OutboundSchema.read(deliverySection, top.section("dns"), hostname);
+        Section dns = top.section("dns");
+        TrustSettings trust = TrustSchema.read(top.section("inbound"), top.section("milter"), top.section("dkim"),
+                deliverySection, dns, top.section("tls_rpt"));
+        RemoteSettings remote = OutboundSchema.read(deliverySection, dns, hostname);
         Supplier<DeliverySettings> delivery = readDelivery(deliverySection);
         Supplier<DirectorySettings> directory = DirectorySchema.read(top);
         SpoolSettings spool = readSpool(top.section("spool"));
@@ -79,7 +87,8 @@ final class ConfigSchema {
         DirectorySettings directorySettings = build(directory, "");
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, server, sessionSettings, directorySettings,
-                spool, deliverySettings, tls, checkSender, authSettings, remote, readers.imap(), readers.pop3()));
+                spool, deliverySettings, tls, checkSender, authSettings, remote, readers.imap(), readers.pop3(), dnsbl,
+                trust));
     }
 
     /**
