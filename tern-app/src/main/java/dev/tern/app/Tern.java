@@ -141,9 +141,12 @@ public final class Tern implements AutoCloseable {
     /**
      * The outbound TLS policies (docs/mta-sts.md, docs/dane.md, docs/tls-rpt.md): MTA-STS with its cache in
      * {@code mta-sts/}, DANE over the configured DNS servers with the IANA root keys (or {@code dns.trust_anchor}),
-     * and every connection's TLS outcome counted for TLS-RPT in {@code tlsrpt/}.
+     * and every connection's TLS outcome counted for TLS-RPT in {@code tlsrpt/}; unless the settings carry their
+     * own policies already.
      */
     private RemoteSettings outboundTls(TernConfig config, Clock clock) throws IOException {
+        // Policies given in the settings themselves (an embedding program, a test) stand as they are.
+        if (!config.remote().outboundTls().equals(OutboundTls.off())) return config.remote();
         TrustSettings trust = config.trust();
         StsSettings sts = trust.mtaSts() ? StsSettings.on(config.dataDirectory().resolve("mta-sts")) : StsSettings.off();
         Dane dane = Dane.OFF;

@@ -116,7 +116,13 @@ public final class TestServer implements AutoCloseable {
 
     /** Files in a mailbox's new/ directory (empty when the mailbox does not exist yet). */
     public List<Path> newMessages(String localPart, String domain) {
-        Path dir = maildir(localPart, domain).resolve("new");
+        return newMessages(localPart, domain, "INBOX");
+    }
+
+    /** Files in the new/ directory of one of a mailbox's folders ({@code INBOX}, {@code Junk}, ...). */
+    public List<Path> newMessages(String localPart, String domain, String folder) {
+        Path maildir = maildir(localPart, domain);
+        Path dir = (folder.equals("INBOX") ? maildir : maildir.resolve("." + folder)).resolve("new");
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> files = Files.list(dir)) {
             return files.sorted().toList();
@@ -127,8 +133,13 @@ public final class TestServer implements AutoCloseable {
 
     /** Waits (polling, bounded) until the mailbox holds {@code count} messages, and returns them. */
     public List<Path> awaitMessages(String localPart, String domain, int count, Duration timeout) {
+        return awaitMessages(localPart, domain, "INBOX", count, timeout);
+    }
+
+    /** As {@link #awaitMessages(String, String, int, Duration)}, in one of the mailbox's folders. */
+    public List<Path> awaitMessages(String localPart, String domain, String folder, int count, Duration timeout) {
         long until = System.nanoTime() + timeout.toNanos();
-        List<Path> found = newMessages(localPart, domain);
+        List<Path> found = newMessages(localPart, domain, folder);
         while (found.size() < count && System.nanoTime() < until) {
             try {
                 Thread.sleep(10); // polling a directory with a deadline; there is no event to await
@@ -136,7 +147,7 @@ public final class TestServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-            found = newMessages(localPart, domain);
+            found = newMessages(localPart, domain, folder);
         }
         return found;
     }
