@@ -24,6 +24,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final List<String> extensions;
     private final boolean stall;
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final CountDownLatch closedByClient = new CountDownLatch(1);
     private volatile long acceptedAt;
@@ -55,6 +56,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     List<String> commands() {
         return List.copyOf(commands);
+    }
+
+    /** The content of each message received, dot-unstuffed, CRLF line ends. */
+    List<String> messages() {
+        return List.copyOf(messages);
     }
 
     /** Waits for the first client to close its connection; the milliseconds it stayed, or -1 on timeout. */
@@ -105,9 +111,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     }
                     case "DATA" -> {
                         write(out, "354 go ahead\r\n");
+                        StringBuilder content = new StringBuilder();
                         while ((line = in.readLine()) != null && !line.equals(".")) {
-                            // the content is not kept
+                            content.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
                         }
+                        messages.add(content.toString());
                         write(out, "250 2.0.0 taken\r\n");
                     }
                     case "QUIT" -> {

@@ -9,7 +9,10 @@ import dev.tern.directory.DirectorySettings;
 import dev.tern.dns.DnsSettings;
 import dev.tern.mail.Domain;
 import dev.tern.mail.Mailbox;
+import dev.tern.mailauth.dkim.DkimKeys;
+import dev.tern.testbase.RequiredTool;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +36,7 @@ class SrsWireTest {
     private TestDns dns;
     private ScriptedSmtpServer far;
     private TestServer server;
+    private final Map<String, String> records = new java.util.LinkedHashMap<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -40,6 +44,14 @@ class SrsWireTest {
         int port = OutboundFixture.freePort("127.0.0.2");
         far = ScriptedSmtpServer.answering(new InetSocketAddress("127.0.0.2", port), "DSN");
         dns.mx("far.test", 10, "mx.far.test").mx("origin.test", 10, "mx.far.test").a("mx.far.test", "127.0.0.2");
+        // Keys of the host name's parent domain: forwards are signed again and ARC-sealed with them (issue 9).
+        for (DkimKeys.Key key : DkimKeys.generate(data.resolve("dkim"), "example.test", "fw")) {
+            String printed = key.dnsRecord();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(printed);
+            StringBuilder text = new StringBuilder();
+            while (m.find()) text.append(m.group(1));
+            records.put(printed.substring(0, printed.indexOf(". IN TXT")), text.toString());
+        }
         DirectorySettings directory = new DirectorySettings(Set.of(Domain.parse("example.test")), false,
                 Set.of(Mailbox.of("bob", "example.test")),
                 Map.of(Mailbox.of("fwd", "example.test"), List.of(Mailbox.of("friend", "far.test"),
@@ -62,7 +74,7 @@ class SrsWireTest {
     }
 
     @Test
-    void forwardCarriesSrsAndItsBounceReachesTheOriginalSender() {
+    void forwardCarriesSrsAndItsBounceReachesTheOriginalSender() throws Exception {
         Transcript.run(server.port(), """
                 S: 220 *
                 C: EHLO client.origin.test
@@ -87,6 +99,7 @@ class SrsWireTest {
         assertThat(mailFrom).matches("MAIL FROM:<SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=origin\\.test=alice@mx\\.example\\.test>.*");
         assertThat(far.commands()).anyMatch(c -> c.startsWith("RCPT TO:<friend@far.test>"));
         String srs = mailFrom.substring("MAIL FROM:<".length(), mailFrom.indexOf('>'));
+        forwardIsSignedAndSealed();
 
         // The far side bounces it: the null path, to the SRS address, back over SMTP (as MTAs change case).
         String shouted = srs.toUpperCase(java.util.Locale.ROOT);
@@ -162,6 +175,48 @@ class SrsWireTest {
     }
 
     /** Polls what the far side read until a command starts with {@code prefix}, for at most 15 seconds. */
+    /**
+     * The forward carries an ARC set of ours (RFC 8617) and a DKIM signature of example.test; dkimpy, an independent
+     * implementation, validates the chain and the signature.
+     */
+    private void forwardIsSignedAndSealed() throws Exception {
+        awaitCommand("QUIT");
+        String forwarded = far.messages().stream().filter(m -> m.contains("Subject: forwarded")).findFirst().orElseThrow();
+        assertThat(forwarded).contains("ARC-Seal: i=1;", "ARC-Message-Signature: i=1;",
+                "ARC-Authentication-Results: i=1; mx.example.test;", "DKIM-Signature:", "d=example.test;");
+        RequiredTool.require(dkimpyPresent(), "dkimpy is not installed (Debian package python3-dkim)");
+        Path message = data.resolve("forwarded.eml");
+        Path keys = data.resolve("keys.json");
+        Files.writeString(message, forwarded);
+        Files.writeString(keys, records.entrySet().stream().map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
+                .collect(java.util.stream.Collectors.joining(",", "{", "}")));
+        String arc = python("../tern-mailauth/src/test/resources/dev/tern/mailauth/arc/arc_tool.py", "verify",
+                keys.toString(), message.toString());
+        assertThat(arc).contains("\"cv\": \"pass\"");
+        String dkim = python("../tern-mailauth/src/test/resources/dev/tern/mailauth/dkim/dkimpy_tool.py", "verify",
+                message.toString(), keys.toString(), "1");
+        assertThat(dkim.strip()).isEqualTo("pass");
+    }
+
+    private static String python(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/python3"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    private static boolean dkimpyPresent() {
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import dkim").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
     private Optional<String> awaitCommand(String prefix) {
         long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < until) {
