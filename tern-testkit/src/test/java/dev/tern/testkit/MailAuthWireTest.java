@@ -237,24 +237,10 @@ class MailAuthWireTest {
     }
 
     private static boolean dkimpyPresent() {
-        return pythonImports("dkim, nacl");
+        return RequiredTool.systemPythonHas("dkim, nacl");
     }
 
     private static boolean pymilterPresent() {
-        return pythonImports("Milter");
-    }
-
-    private static boolean pythonImports(String modules) {
-        if (!Files.isExecutable(PYTHON)) return false;
-        try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import " + modules).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return RequiredTool.systemPythonHas("Milter");
     }
 }

@@ -184,7 +184,7 @@ class SrsWireTest {
         String forwarded = far.messages().stream().filter(m -> m.contains("Subject: forwarded")).findFirst().orElseThrow();
         assertThat(forwarded).contains("ARC-Seal: i=1;", "ARC-Message-Signature: i=1;",
                 "ARC-Authentication-Results: i=1; mx.example.test;", "DKIM-Signature:", "d=example.test;");
-        RequiredTool.require(dkimpyPresent(), "dkimpy is not installed (Debian package python3-dkim)");
+        RequiredTool.require(RequiredTool.systemPythonHas("dkim"), "dkimpy is not installed (Debian package python3-dkim)");
         Path message = data.resolve("forwarded.eml");
         Path keys = data.resolve("keys.json");
         Files.writeString(message, forwarded);
@@ -205,16 +205,6 @@ class SrsWireTest {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         return out;
-    }
-
-    private static boolean dkimpyPresent() {
-        try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import dkim").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
     }
 
     private Optional<String> awaitCommand(String prefix) {

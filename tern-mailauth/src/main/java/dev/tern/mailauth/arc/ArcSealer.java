@@ -158,24 +158,8 @@ public final class ArcSealer {
         return f.breakable(Base64.getEncoder().encodeToString(ArcSigning.sign(key, data))).line();
     }
 
-    /**
-     * {@code h=}: the recommended fields present, Resent-* and List-*, and DKIM-Signature (RFC 8617 §4.1.2), the
-     * fields of {@link DkimSigner#OVERSIGNED} once more than present. From is always listed.
-     */
+    /** {@code h=} of our message signature: what a DKIM signer signs, and the DKIM-Signature fields (§4.1.2). */
     static List<String> headerNames(List<HeaderField> headers) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String n : SIGNED) counts.put(n, 0);
-        for (HeaderField h : headers) {
-            String n = h.lowerName();
-            if (counts.containsKey(n) || n.startsWith("resent-") || n.startsWith("list-") || n.equals("dkim-signature")) {
-                counts.merge(n, 1, Integer::sum);
-            }
-        }
-        List<String> names = new ArrayList<>();
-        counts.forEach((n, c) -> {
-            int times = DkimSigner.OVERSIGNED.contains(n) ? c + 1 : c;
-            for (int i = 0; i < times; i++) names.add(n);
-        });
-        return names;
+        return DkimSigner.headerNames(headers, true);
     }
 }

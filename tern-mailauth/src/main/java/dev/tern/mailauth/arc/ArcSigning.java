@@ -2,6 +2,7 @@ package dev.tern.mailauth.arc;
 
 import dev.tern.mailauth.HeaderField;
 import dev.tern.mailauth.dkim.Canonicalization;
+import dev.tern.mailauth.dkim.SignedHeaders;
 import dev.tern.mailauth.dkim.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -20,9 +21,7 @@ import java.util.Map;
 /**
  * The signed data of ARC's two signatures and the JCA calls that sign and check it.
  *
- * <p>The AMS header selection and the {@code b=} removal restate what {@code dkim.SignedHeaders} does (it is
- * package-private there; making {@code SignedHeaders.data} and {@code withoutB} public would let this class call
- * them instead).
+ * <p>The AMS's signed data is DKIM's ({@link SignedHeaders}): the same header selection and {@code b=} removal.
  */
 final class ArcSigning {
     private ArcSigning() {}
@@ -33,20 +32,7 @@ final class ArcSigning {
      */
     static byte[] messageSignatureData(List<HeaderField> headers, List<String> names, Canonicalization c,
             String signatureField) {
-        Map<String, List<HeaderField>> byName = new HashMap<>();
-        for (HeaderField f : headers) {
-            if (!f.name().isEmpty()) byName.computeIfAbsent(f.lowerName(), k -> new ArrayList<>()).add(f);
-        }
-        Map<String, Integer> used = new HashMap<>();
-        StringBuilder data = new StringBuilder(1024);
-        for (String name : names) {
-            String key = name.toLowerCase(Locale.ROOT);
-            List<HeaderField> instances = byName.get(key);
-            int k = used.merge(key, 1, Integer::sum);
-            if (instances == null || k > instances.size()) continue; // a name with no instance left: oversigning
-            data.append(c.header(instances.get(instances.size() - k)));
-        }
-        return withSelf(data, c, signatureField);
+        return SignedHeaders.data(headers, names, c, signatureField);
     }
 
     /**
@@ -75,19 +61,7 @@ final class ArcSigning {
 
     /** The field text (ISO-8859-1) with the value of its {@code b=} tag removed (RFC 6376 §3.7). */
     static String withoutB(String raw) {
-        int colon = raw.indexOf(':');
-        int pos = colon + 1;
-        while (pos <= raw.length()) {
-            int semi = raw.indexOf(';', pos);
-            int end = semi < 0 ? raw.length() : semi;
-            int eq = raw.indexOf('=', pos);
-            if (eq >= 0 && eq < end && strip(raw.substring(pos, eq)).equals("b")) {
-                return raw.substring(0, eq + 1) + raw.substring(end);
-            }
-            if (semi < 0) break;
-            pos = semi + 1;
-        }
-        return raw;
+        return SignedHeaders.withoutB(raw);
     }
 
     static byte[] sign(SigningKey key, byte[] data) {

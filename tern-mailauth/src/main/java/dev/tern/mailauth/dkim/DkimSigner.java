@@ -134,11 +134,22 @@ public final class DkimSigner {
 
     /** {@code h=}: the recommended fields present, and Resent-* and List-*, oversigned ones once more. */
     static List<String> headerNames(List<HeaderField> headers) {
+        return headerNames(headers, false);
+    }
+
+    /**
+     * As {@link #headerNames(List)}; with {@code dkimSignatures}, the DKIM-Signature fields present too (an ARC
+     * message signature signs them, RFC 8617 §4.1.2).
+     */
+    public static List<String> headerNames(List<HeaderField> headers, boolean dkimSignatures) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String n : SIGNED) counts.put(n, 0);
         for (HeaderField h : headers) {
             String n = h.lowerName();
-            if (counts.containsKey(n) || n.startsWith("resent-") || n.startsWith("list-")) counts.merge(n, 1, Integer::sum);
+            if (counts.containsKey(n) || n.startsWith("resent-") || n.startsWith("list-")
+                    || dkimSignatures && n.equals("dkim-signature")) {
+                counts.merge(n, 1, Integer::sum);
+            }
         }
         List<String> names = new ArrayList<>();
         counts.forEach((n, c) -> {

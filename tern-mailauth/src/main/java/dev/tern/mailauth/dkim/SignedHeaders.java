@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The header data a DKIM (or ARC) signature covers (RFC 6376 §3.7, §5.4.2). */
-final class SignedHeaders {
+public final class SignedHeaders {
     private SignedHeaders() {}
 
     /**
@@ -19,7 +19,7 @@ final class SignedHeaders {
      *
      * @param signatureField the signature field's octets (ISO-8859-1 text) with the value of {@code b=} removed
      */
-    static byte[] data(List<HeaderField> headers, List<String> names, Canonicalization c, String signatureField) {
+    public static byte[] data(List<HeaderField> headers, List<String> names, Canonicalization c, String signatureField) {
         Map<String, List<HeaderField>> byName = new HashMap<>();
         for (HeaderField f : headers) {
             if (!f.name().isEmpty()) byName.computeIfAbsent(f.lowerName(), k -> new ArrayList<>()).add(f);
@@ -42,7 +42,7 @@ final class SignedHeaders {
      * The field text (ISO-8859-1) with the value of its {@code b=} tag removed (§3.7: "with the value of the b= tag
      * ... deleted (i.e., treated as the empty string)"); white space around the value goes with it.
      */
-    static String withoutB(String raw) {
+    public static String withoutB(String raw) {
         int colon = raw.indexOf(':');
         int pos = colon + 1;
         while (pos <= raw.length()) {
