@@ -12,6 +12,7 @@ import dev.tern.delivery.RemoteSettings;
 import dev.tern.delivery.Resealer;
 import dev.tern.delivery.dane.Dane;
 import dev.tern.delivery.dane.DnssecDane;
+import dev.tern.delivery.dane.ProbedDane;
 import dev.tern.delivery.dane.TrustAnchors;
 import dev.tern.delivery.sts.StsSettings;
 import dev.tern.delivery.tlsrpt.TlsReportSender;
@@ -101,7 +102,8 @@ public final class Tern implements AutoCloseable {
                 ? DkimKeys.signers(config.dataDirectory().resolve("dkim"), clock) : Map.of();
         if (!signers.isEmpty()) log.info("dkim signing domains={}", new java.util.TreeSet<>(signers.keySet()));
         ArcVerifier arc = new ArcVerifier(checks, clock);
-        Resealer resealer = new Resealer(signers, hostname, Optional.of(arc), clock);
+        String authservId = trust.authservId().orElse(hostname);
+        Resealer resealer = new Resealer(signers, hostname, authservId, Optional.of(arc), clock);
         runner = QueueRunner.open(config.delivery(), outboundTls(config, clock), ConnectionReuse.defaults(), spool,
                 directory, store, Domain.parse(hostname), ownAddresses(config), clock, srs, resealer);
         runner.start();
@@ -115,7 +117,7 @@ public final class Tern implements AutoCloseable {
                         config.server().relayNetworks()));
         PublicSuffixList psl = trust.publicSuffixList().isPresent()
                 ? PublicSuffixList.load(trust.publicSuffixList().get()) : PublicSuffixList.bundled();
-        var inspector = new AuthInspector(new InboundAuthSettings(trust.authservId().orElse(hostname), trust.verify(),
+        var inspector = new AuthInspector(new InboundAuthSettings(authservId, trust.verify(),
                 trust.dmarc(), signers, trust.milters().stream().map(MilterClient::new).toList()),
                 new SpfEvaluator(checks, SpfEvaluator.DEFAULT_TIME_LIMIT, hostname, clock), new DkimVerifier(checks, clock),
                 new DmarcEvaluator(checks, psl), arc);
@@ -123,7 +125,7 @@ public final class Tern implements AutoCloseable {
                 dnsbl);
         if (tlsReports != null) {
             tlsReportSender = new TlsReportSender(tlsReportSettings(config), tlsReports, checks, spool,
-                    TlsReportSender.httpClient(tlsReportSettings(config)), clock);
+                    TlsReportSender.httpClient(tlsReportSettings(config)), clock, resealer::signNotice);
             tlsReportSender.start();
         }
         // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
@@ -153,7 +155,7 @@ public final class Tern implements AutoCloseable {
         if (trust.dane()) {
             TrustAnchors anchors = trust.trustAnchor().isPresent() ? TrustAnchors.read(trust.trustAnchor().get())
                     : TrustAnchors.ianaRoot();
-            dane = new DnssecDane(config.remote().dns(), anchors);
+            dane = new ProbedDane(new DnssecDane(config.remote().dns(), anchors));
         }
         TlsReporter reporter = TlsReporter.NONE;
         if (trust.tlsRpt() && tlsReportSettings(config) != null) {

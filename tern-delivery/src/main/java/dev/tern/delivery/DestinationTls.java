@@ -49,6 +49,8 @@ final class DestinationTls {
     private final boolean tlsOptional;
     private final Dane dane;
     private final boolean mxSecure;
+    /** The MX lookup failed DNSSEC validation (RFC 7672 §2.1.1): a lookup error, the mail waits. */
+    private boolean mxBogus;
     private final StsPolicyLookup sts;
     private final X509ExtendedTrustManager webPki;
     private final TlsReporter reporter;
@@ -83,14 +85,16 @@ final class DestinationTls {
         boolean fixed = !viaMx || own == TlsRequirement.VERIFIED || own == TlsRequirement.REQUIRED;
         TlsRequirement level = settings.tlsFor(domain);
         if (!viaMx && requireTls) level = TlsRequirement.VERIFIED;
-        boolean mxSecure = false;
+        Dane.MxSecurity mx = Dane.MxSecurity.INSECURE;
         StsPolicyLookup sts = new StsPolicyLookup.None("not looked up");
         if (!fixed) {
-            mxSecure = outbound.dane().mxSecure(domain);
+            mx = outbound.dane().mxSecurity(domain);
             sts = mtaSts.policy(domain);
         }
+        boolean mxSecure = mx == Dane.MxSecurity.SECURE;
         var tls = new DestinationTls(domain, level, fixed, viaMx, requireTls, tlsOptional, outbound.dane(), mxSecure, sts, webPki,
                 outbound.reporter(), clock);
+        tls.mxBogus = mx == Dane.MxSecurity.BOGUS;
         if (sts instanceof StsPolicyLookup.FetchFailed failed) {
             tls.record(PolicyType.STS, List.of(), "", Optional.empty(), Optional.of(failed.failure()), failed.reason());
         }
@@ -104,7 +108,8 @@ final class DestinationTls {
             if (requireTls && level != TlsRequirement.VERIFIED) return unmet(name, "no verified TLS is configured for it");
             return fromLevel(level, PolicyType.NO_POLICY_FOUND, List.of());
         }
-        DaneDecision decision = mxSecure && !host.name().isLiteral() ? dane.lookup(name, port, true)
+        DaneDecision decision = mxBogus ? new DaneDecision.Defer("the MX records of " + domain + " failed DNSSEC validation", true)
+                : mxSecure && !host.name().isLiteral() ? dane.lookup(name, port, true)
                 : new DaneDecision.NotApplicable("MX not DNSSEC-secure");
         switch (decision) {
             case DaneDecision.Defer defer -> {

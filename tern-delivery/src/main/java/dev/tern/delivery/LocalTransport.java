@@ -138,6 +138,12 @@ final class LocalTransport implements Transport {
         return new RecipientOutcome.Delivered(i, "local", "SRS address forwarded to the original sender as " + id);
     }
 
+    private static byte[] copy(InputStream content, MessageWriter writer) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = content.read(buffer)) > 0; ) writer.write(buffer, 0, n);
+        return new byte[0];
+    }
+
     static String deliveryId(QueueId id, int recipient, int mailbox) {
         return id.value() + "R" + recipient + "M" + mailbox;
     }
@@ -152,8 +158,11 @@ final class LocalTransport implements Transport {
         List<Recipient> to = members.stream().map(m -> new Recipient(m, alias.notifyOn(), orcpt)).toList();
         Envelope original = message.envelope();
         try (MessageWriter writer = spool.begin(); InputStream content = spool.openContent(message.id())) {
-            byte[] head = resealer.forward(content, writer);
-            writer.commit(new Envelope(reversePath(original.reversePath()), to, original.options()), head, 0);
+            // Quarantined mail (DMARC, a filter) goes on as it came and keeps its flag: we do not vouch for it.
+            boolean quarantined = message.quarantined();
+            byte[] head = quarantined ? copy(content, writer) : resealer.forward(content, writer);
+            writer.commit(new Envelope(reversePath(original.reversePath()), to, original.options()), head,
+                    quarantined ? SpooledMessage.QUARANTINE : 0);
             return writer.id();
         }
     }

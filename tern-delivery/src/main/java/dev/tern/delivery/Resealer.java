@@ -37,22 +37,26 @@ public final class Resealer {
     /** A forwarded message's header section beyond this is not sealed (it was bounded on receipt already). */
     static final int MAX_HEADER_SECTION = 1024 * 1024;
 
-    public static final Resealer NONE = new Resealer(Map.of(), "", Optional.empty(), Clock.systemUTC());
+    public static final Resealer NONE = new Resealer(Map.of(), "", "", Optional.empty(), Clock.systemUTC());
 
     private final Map<String, DkimSigner> signers;
     private final String ownDomain;
+    private final String authservId;
     private final Optional<ArcVerifier> arc;
     private final Clock clock;
 
     /**
      * @param signers   DKIM signers by domain, lower case ({@code DkimKeys.signers})
-     * @param ownDomain our host name: forwarded mail is signed by the keys of it or its nearest parent domain, and
-     *                  it is the authserv-id of our ARC sets and Authentication-Results
-     * @param arc       checks a forwarded message's ARC chain before it is sealed again; empty: no ARC sealing
+     * @param ownDomain  our host name: forwarded mail is signed by the keys of it or its nearest parent domain
+     * @param authservId the name in our Authentication-Results fields (inbound.authserv_id): the one field of
+     *                   ours that the content stage let through, and the authserv-id of our ARC sets
+     * @param arc        checks a forwarded message's ARC chain before it is sealed again; empty: no ARC sealing
      */
-    public Resealer(Map<String, DkimSigner> signers, String ownDomain, Optional<ArcVerifier> arc, Clock clock) {
+    public Resealer(Map<String, DkimSigner> signers, String ownDomain, String authservId, Optional<ArcVerifier> arc,
+                    Clock clock) {
         this.signers = Map.copyOf(signers);
         this.ownDomain = ownDomain.toLowerCase(Locale.ROOT);
+        this.authservId = authservId.toLowerCase(Locale.ROOT);
         this.arc = arc;
         this.clock = clock;
     }
@@ -105,7 +109,7 @@ public final class Resealer {
         Optional<SigningKey> rsa = signer.get().keys().stream()
                 .filter(k -> k.algorithm() == SigningKey.Algorithm.RSA_SHA256).findFirst();
         ArcSealer.Sealing sealing = arc.isPresent() && rsa.isPresent()
-                ? new ArcSealer(rsa.get(), ownDomain, clock).begin() : null;
+                ? new ArcSealer(rsa.get(), authservId, clock).begin() : null;
         ArcVerifier.Verification verification = sealing == null ? null : arc.get().begin(headers);
         Body body = (b, off, len) -> {
             signing.body(b, off, len);
@@ -139,11 +143,11 @@ public final class Resealer {
     /** What we recorded on receipt: our own Authentication-Results field's value, or none. */
     private String ownResults(List<HeaderField> headers) {
         for (HeaderField field : headers) {
-            if (field.is(AuthenticationResults.FIELD) && AuthenticationResults.claims(field, ownDomain)) {
+            if (field.is(AuthenticationResults.FIELD) && AuthenticationResults.claims(field, authservId)) {
                 return field.value();
             }
         }
-        return ownDomain + "; none";
+        return authservId + "; none";
     }
 
     private Optional<DkimSigner> signerFor(String domain) {

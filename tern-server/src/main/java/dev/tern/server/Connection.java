@@ -55,7 +55,7 @@ final class Connection {
      */
     Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
                Spool spool, SecurityProfile security, TlsHandshake tls, MessageInspector inspector, boolean submission,
-               Optional<Reply> refusal)
+               boolean trustedNetwork, Optional<Reply> refusal)
             throws IOException {
         this.id = id;
         this.blocked = refusal.map(BlockedSession::new).orElse(null);
@@ -65,7 +65,7 @@ final class Connection {
         this.security = security;
         this.tls = tls;
         this.content = new SpoolContentStage(id, spool, settings.hostname(), server.maxHeaderSize(),
-                settings.maxReceivedHeaders(), inspector, socket.getInetAddress(), submission);
+                settings.maxReceivedHeaders(), inspector, socket.getInetAddress(), submission, trustedNetwork);
         this.session = new SmtpSession(settings, policy, socket.getInetAddress().getHostAddress(), security, content);
         this.output = new ReplyWriter(socket.getOutputStream());
         this.input = new SmtpInput(socket.getInputStream(), this::beforeRead);

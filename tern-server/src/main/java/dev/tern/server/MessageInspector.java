@@ -63,12 +63,14 @@ public interface MessageInspector {
      * @param tls               TLS protects the session
      * @param authenticatedUser present after AUTH (submission)
      * @param submission        the listener is a submission one (RFC 6409), not the MX
+     * @param trustedNetwork    the client is in the relay networks (an application host): its mail is ours
      * @param reversePath       the MAIL FROM
      * @param recipients        the RCPT TO addresses accepted
      * @param id                the queue id the message will have
      */
     record MessageFacts(String connection, InetAddress client, String helo, boolean tls,
-                        Optional<String> authenticatedUser, boolean submission, ReversePath reversePath,
+                        Optional<String> authenticatedUser, boolean submission, boolean trustedNetwork,
+                        ReversePath reversePath,
                         List<Recipient> recipients, QueueId id) {
         public MessageFacts {
             if (connection == null || client == null || helo == null || authenticatedUser == null

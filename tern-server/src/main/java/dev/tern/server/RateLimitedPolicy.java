@@ -57,7 +57,15 @@ final class RateLimitedPolicy implements RecipientPolicy {
 
     @Override
     public Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
-        Verdict verdict = shared.recipient(forwardPath, authenticatedUser);
+        return counted(shared.recipient(forwardPath, authenticatedUser), authenticatedUser);
+    }
+
+    @Override
+    public Verdict recipient(ReversePath reversePath, Mailbox forwardPath, Optional<String> authenticatedUser) {
+        return counted(shared.recipient(reversePath, forwardPath, authenticatedUser), authenticatedUser);
+    }
+
+    private Verdict counted(Verdict verdict, Optional<String> authenticatedUser) {
         if (verdict instanceof Verdict.Reject) return verdict;
         return admit(Count.RECIPIENT, authenticatedUser) ? verdict : new Verdict.Reject(Replies.TOO_MANY_RECIPIENTS_PER_HOUR);
     }

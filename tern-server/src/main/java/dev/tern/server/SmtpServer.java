@@ -164,12 +164,12 @@ public final class SmtpServer implements AutoCloseable {
         Kind kind = Kind.valueOf(accepted.listener().toUpperCase(Locale.ROOT));
         InetAddress client = accepted.client();
         // The shared policy, with the hourly limits of this client and listener (issue #3).
-        RecipientPolicy base = relayNetworks.stream().anyMatch(n -> n.contains(client))
-                ? new TrustedNetworkPolicy(policy) : policy;
+        boolean trusted = relayNetworks.stream().anyMatch(n -> n.contains(client));
+        RecipientPolicy base = trusted ? new TrustedNetworkPolicy(policy) : policy;
         var limited = new RateLimitedPolicy(accepted.id(), base, submissionLimits, client, kind != Kind.SMTP,
                 !listener.isExempt(client));
         Connection connection = new Connection(accepted.id(), accepted.plainSocket(), server, session, limited, spool,
-                profile(kind, client), handshake, inspector, kind != Kind.SMTP,
+                profile(kind, client), handshake, inspector, kind != Kind.SMTP, trusted,
                 kind == Kind.SMTP ? refusal(accepted.id(), client) : Optional.empty());
         open.put(connection, Boolean.TRUE);
         try {

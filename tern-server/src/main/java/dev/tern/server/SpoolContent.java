@@ -88,7 +88,15 @@ final class SpoolContent implements ContentStage.Content {
         // RFC 5321 §6.3: a message that has passed too many hops is looping.
         if (headers.receivedCount() >= stage.maxReceivedHeaders()) return new ContentStage.Stored.Refused(Replies.LOOP);
         if (oversized || headers.headerTooLarge()) return new ContentStage.Stored.Refused(Replies.HEADER_TOO_LARGE);
-        MessageInspector.Decision decision = inspection.finish(envelope);
+        MessageInspector.Decision decision;
+        try {
+            decision = inspection.finish(envelope);
+        } catch (RuntimeException e) {
+            // A check's bug must not end the session nor take the message unchecked: the client retries later.
+            log.error("conn={} id={} content checks failed", stage.connection(), writer.id(), e);
+            inspection = null;
+            return new ContentStage.Stored.Refused(Replies.CHECKS_FAILED);
+        }
         inspection = null;
         byte[] section;
         int flags = 0;
@@ -99,6 +107,7 @@ final class SpoolContent implements ContentStage.Content {
             }
             case MessageInspector.Decision.Discard discard -> {
                 log.info("conn={} discarded id={} reason=\"{}\"", stage.connection(), writer.id(), discard.reason());
+                writer.close(); // its memory and spill file go now: the session forgets a "stored" message
                 return new ContentStage.Stored.Queued(writer.id());
             }
             case MessageInspector.Decision.Accept accept -> {

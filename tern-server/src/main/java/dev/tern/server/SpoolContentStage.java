@@ -30,6 +30,7 @@ final class SpoolContentStage implements ContentStage {
     private final MessageInspector inspector;
     private final InetAddress client;
     private final boolean submission;
+    private final boolean trustedNetwork;
     private int queued;
 
     /**
@@ -39,9 +40,10 @@ final class SpoolContentStage implements ContentStage {
      * @param inspector          the content checks of each message
      * @param client             the client's address
      * @param submission         the listener is a submission one (RFC 6409)
+     * @param trustedNetwork     the client is in the relay networks
      */
     SpoolContentStage(String connection, Spool spool, String hostname, int maxHeaderSize, int maxReceivedHeaders,
-                      MessageInspector inspector, InetAddress client, boolean submission) {
+                      MessageInspector inspector, InetAddress client, boolean submission, boolean trustedNetwork) {
         this.connection = connection;
         this.spool = spool;
         this.hostname = hostname;
@@ -50,6 +52,7 @@ final class SpoolContentStage implements ContentStage {
         this.inspector = inspector;
         this.client = client;
         this.submission = submission;
+        this.trustedNetwork = trustedNetwork;
     }
 
     @Override
@@ -66,7 +69,7 @@ final class SpoolContentStage implements ContentStage {
         // relayed mail is never changed.
         Optional<String> submissionHost = opening.authenticatedUser().map(user -> hostname);
         var facts = new MessageInspector.MessageFacts(connection, client, opening.helo(), opening.tls(),
-                opening.authenticatedUser(), submission, opening.reversePath(), opening.recipients(), writer.id());
+                opening.authenticatedUser(), submission, trustedNetwork, opening.reversePath(), opening.recipients(), writer.id());
         return new SpoolContent(this, writer, opening.received().format(writer.id(), now), submissionHost, now, facts);
     }
 

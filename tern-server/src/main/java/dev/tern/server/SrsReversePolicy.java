@@ -39,14 +39,29 @@ public final class SrsReversePolicy implements RecipientPolicy {
         this.srs = srs;
     }
 
+    /** Without the MAIL FROM: as for a bounce ({@link #recipient(ReversePath, Mailbox, Optional)}). */
     @Override
     public Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
-        if (!directory.isLocal(forwardPath.domain())) return shared.recipient(forwardPath, authenticatedUser);
+        return recipient(ReversePath.NULL, forwardPath, authenticatedUser);
+    }
+
+    /**
+     * An SRS address is the return path of mail we forwarded: only bounces (the null reverse path, RFC 5321 §4.5.5)
+     * go back through it. Anything else to it would let whoever learnt the address send through us, as our
+     * domain, to the original sender: refused as a relay attempt.
+     */
+    @Override
+    public Verdict recipient(ReversePath reversePath, Mailbox forwardPath, Optional<String> authenticatedUser) {
+        if (!directory.isLocal(forwardPath.domain())) return shared.recipient(reversePath, forwardPath, authenticatedUser);
         return switch (srs.reverse(forwardPath)) {
-            case SrsReversal.NotSrs n -> shared.recipient(forwardPath, authenticatedUser);
+            case SrsReversal.NotSrs n -> shared.recipient(reversePath, forwardPath, authenticatedUser);
             case SrsReversal.Invalid(SrsReversal.Reason reason) -> {
                 log.info("srs refused to=<{}> reason={}", forwardPath, reason);
                 yield new Verdict.Reject(Reply.of(550, "5.7.1", "<" + forwardPath + ">: invalid SRS address"));
+            }
+            case SrsReversal.Original(Mailbox original) when reversePath instanceof ReversePath.Sender -> {
+                log.info("srs refused to=<{}>: not a bounce", forwardPath);
+                yield new Verdict.Reject(Reply.of(550, "5.7.1", "<" + forwardPath + ">: only bounces go to an SRS address"));
             }
             case SrsReversal.Original(Mailbox original) -> original(forwardPath, original, authenticatedUser);
         };

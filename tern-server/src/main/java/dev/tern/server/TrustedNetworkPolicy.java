@@ -22,7 +22,15 @@ final class TrustedNetworkPolicy implements RecipientPolicy {
 
     @Override
     public Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser) {
-        Verdict verdict = shared.recipient(forwardPath, authenticatedUser);
+        return relayed(shared.recipient(forwardPath, authenticatedUser));
+    }
+
+    @Override
+    public Verdict recipient(ReversePath reversePath, Mailbox forwardPath, Optional<String> authenticatedUser) {
+        return relayed(shared.recipient(reversePath, forwardPath, authenticatedUser));
+    }
+
+    private static Verdict relayed(Verdict verdict) {
         return verdict instanceof Verdict.Reject(Reply reply) && reply.equals(Replies.RELAY_DENIED) ? Verdict.ACCEPT : verdict;
     }
 

@@ -3,6 +3,7 @@ package dev.tern.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.mail.Mailbox;
+import dev.tern.mail.ReversePath;
 import dev.tern.mailauth.srs.Srs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -60,6 +61,24 @@ class SrsReversePolicyTest {
         var policy = new SrsReversePolicy(new InboundPolicy(InboundPolicyTest.DIRECTORY), InboundPolicyTest.DIRECTORY,
                 srs(NOW));
         String verdict = InboundPolicyTest.verdict(policy.recipient(address(to, days), InboundPolicyTest.user(user)));
+        assertThat(verdict).matches(java.util.regex.Pattern.quote(expected).replace("*", "\\E.*\\Q"));
+    }
+
+    /** Only bounces go back through an SRS address: anything else would send as our domain to the original sender. */
+    @ParameterizedTest(name = "MAIL FROM {0} to {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        <>                     | fwd:alice@far.example | accept as alice@far.example
+        spammer@evil.example   | fwd:alice@far.example | 550 5.7.1 <SRS0=*@local.test>: only bounces go to an SRS address
+        ceo@local.test         | fwd:alice@far.example | 550 5.7.1 *only bounces*
+        someone@evil.example   | alice@local.test      | accept
+        """)
+    void onlyBouncesGoThroughAnSrsAddress(String from, String to, String expected) {
+        var policy = new SrsReversePolicy(new InboundPolicy(InboundPolicyTest.DIRECTORY), InboundPolicyTest.DIRECTORY,
+                srs(NOW));
+        ReversePath reversePath = from.equals("<>") ? ReversePath.NULL
+                : ReversePath.of(Mailbox.of(from.substring(0, from.indexOf('@')), from.substring(from.indexOf('@') + 1)));
+        String verdict = InboundPolicyTest.verdict(policy.recipient(reversePath, address(to, 0),
+                InboundPolicyTest.user("-")));
         assertThat(verdict).matches(java.util.regex.Pattern.quote(expected).replace("*", "\\E.*\\Q"));
     }
 }

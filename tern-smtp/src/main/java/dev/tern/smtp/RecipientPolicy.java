@@ -19,6 +19,14 @@ public interface RecipientPolicy {
     Verdict recipient(Mailbox forwardPath, Optional<String> authenticatedUser);
 
     /**
+     * As {@link #recipient(Mailbox, Optional)}, knowing the transaction's MAIL FROM (a policy may accept some
+     * recipients only for bounces, e.g. SRS addresses). The session calls this one; by default it is the other.
+     */
+    default Verdict recipient(ReversePath reversePath, Mailbox forwardPath, Optional<String> authenticatedUser) {
+        return recipient(forwardPath, authenticatedUser);
+    }
+
+    /**
      * MAIL FROM (RFC 5321 §3.3): accept the reverse-path, or refuse it with a reply that goes back as is (for
      * example 553 5.7.1 when an authenticated user sends as someone else). By default everything is accepted.
      */

@@ -89,6 +89,8 @@ public final class Replies {
     // RFC 3463 X.3.1 mail system full, X.3.0 other: the client keeps the message and tries again later.
     public static final Reply STORAGE_FULL = Reply.of(452, "4.3.1", "Insufficient system storage, try again later");
     public static final Reply STORAGE_FAILED = Reply.of(451, "4.3.0", "Local error in processing, try again later");
+    /** The content checks (authentication, filters) failed unexpectedly: the message is not taken unchecked. */
+    public static final Reply CHECKS_FAILED = Reply.of(451, "4.7.0", "Temporary failure in the message checks, try again later");
 
     // Recipient and sender policy (InboundPolicy, RateLimitedPolicy).
     public static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1", "Recipient address rejected: user unknown");

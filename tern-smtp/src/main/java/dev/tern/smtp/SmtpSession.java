@@ -315,7 +315,7 @@ public final class SmtpSession {
         if (transaction == null) return respond(Replies.NEED_MAIL);
         // RFC 5321 §4.5.3.1.10: 452 over the limit; the client sends the rest in another transaction.
         if (transaction.recipients.size() >= settings.maxRecipients()) return Step.reply(Replies.TOO_MANY_RECIPIENTS);
-        return switch (policy.recipient(to.mailbox(), authenticatedUser())) {
+        return switch (policy.recipient(transaction.from, to.mailbox(), authenticatedUser())) {
             case Verdict.Accept() -> accepted(to);
             // RFC 3461 §4.2: the address the client gave travels on as the ORCPT.
             case Verdict.AcceptAs(Mailbox deliverTo) -> accepted(new Recipient(deliverTo, to.notifyOn(),

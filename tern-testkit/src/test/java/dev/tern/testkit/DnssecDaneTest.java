@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.delivery.dane.DaneDecision;
 import dev.tern.delivery.dane.DnssecDane;
+import dev.tern.delivery.dane.ProbedDane;
+import dev.tern.delivery.dane.Dane;
 import dev.tern.delivery.dane.Tlsa;
 import dev.tern.delivery.dane.TrustAnchors;
 import dev.tern.dns.DnsSettings;
@@ -91,6 +93,27 @@ class DnssecDaneTest {
             """)
     void mxSecure(String domain, boolean secure) {
         assertThat(dane.mxSecure(Domain.parse(domain))).isEqualTo(secure);
+    }
+
+    /** RFC 7672 §2.1.1: a bogus MX answer is a lookup error (the mail waits), not an unsigned zone. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            dane.test           | SECURE
+            insecure.dane.test  | INSECURE
+            outside.test        | INSECURE
+            bogusmx.dane.test   | BOGUS
+            """)
+    void mxSecurityTellsBogusFromInsecure(String domain, Dane.MxSecurity expected) {
+        assertThat(dane.mxSecurity(Domain.parse(domain))).isEqualTo(expected);
+    }
+
+    /** Servers under which the root's keys do not validate (here: the anchor is only dane.test) leave DANE off. */
+    @Test
+    void withoutAValidatingRootDaneStaysOff() {
+        assertThat(dane.validates()).isFalse();
+        Dane probed = new ProbedDane(dane);
+        assertThat(probed.mxSecurity(Domain.parse("bogusmx.dane.test"))).isEqualTo(Dane.MxSecurity.INSECURE);
+        assertThat(probed.lookup("mx.dane.test", 25, true)).isInstanceOf(DaneDecision.NotApplicable.class);
     }
 
     @ParameterizedTest

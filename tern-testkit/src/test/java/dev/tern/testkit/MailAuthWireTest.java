@@ -114,6 +114,11 @@ class MailAuthWireTest {
         // From: sender.test, neither signed nor sent from a domain aligned with it: DMARC fails, p=reject.
         assertThat(send("someone@other.test", "From: ann@sender.test\r\nSubject: spoof\r\n\r\nPay me.\r\n"))
                 .startsWith("550 5.7.1").contains("DMARC");
+        // Two authors: DMARC could pass for one and a reader see the other (RFC 7489 §6.6.1).
+        assertThat(send("ann@sender.test", "From: ann@sender.test\r\nFrom: ceo@bank.test\r\nSubject: two\r\n\r\nhi\r\n"))
+                .startsWith("550 5.7.1").contains("exactly one author");
+        assertThat(send("ann@sender.test", "From: ann@sender.test, ceo@bank.test\r\nSubject: two\r\n\r\nhi\r\n"))
+                .startsWith("550 5.7.1");
         // quar.test: SPF fails (-all), nothing signed, p=quarantine: delivered, but to Junk.
         assertThat(send("x@quar.test", "From: x@quar.test\r\nSubject: maybe spam\r\n\r\nhi\r\n")).startsWith("250 ");
         String filed = only(server.awaitMessages("bob", "localhost", "Junk", 1, Duration.ofSeconds(10)));

@@ -29,6 +29,17 @@ public interface Dane {
     boolean mxSecure(Domain domain);
 
     /**
+     * As {@link #mxSecure}, telling an insecure answer (an unsigned zone: DANE does not apply) from one that failed
+     * validation or could not be had (RFC 7672 §2.1.1: a lookup error; the mail waits rather than go without DANE).
+     */
+    default MxSecurity mxSecurity(Domain domain) {
+        return mxSecure(domain) ? MxSecurity.SECURE : MxSecurity.INSECURE;
+    }
+
+    /** What DNSSEC said of a domain's MX records. */
+    enum MxSecurity { SECURE, INSECURE, BOGUS }
+
+    /**
      * The DANE decision for one MX host ({@code _port._tcp.mxHost} TLSA). {@code mxSecure} is what
      * {@link #mxSecure} said of the recipient domain: when false, DANE does not apply (RFC 7672 §2.2.1).
      * Blocks for at most the resolver's bounded time; never throws.

@@ -61,12 +61,32 @@ public final class DnssecDane implements Dane {
      */
     @Override
     public boolean mxSecure(Domain domain) {
-        if (domain.isLiteral()) return false;
+        return mxSecurity(domain) == MxSecurity.SECURE;
+    }
+
+    @Override
+    public MxSecurity mxSecurity(Domain domain) {
+        if (domain.isLiteral()) return MxSecurity.INSECURE;
         Name name = name(domain.name());
-        if (name == null) return false;
+        if (name == null) return MxSecurity.INSECURE;
         Answer mx = dns.query(name, Type.MX, System.nanoTime() + timeoutNanos);
         log.debug("DANE MX {}: {}", domain.name(), mx);
-        return mx instanceof Answer.Secure || mx instanceof Answer.SecureDenial;
+        return switch (mx) {
+            case Answer.Secure s -> MxSecurity.SECURE;
+            case Answer.SecureDenial d -> MxSecurity.SECURE;
+            case Answer.Insecure i -> MxSecurity.INSECURE;
+            case Answer.Bogus b -> MxSecurity.BOGUS;
+            case Answer.Failed f -> MxSecurity.BOGUS;
+        };
+    }
+
+    /**
+     * Whether the DNS servers pass DNSSEC records through, so that validation can work at all: the root zone's
+     * DNSKEY RRset validates against the trust anchors. A server that strips signatures makes every answer bogus;
+     * with such servers DANE must stay off, or all mail would wait.
+     */
+    public boolean validates() {
+        return dns.query(Name.root, Type.DNSKEY, System.nanoTime() + timeoutNanos) instanceof Answer.Secure;
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class TlsReportSender implements AutoCloseable {
     private final Resolver resolver;
     private final Spool spool;
     private final HttpClient http;
+    private final java.util.function.Function<byte[], byte[]> signer;
     private final Clock clock;
     private final CountDownLatch stop = new CountDownLatch(1);
     private Thread thread;
@@ -56,9 +57,20 @@ public final class TlsReportSender implements AutoCloseable {
 
     public TlsReportSender(TlsRptSettings settings, TlsReportStore store, Resolver resolver, Spool spool,
                            HttpClient http, Clock clock) {
-        if (settings == null || store == null || resolver == null || spool == null || http == null || clock == null) {
+        this(settings, store, resolver, spool, http, clock, message -> new byte[0]);
+    }
+
+    /**
+     * As the other constructor; {@code signer} gives the fields (DKIM-Signature) to put in front of each report mail:
+     * RFC 8460 §5.3 asks for report mail to be DKIM-signed, and receivers may ignore it otherwise.
+     */
+    public TlsReportSender(TlsRptSettings settings, TlsReportStore store, Resolver resolver, Spool spool,
+                           HttpClient http, Clock clock, java.util.function.Function<byte[], byte[]> signer) {
+        if (settings == null || store == null || resolver == null || spool == null || http == null || clock == null
+                || signer == null) {
             throw new IllegalArgumentException("the sender needs all its parts");
         }
+        this.signer = signer;
         this.settings = settings;
         this.store = store;
         this.resolver = resolver;
@@ -153,7 +165,8 @@ public final class TlsReportSender implements AutoCloseable {
                 MailOptions.Ret.UNSPECIFIED, "");
         try (MessageWriter writer = spool.begin()) {
             writer.write(content, 0, content.length);
-            writer.commit(new Envelope(ReversePath.NULL, List.of(Recipient.of(mail.mailbox())), options));
+            writer.commit(new Envelope(ReversePath.NULL, List.of(Recipient.of(mail.mailbox())), options),
+                    signer.apply(content), 0);
             log.info("tlsrpt queued id={} domain={} day={} to=<{}>", writer.id(), report.policyDomain(), report.day(),
                     mail.mailbox());
             return true;

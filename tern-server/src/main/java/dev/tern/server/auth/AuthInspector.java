@@ -127,7 +127,8 @@ public final class AuthInspector implements MessageInspector {
             this.facts = facts;
             this.kept = kept;
             this.blankLine = blankLine;
-            this.inbound = facts.authenticatedUser().isEmpty() && settings.verify();
+            boolean ours = facts.authenticatedUser().isPresent() || facts.trustedNetwork();
+            this.inbound = !ours && settings.verify();
             if (inbound) {
                 verification = dkim.begin(received); // signatures are checked on the fields as they arrived
                 chain = arc.begin(received);
@@ -138,10 +139,22 @@ public final class AuthInspector implements MessageInspector {
                 chain = null;
                 spfResult = null;
             }
-            signing = facts.authenticatedUser().isPresent()
-                    ? fromDomain(kept).flatMap(AuthInspector.this::signerFor).map(DkimSigner::begin).orElse(null)
-                    : null;
+            signing = ours ? fromDomain(kept).filter(this::mayUse).flatMap(AuthInspector.this::signerFor)
+                    .map(DkimSigner::begin).orElse(null) : null;
             filters = milters.begin(facts, kept);
+        }
+
+        /**
+         * Whether this client may have mail signed as {@code fromDomain}: an authenticated user only for the domain of
+         * its own address or of the MAIL FROM (which the submission sender check held to the user's addresses), so one
+         * hosted domain's user cannot sign as another's; a trusted network for any domain we sign.
+         */
+        private boolean mayUse(String fromDomain) {
+            if (facts.authenticatedUser().isEmpty()) return true;
+            String user = facts.authenticatedUser().get();
+            String own = user.substring(user.lastIndexOf('@') + 1);
+            String sender = facts.reversePath() instanceof ReversePath.Sender s ? s.mailbox().domain().name() : "";
+            return fromDomain.equalsIgnoreCase(own) || fromDomain.equalsIgnoreCase(sender);
         }
 
         @Override
@@ -194,11 +207,20 @@ public final class AuthInspector implements MessageInspector {
             results.add(arcMethod(sealed));
             List<String> passing = signatures.stream().filter(s -> s.status() == DkimResult.Status.PASS)
                     .map(DkimResult::domain).toList();
-            Optional<String> from = fromDomain(fields);
-            if (from.isEmpty()) {
+            FromDomain.Result author = FromDomain.parse(fields.stream().filter(h -> h.is("From"))
+                    .map(HeaderField::value).toList());
+            if (!(author instanceof FromDomain.Found found)) {
                 results.add(new MethodResult("dmarc", "permerror", "no single From: domain", List.of()));
-                return new Verdict(field(results), Optional.empty(), false);
+                String field = field(results);
+                // RFC 7489 §6.6.1: several authors would let a message pass DMARC for one and show another.
+                boolean several = author instanceof FromDomain.SeveralFields || author instanceof FromDomain.SeveralMailboxes;
+                if (several && settings.dmarc() == InboundAuthSettings.DmarcEnforcement.ENFORCE) {
+                    return new Verdict(field, Optional.of(new Reply(550, EnhancedStatus.of(5, 7, 1),
+                            List.of("Message must have exactly one author (From: address), RFC 5322 §3.6"))), false);
+                }
+                return new Verdict(field, Optional.empty(), false);
             }
+            Optional<String> from = Optional.of(found.domain());
             DmarcResult outcome = dmarc.evaluate(from.get(), Optional.of(SpfIdentity.of(sender)), passing);
             results.add(dmarcMethod(outcome));
             String field = field(results);
@@ -217,14 +239,16 @@ public final class AuthInspector implements MessageInspector {
         }
 
         private SpfResult joinSpf() {
+            String domain = facts.reversePath() instanceof ReversePath.Sender s ? s.mailbox().domain().name()
+                    : facts.helo().isEmpty() ? "unknown" : facts.helo();
             try {
                 return spfResult.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new SpfResult(SpfResult.Kind.TEMPERROR, "", Optional.empty(), Optional.empty(), "interrupted");
+                return new SpfResult(SpfResult.Kind.TEMPERROR, domain, Optional.empty(), Optional.empty(), "interrupted");
             } catch (ExecutionException e) {
                 log.warn("conn={} id={} SPF check failed", facts.connection(), facts.id(), e.getCause());
-                return new SpfResult(SpfResult.Kind.TEMPERROR, "", Optional.empty(), Optional.empty(), "check failed");
+                return new SpfResult(SpfResult.Kind.TEMPERROR, domain, Optional.empty(), Optional.empty(), "check failed");
             }
         }
 
