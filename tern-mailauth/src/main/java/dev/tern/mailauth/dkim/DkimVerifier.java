@@ -45,6 +45,9 @@ public final class DkimVerifier {
     private final Resolver resolver;
     private final Clock clock;
     private final Duration lookupTimeout;
+    /** Key records already parsed (a KeyFactory call each), by algorithm and record text; bounded, cleared when full. */
+    private final Map<String, DkimKey.Parsed> parsedKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_PARSED_KEYS = 10_000;
 
     public DkimVerifier(Resolver resolver, Clock clock) {
         this(resolver, clock, DEFAULT_LOOKUP_TIMEOUT);
@@ -209,7 +212,7 @@ public final class DkimVerifier {
                 case Lookup.NxDomain<String> n -> s.result(DkimResult.Status.PERMERROR, "no key for signature");
                 case Lookup.NoData<String> n -> s.result(DkimResult.Status.PERMERROR, "no key for signature");
                 // RFC 6376 §3.6.2.2: with several records a verifier may use any one; we take the first.
-                case Lookup.Found<String> f -> switch (DkimKey.parse(f.records().getFirst(), s.algorithm())) {
+                case Lookup.Found<String> f -> switch (parsed(f.records().getFirst(), s.algorithm())) {
                     case DkimKey.Parsed.Ok ok -> ok.key();
                     // §6.1.2 step 6: an empty p= means the key was revoked; RFC 8601 "fail".
                     case DkimKey.Parsed.Revoked r -> s.result(DkimResult.Status.FAIL, "key revoked");
@@ -217,6 +220,17 @@ public final class DkimVerifier {
                 };
             };
         }
+    }
+
+    /** {@link DkimKey#parse}, remembered: the same few keys sign most mail, and parsing one costs a KeyFactory call. */
+    private DkimKey.Parsed parsed(String record, SigningKey.Algorithm algorithm) {
+        String cacheKey = algorithm.tag() + " " + record;
+        DkimKey.Parsed known = parsedKeys.get(cacheKey);
+        if (known != null) return known;
+        DkimKey.Parsed parsed = DkimKey.parse(record, algorithm);
+        if (parsedKeys.size() >= MAX_PARSED_KEYS) parsedKeys.clear();
+        parsedKeys.put(cacheKey, parsed);
+        return parsed;
     }
 
     private static boolean verifies(DkimSignature s, DkimKey key, byte[] data) {

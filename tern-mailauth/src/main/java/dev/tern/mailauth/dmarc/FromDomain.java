@@ -3,6 +3,8 @@ package dev.tern.mailauth.dmarc;
 import dev.tern.mail.Domain;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.james.mime4j.dom.address.Address;
 import org.apache.james.mime4j.dom.address.AddressList;
 import org.apache.james.mime4j.dom.address.Group;
@@ -55,6 +57,14 @@ public final class FromDomain {
      * @param fieldValues the value of each {@code From:} field, in header order, as it appears after the colon
      *                    (folded or unfolded; MIME encoded-words in display names are fine)
      */
+    /**
+     * A mailbox in its plain forms: an optional display name of atoms and spaces only, then {@code <addr-spec>}, or
+     * a bare addr-spec; a dot-atom local part (RFC 5322 §3.4.1) and a domain of letters, digits, hyphens and dots.
+     */
+    private static final Pattern PLAIN = Pattern.compile(
+            "[ \t]*(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~. \t-]*<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@([A-Za-z0-9.-]+)>"
+                    + "|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@([A-Za-z0-9.-]+))[ \t]*");
+
     public static Result parse(List<String> fieldValues) {
         if (fieldValues.isEmpty()) return new Missing();
         if (fieldValues.size() > 1) return new SeveralFields(fieldValues.size());
@@ -62,6 +72,10 @@ public final class FromDomain {
         if (value.length() > MAX_FIELD) return new Unparsable("From field too long");
         // RFC 5322 §2.2.3: unfolding removes each CRLF that precedes white space.
         String unfolded = value.replaceAll("\r?\n(?=[ \t])", "");
+        // The common forms (local@domain, Name <local@domain>) without quotes, comments, groups, lists or
+        // encoded words need no parser; everything else goes to mime4j.
+        Matcher plain = PLAIN.matcher(unfolded);
+        if (plain.matches()) return found(plain.group(1) != null ? plain.group(1) : plain.group(2));
         AddressList addresses;
         try {
             addresses = DefaultAddressParser.DEFAULT.parseAddressList(unfolded);
@@ -76,6 +90,10 @@ public final class FromDomain {
         String domain = mailbox.getDomain();
         if (domain == null || domain.isEmpty()) return new Unparsable("From address has no domain");
         if (domain.startsWith("[")) return new Unparsable("From address has an address literal");
+        return found(domain);
+    }
+
+    private static Result found(String domain) {
         try {
             return new Found(Domain.parse(domain).name().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

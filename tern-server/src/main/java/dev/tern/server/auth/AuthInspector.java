@@ -27,7 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
@@ -119,7 +120,7 @@ public final class AuthInspector implements MessageInspector {
         private final boolean inbound;
         private final DkimVerifier.Verification verification;
         private final ArcVerifier.Verification chain;
-        private final CompletableFuture<SpfResult> spfResult;
+        private final Future<SpfResult> spfResult;
         private final DkimSigner.Signing signing;
         private final Milters.Run filters;
 
@@ -132,8 +133,8 @@ public final class AuthInspector implements MessageInspector {
             if (inbound) {
                 verification = dkim.begin(received); // signatures are checked on the fields as they arrived
                 chain = arc.begin(received);
-                spfResult = CompletableFuture.supplyAsync(
-                        () -> spf.checkMailFrom(facts.client(), facts.reversePath(), facts.helo()), lookups);
+                // A Future of the executor, not a CompletableFuture: cancel(true) interrupts the lookups on abandon.
+                spfResult = lookups.submit(() -> spf.checkMailFrom(facts.client(), facts.reversePath(), facts.helo()));
             } else {
                 verification = null;
                 chain = null;
@@ -224,7 +225,7 @@ public final class AuthInspector implements MessageInspector {
             DmarcResult outcome = dmarc.evaluate(from.get(), Optional.of(SpfIdentity.of(sender)), passing);
             results.add(dmarcMethod(outcome));
             String field = field(results);
-            log.info("conn={} id={} spf={} dkim={} dmarc={} from={}", facts.connection(), facts.id(),
+            log.debug("conn={} id={} spf={} dkim={} dmarc={} from={}", facts.connection(), facts.id(),
                     sender.kind().token(), signatures.stream().map(s -> s.status().value()).toList(),
                     outcome.kind().token(), from.get());
             if (settings.dmarc() == InboundAuthSettings.DmarcEnforcement.RECORD) {
@@ -246,7 +247,7 @@ public final class AuthInspector implements MessageInspector {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new SpfResult(SpfResult.Kind.TEMPERROR, domain, Optional.empty(), Optional.empty(), "interrupted");
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | CancellationException e) {
                 log.warn("conn={} id={} SPF check failed", facts.connection(), facts.id(), e.getCause());
                 return new SpfResult(SpfResult.Kind.TEMPERROR, domain, Optional.empty(), Optional.empty(), "check failed");
             }
