@@ -5,6 +5,7 @@ import dev.tern.mailauth.HeaderSection;
 import dev.tern.mailauth.arc.ArcResult;
 import dev.tern.mailauth.arc.ArcSealer;
 import dev.tern.mailauth.arc.ArcVerifier;
+import dev.tern.mailauth.dkim.DkimKeys;
 import dev.tern.mailauth.dkim.DkimSigner;
 import dev.tern.mailauth.dkim.SigningKey;
 import dev.tern.mailauth.dmarc.FromDomain;
@@ -151,15 +152,7 @@ public final class Resealer {
     }
 
     private Optional<DkimSigner> signerFor(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT);
-        while (!d.isEmpty()) {
-            DkimSigner signer = signers.get(d);
-            if (signer != null) return Optional.of(signer);
-            int dot = d.indexOf('.');
-            if (dot < 0) break;
-            d = d.substring(dot + 1);
-        }
-        return Optional.empty();
+        return DkimKeys.signerFor(signers, domain);
     }
 
     /** The offset just after the empty line ending the header section, or -1 when it has not ended. */

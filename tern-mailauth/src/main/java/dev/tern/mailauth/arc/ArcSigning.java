@@ -3,6 +3,7 @@ package dev.tern.mailauth.arc;
 import dev.tern.mailauth.HeaderField;
 import dev.tern.mailauth.dkim.Canonicalization;
 import dev.tern.mailauth.dkim.SignedHeaders;
+import dev.tern.mailauth.dkim.TagList;
 import dev.tern.mailauth.dkim.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -104,13 +105,9 @@ final class ArcSigning {
         }
     }
 
-    /** Strips FWS (SP, HTAB, CR, LF) from both ends. */
+    /** Strips FWS (SP, HTAB, CR, LF) from both ends, as DKIM's tag lists do. */
     static String strip(String s) {
-        int b = 0;
-        int e = s.length();
-        while (b < e && isFws(s.charAt(b))) b++;
-        while (e > b && isFws(s.charAt(e - 1))) e--;
-        return s.substring(b, e);
+        return TagList.strip(s);
     }
 
     static String noWhiteSpace(String s) {

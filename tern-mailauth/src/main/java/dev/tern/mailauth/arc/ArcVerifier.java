@@ -157,15 +157,7 @@ public final class ArcVerifier {
         }
 
         private CompletableFuture<Lookup<String>> lookup(String name) {
-            CompletableFuture<Lookup<String>> future = new CompletableFuture<>();
-            Thread.ofVirtual().name("arc-key-lookup").start(() -> {
-                try {
-                    future.complete(resolver.txt(name));
-                } catch (RuntimeException e) {
-                    future.completeExceptionally(e);
-                }
-            });
-            return future;
+            return DkimKey.lookup(resolver, name);
         }
 
         /** Feeds body octets. */

@@ -1,11 +1,14 @@
 package dev.tern.mailauth.dkim;
 
+import dev.tern.dns.Lookup;
+import dev.tern.dns.Resolver;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -33,6 +36,22 @@ public record DkimKey(PublicKey publicKey, boolean strict, boolean testing) {
 
         /** The record is malformed or not usable for this signature; {@code reason} says why. */
         record Invalid(String reason) implements Parsed {}
+    }
+
+    /**
+     * Asks for a key record ({@code selector._domainkey.domain} TXT) on a virtual thread of its own, so that the
+     * lookups of a message's signatures overlap each other and the body (DKIM and ARC alike).
+     */
+    public static CompletableFuture<Lookup<String>> lookup(Resolver resolver, String name) {
+        CompletableFuture<Lookup<String>> future = new CompletableFuture<>();
+        Thread.ofVirtual().name("dkim-key-lookup").start(() -> {
+            try {
+                future.complete(resolver.txt(name));
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
     }
 
     /** Parses {@code record} (a TXT record's strings joined) as the key for a signature made with {@code algorithm}. */

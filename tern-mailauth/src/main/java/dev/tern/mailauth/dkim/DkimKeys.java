@@ -103,6 +103,22 @@ public final class DkimKeys {
         return List.copyOf(keys);
     }
 
+    /**
+     * The signer for mail from {@code domain}: its own, or the nearest parent domain's ({@code mx.example.com} is
+     * signed by {@code example.com}'s keys when it has none of its own).
+     */
+    public static java.util.Optional<DkimSigner> signerFor(Map<String, DkimSigner> signers, String domain) {
+        String d = domain.toLowerCase(java.util.Locale.ROOT);
+        while (!d.isEmpty()) {
+            DkimSigner signer = signers.get(d);
+            if (signer != null) return java.util.Optional.of(signer);
+            int dot = d.indexOf('.');
+            if (dot < 0) break;
+            d = d.substring(dot + 1);
+        }
+        return java.util.Optional.empty();
+    }
+
     /** One signer per domain with active selectors, signing with those keys. */
     public static Map<String, DkimSigner> signers(Path dkimDir, Clock clock) throws IOException {
         Map<String, DkimSigner> signers = new TreeMap<>();

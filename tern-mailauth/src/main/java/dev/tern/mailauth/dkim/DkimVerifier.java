@@ -121,15 +121,7 @@ public final class DkimVerifier {
         }
 
         private CompletableFuture<Lookup<String>> lookup(String name) {
-            CompletableFuture<Lookup<String>> future = new CompletableFuture<>();
-            Thread.ofVirtual().name("dkim-key-lookup").start(() -> {
-                try {
-                    future.complete(resolver.txt(name));
-                } catch (RuntimeException e) {
-                    future.completeExceptionally(e);
-                }
-            });
-            return future;
+            return DkimKey.lookup(resolver, name);
         }
 
         /** Feeds body octets. */

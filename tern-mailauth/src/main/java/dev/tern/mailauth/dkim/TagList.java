@@ -85,7 +85,7 @@ public record TagList(SequencedMap<String, String> tags) {
     }
 
     /** Strips FWS (SP, HTAB, CR, LF) from both ends. */
-    static String strip(String s) {
+    public static String strip(String s) {
         int b = 0;
         int e = s.length();
         while (b < e && isFws(s.charAt(b))) b++;

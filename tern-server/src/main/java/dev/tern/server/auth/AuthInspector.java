@@ -7,6 +7,7 @@ import dev.tern.mailauth.HeaderField;
 import dev.tern.mailauth.HeaderSection;
 import dev.tern.mailauth.arc.ArcResult;
 import dev.tern.mailauth.arc.ArcVerifier;
+import dev.tern.mailauth.dkim.DkimKeys;
 import dev.tern.mailauth.dkim.DkimResult;
 import dev.tern.mailauth.dkim.DkimSigner;
 import dev.tern.mailauth.dkim.DkimVerifier;
@@ -25,7 +26,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Future;
@@ -97,14 +97,7 @@ public final class AuthInspector implements MessageInspector {
 
     /** The signer for a From: domain: its own, or the nearest parent domain's. */
     private Optional<DkimSigner> signerFor(String fromDomain) {
-        String domain = fromDomain.toLowerCase(Locale.ROOT);
-        while (true) {
-            DkimSigner signer = settings.signers().get(domain);
-            if (signer != null) return Optional.of(signer);
-            int dot = domain.indexOf('.');
-            if (dot < 0) return Optional.empty();
-            domain = domain.substring(dot + 1);
-        }
+        return DkimKeys.signerFor(settings.signers(), fromDomain);
     }
 
     private static Optional<String> fromDomain(List<HeaderField> headers) {
