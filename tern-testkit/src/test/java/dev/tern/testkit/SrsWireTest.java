@@ -122,10 +122,10 @@ class SrsWireTest {
                 S: 221 *
                 """.formatted(shouted));
         // Relayed on to alice@origin.test (in the case the bounce gave), with the SRS address as the ORCPT,
-        // xtext-encoded (RFC 3461 §4.2: "=" is "+3D").
+        // xtext-encoded (RFC 3461 §4.2: "=" is "+3D", "+" of the hash "+2B").
         String rcpt = awaitCommand("RCPT TO:<alice@origin.test>").orElseThrow();
         String local = shouted.substring(0, shouted.indexOf('@'));
-        assertThat(rcpt).contains("ORCPT=rfc822;" + local.replace("=", "+3D") + "@mx.example.test");
+        assertThat(rcpt).contains("ORCPT=rfc822;" + local.replace("+", "+2B").replace("=", "+3D") + "@mx.example.test");
         assertThat(far.commands()).contains("MAIL FROM:<>");
     }
 
