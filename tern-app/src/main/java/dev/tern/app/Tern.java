@@ -124,8 +124,9 @@ public final class Tern implements AutoCloseable {
         server = new SmtpServer(config.server(), config.session(), policy, spool, tls, throttle::forClient, inspector,
                 dnsbl);
         if (tlsReports != null) {
-            tlsReportSender = new TlsReportSender(tlsReportSettings(config), tlsReports, checks, spool,
-                    TlsReportSender.httpClient(tlsReportSettings(config)), clock, resealer::signNotice);
+            TlsRptSettings reporting = tlsReports.settings();
+            tlsReportSender = new TlsReportSender(reporting, tlsReports, checks, spool,
+                    TlsReportSender.httpClient(reporting), clock, resealer::signNotice);
             tlsReportSender.start();
         }
         // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
@@ -158,8 +159,9 @@ public final class Tern implements AutoCloseable {
             dane = new ProbedDane(new DnssecDane(config.remote().dns(), anchors));
         }
         TlsReporter reporter = TlsReporter.NONE;
-        if (trust.tlsRpt() && tlsReportSettings(config) != null) {
-            tlsReports = TlsReportStore.open(tlsReportSettings(config), clock);
+        TlsRptSettings reporting = tlsReportSettings(config);
+        if (trust.tlsRpt() && reporting != null) {
+            tlsReports = TlsReportStore.open(reporting, clock);
             reporter = tlsReports;
         }
         return config.remote().withOutboundTls(new OutboundTls(sts, dane, reporter));

@@ -138,12 +138,6 @@ final class LocalTransport implements Transport {
         return new RecipientOutcome.Delivered(i, "local", "SRS address forwarded to the original sender as " + id);
     }
 
-    private static byte[] copy(InputStream content, MessageWriter writer) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = content.read(buffer)) > 0; ) writer.write(buffer, 0, n);
-        return new byte[0];
-    }
-
     static String deliveryId(QueueId id, int recipient, int mailbox) {
         return id.value() + "R" + recipient + "M" + mailbox;
     }
@@ -160,7 +154,7 @@ final class LocalTransport implements Transport {
         try (MessageWriter writer = spool.begin(); InputStream content = spool.openContent(message.id())) {
             // Quarantined mail (DMARC, a filter) goes on as it came and keeps its flag: we do not vouch for it.
             boolean quarantined = message.quarantined();
-            byte[] head = quarantined ? copy(content, writer) : resealer.forward(content, writer);
+            byte[] head = quarantined ? Resealer.copy(content, writer) : resealer.forward(content, writer);
             writer.commit(new Envelope(reversePath(original.reversePath()), to, original.options()), head,
                     quarantined ? SpooledMessage.QUARANTINE : 0);
             return writer.id();

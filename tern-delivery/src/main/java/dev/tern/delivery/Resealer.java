@@ -10,6 +10,7 @@ import dev.tern.mailauth.dkim.DkimSigner;
 import dev.tern.mailauth.dkim.SigningKey;
 import dev.tern.mailauth.dmarc.FromDomain;
 import dev.tern.mailauth.results.AuthenticationResults;
+import dev.tern.smtp.HeaderScanner;
 import dev.tern.spool.MessageWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -68,7 +69,7 @@ public final class Resealer {
      */
     public byte[] signNotice(byte[] message) {
         if (signers.isEmpty()) return new byte[0];
-        int end = headerEnd(message, message.length);
+        int end = headerEnd(message);
         if (end < 0) return new byte[0];
         List<HeaderField> headers = HeaderSection.parse(Arrays.copyOf(message, end));
         List<String> values = headers.stream().filter(h -> h.is("From")).map(HeaderField::value).toList();
@@ -86,25 +87,18 @@ public final class Resealer {
     public byte[] forward(InputStream content, MessageWriter writer) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         Optional<DkimSigner> signer = signerFor(ownDomain);
-        if (signer.isEmpty()) {
-            for (int n; (n = content.read(buffer)) > 0; ) writer.write(buffer, 0, n);
-            return new byte[0];
-        }
+        if (signer.isEmpty()) return copy(content, writer);
         ByteArrayOutputStream header = new ByteArrayOutputStream(4096);
-        int end = -1;
+        HeaderScanner scanner = new HeaderScanner(MAX_HEADER_SECTION);
         int n;
-        while (end < 0 && (n = content.read(buffer)) > 0) {
+        while (!scanner.headerEnded() && (n = content.read(buffer)) > 0) {
             writer.write(buffer, 0, n);
             header.write(buffer, 0, n);
-            byte[] sofar = header.toByteArray();
-            end = headerEnd(sofar, sofar.length);
-            if (end < 0 && header.size() > MAX_HEADER_SECTION) {
-                content.transferTo(new WriterStream(writer));
-                return new byte[0];
-            }
+            scanner.scan(buffer, 0, n);
+            if (scanner.headerTooLarge()) return copy(content, writer);
         }
         byte[] start = header.toByteArray();
-        if (end < 0) end = start.length; // all header, no body
+        int end = scanner.headerEnded() ? (int) scanner.headerSectionLength() : start.length; // no body: all header
         List<HeaderField> headers = HeaderSection.parse(Arrays.copyOf(start, end));
         DkimSigner.Signing signing = signer.get().begin();
         Optional<SigningKey> rsa = signer.get().keys().stream()
@@ -141,6 +135,12 @@ public final class Resealer {
         return String.join("", top).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Copies {@code content} into {@code writer} as it is, and returns no fields to put in front (nothing signed). */
+    static byte[] copy(InputStream content, MessageWriter writer) throws IOException {
+        content.transferTo(new WriterStream(writer));
+        return new byte[0];
+    }
+
     /** What we recorded on receipt: our own Authentication-Results field's value, or none. */
     private String ownResults(List<HeaderField> headers) {
         for (HeaderField field : headers) {
@@ -155,13 +155,11 @@ public final class Resealer {
         return DkimKeys.signerFor(signers, domain);
     }
 
-    /** The offset just after the empty line ending the header section, or -1 when it has not ended. */
-    static int headerEnd(byte[] bytes, int length) {
-        if (length >= 2 && bytes[0] == '\r' && bytes[1] == '\n') return 2;
-        for (int i = 3; i < length; i++) {
-            if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') return i + 1;
-        }
-        return -1;
+    /** The offset just after the empty line ending the header section in {@code bytes}, or -1 when it has none. */
+    private static int headerEnd(byte[] bytes) {
+        HeaderScanner scanner = new HeaderScanner(MAX_HEADER_SECTION);
+        scanner.scan(bytes, 0, bytes.length);
+        return scanner.headerEnded() ? (int) scanner.headerSectionLength() : -1;
     }
 
     @FunctionalInterface

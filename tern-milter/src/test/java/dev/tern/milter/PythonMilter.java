@@ -3,7 +3,6 @@ package dev.tern.milter;
 import dev.tern.testbase.RequiredTool;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -35,7 +34,7 @@ final class PythonMilter implements AutoCloseable {
     }
 
     static void require() {
-        RequiredTool.require(pymilterPresent(), "python3-milter is not installed (Debian package python3-milter)");
+        RequiredTool.require(RequiredTool.systemPythonHas("Milter"), "python3-milter is not installed (Debian package python3-milter)");
     }
 
     static PythonMilter start(Path dir, String flavour) throws IOException, InterruptedException {
@@ -94,20 +93,6 @@ final class PythonMilter implements AutoCloseable {
         // SIGKILL: libmilter notices SIGTERM only at its listener's 5-second poll timeout, and the test milter keeps no state.
         ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
         process.waitFor(5, TimeUnit.SECONDS);
-    }
-
-    private static boolean pymilterPresent() {
-        if (!Files.isExecutable(PYTHON)) return false;
-        try {
-            Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import Milter").redirectErrorStream(true).start();
-            p.getInputStream().transferTo(OutputStream.nullOutputStream());
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     static int freePort() throws IOException {

@@ -94,6 +94,7 @@ final class SpoolContent implements ContentStage.Content {
         } catch (RuntimeException e) {
             // A check's bug must not end the session nor take the message unchecked: the client retries later.
             log.error("conn={} id={} content checks failed", stage.connection(), writer.id(), e);
+            inspection.abandon();
             inspection = null;
             return new ContentStage.Stored.Refused(Replies.CHECKS_FAILED);
         }

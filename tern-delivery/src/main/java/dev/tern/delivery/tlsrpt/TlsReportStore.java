@@ -69,6 +69,11 @@ public final class TlsReportStore implements TlsReporter, AutoCloseable {
         this.writerThread = Thread.ofVirtual().name("tlsrpt-writer").unstarted(this::writeLoop);
     }
 
+    /** The settings it was opened with (the sender's too). */
+    public TlsRptSettings settings() {
+        return settings;
+    }
+
     /** Opens the store in {@code settings.directory()}, replaying its day files, and starts the writer. */
     public static TlsReportStore open(TlsRptSettings settings, Clock clock) throws IOException {
         Files.createDirectories(settings.directory());

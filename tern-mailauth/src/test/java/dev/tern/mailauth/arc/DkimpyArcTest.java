@@ -36,9 +36,7 @@ class DkimpyArcTest {
 
     @BeforeEach
     void requireDkimpy() throws Exception {
-        boolean present = Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c",
-                "import dkim, authres").redirectErrorStream(true).start().waitFor() == 0;
-        RequiredTool.require(present, "dkimpy with authres for " + PYTHON + " (Debian packages python3-dkim, "
+        RequiredTool.require(RequiredTool.systemPythonHas("dkim, authres"), "dkimpy with authres for " + PYTHON + " (Debian packages python3-dkim, "
                 + "python3-authres)");
     }
 

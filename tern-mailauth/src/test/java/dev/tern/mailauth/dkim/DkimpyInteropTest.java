@@ -29,9 +29,7 @@ class DkimpyInteropTest {
 
     @BeforeAll
     static void requireDkimpy() throws Exception {
-        boolean present = Files.isExecutable(PYTHON)
-                && new ProcessBuilder(PYTHON.toString(), "-c", "import dkim, nacl").start().waitFor() == 0;
-        RequiredTool.require(present, "dkimpy with pynacl is not installed (Debian packages python3-dkim, "
+        RequiredTool.require(RequiredTool.systemPythonHas("dkim, nacl"), "dkimpy with pynacl is not installed (Debian packages python3-dkim, "
                 + "python3-nacl)");
         try (InputStream in = DkimpyInteropTest.class.getResourceAsStream("dkimpy_tool.py")) {
             Files.write(dir.resolve("dkimpy_tool.py"), in.readAllBytes());

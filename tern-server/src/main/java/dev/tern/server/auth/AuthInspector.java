@@ -100,9 +100,13 @@ public final class AuthInspector implements MessageInspector {
         return DkimKeys.signerFor(settings.signers(), fromDomain);
     }
 
+    /** The message's author, RFC 7489 §6.6.1: what its From: fields say. */
+    private static FromDomain.Result author(List<HeaderField> headers) {
+        return FromDomain.parse(headers.stream().filter(h -> h.is("From")).map(HeaderField::value).toList());
+    }
+
     private static Optional<String> fromDomain(List<HeaderField> headers) {
-        List<String> values = headers.stream().filter(h -> h.is("From")).map(HeaderField::value).toList();
-        return FromDomain.parse(values) instanceof FromDomain.Found found ? Optional.of(found.domain()) : Optional.empty();
+        return author(headers) instanceof FromDomain.Found found ? Optional.of(found.domain()) : Optional.empty();
     }
 
     /** The checks of one message. */
@@ -201,8 +205,7 @@ public final class AuthInspector implements MessageInspector {
             results.add(arcMethod(sealed));
             List<String> passing = signatures.stream().filter(s -> s.status() == DkimResult.Status.PASS)
                     .map(DkimResult::domain).toList();
-            FromDomain.Result author = FromDomain.parse(fields.stream().filter(h -> h.is("From"))
-                    .map(HeaderField::value).toList());
+            FromDomain.Result author = author(fields);
             if (!(author instanceof FromDomain.Found found)) {
                 results.add(new MethodResult("dmarc", "permerror", "no single From: domain", List.of()));
                 String field = field(results);
