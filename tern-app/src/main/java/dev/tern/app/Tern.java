@@ -2,6 +2,10 @@ package dev.tern.app;
 
 import dev.tern.app.control.ControlServer;
 import dev.tern.app.control.SpoolQueueControl;
+import dev.tern.app.web.Router;
+import dev.tern.app.web.WebContext;
+import dev.tern.app.web.WebRoutes;
+import dev.tern.app.web.WebServer;
 import dev.tern.auth.AccountCredentials;
 import dev.tern.auth.AccountStore;
 import dev.tern.auth.AuthThrottle;
@@ -79,6 +83,7 @@ public final class Tern implements AutoCloseable {
     private TlsReportStore tlsReports;
     private TlsReportSender tlsReportSender;
     private ControlServer control;
+    private WebServer web;
 
     public Tern(TernConfig config) {
         this.config = config;
@@ -130,7 +135,14 @@ public final class Tern implements AutoCloseable {
             tlsReportSender.start();
         }
         // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
-        control = ControlServer.start(config.dataDirectory(), new SpoolQueueControl(spool, runner), Clock.systemUTC());
+        var queueControl = new SpoolQueueControl(spool, runner);
+        control = ControlServer.start(config.dataDirectory(), queueControl, Clock.systemUTC());
+        if (config.web().enabled()) {
+            Router router = new Router();
+            WebRoutes.register(router, new WebContext(config, spool, runner, store, accounts, throttle, queueControl,
+                    tls, clock));
+            web = WebServer.start(config.web(), router, tls::sslContext);
+        }
         server.start();
         // The readers meet delivery only at the store: the same MaildirStore object, so a delivery wakes IDLE.
         imap = new ImapServer(config.imap(), store, throttle::forClient, tls);
@@ -271,6 +283,11 @@ public final class Tern implements AutoCloseable {
         return tls ? pop3.tlsAddresses() : pop3.addresses();
     }
 
+    /** The web listener's bound addresses (console, APIs, metrics); empty when {@code web.enabled} is off. */
+    public List<InetSocketAddress> webAddresses() {
+        return web == null ? List.of() : web.addresses();
+    }
+
     @Override
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
@@ -278,6 +295,7 @@ public final class Tern implements AutoCloseable {
             if (pop3 != null) pop3.close();
             if (imap != null) imap.close();
             if (server != null) server.close();
+            if (web != null) web.close();
             if (control != null) control.close();
             if (tlsReportSender != null) tlsReportSender.close();
             if (runner != null) runner.close();

@@ -6,6 +6,7 @@ import dev.tern.delivery.RemoteSettings;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.readers.ImapServerSettings;
 import dev.tern.readers.Pop3Settings;
+import dev.tern.app.web.WebSettings;
 import dev.tern.server.DnsblSettings;
 import dev.tern.server.ServerSettings;
 import dev.tern.tls.TlsSettings;
@@ -29,13 +30,36 @@ import java.nio.file.Path;
  * @param pop3          the POP3 listeners ({@code pop3.listen}, {@code pop3s.listen})
  * @param dnsbl         DNS blocklists asked when a client connects to the SMTP listener (none by default)
  * @param trust         message authentication, filters, signing and outbound TLS policies (issue 9)
+ * @param web           the HTTP listener: console, REST and submission APIs, metrics, autoconfig, capture mode
+ * @param acme          certificates from an ACME CA ({@code tls.acme.*}); off by default
  */
 public record TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
                          DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
                          TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote,
-                         ImapServerSettings imap, Pop3Settings pop3, DnsblSettings dnsbl, TrustSettings trust) {
+                         ImapServerSettings imap, Pop3Settings pop3, DnsblSettings dnsbl, TrustSettings trust,
+                         WebSettings web, AcmeSettings acme) {
     public TernConfig {
         if (dnsbl == null || trust == null) throw new IllegalArgumentException("dnsbl and trust settings are required");
+        if (web == null || acme == null) throw new IllegalArgumentException("web and acme settings are required");
+    }
+
+    /** With the default web listener and no ACME. */
+    public TernConfig(Path dataDirectory, ServerSettings server, SessionSettings session,
+                      DirectorySettings directory, SpoolSettings spool, DeliverySettings delivery,
+                      TlsSettings tls, boolean checkSender, AuthSettings auth, RemoteSettings remote,
+                      ImapServerSettings imap, Pop3Settings pop3, DnsblSettings dnsbl, TrustSettings trust) {
+        this(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3,
+                dnsbl, trust, WebSettings.defaults(), AcmeSettings.off());
+    }
+
+    public TernConfig withWeb(WebSettings value) {
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
+                imap, pop3, dnsbl, trust, value, acme);
+    }
+
+    public TernConfig withAcme(AcmeSettings value) {
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
+                imap, pop3, dnsbl, trust, web, value);
     }
 
     /** With the default trust settings. */
@@ -49,7 +73,7 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
 
     public TernConfig withTrust(TrustSettings value) {
         return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
-                imap, pop3, dnsbl, value);
+                imap, pop3, dnsbl, value, web, acme);
     }
 
     /** Without blocklists. */
@@ -63,7 +87,7 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
 
     public TernConfig withDnsbl(DnsblSettings value) {
         return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
-                imap, pop3, value, trust);
+                imap, pop3, value, trust, web, acme);
     }
 
     /** With the default readers' listeners. */
@@ -82,11 +106,11 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withRemote(RemoteSettings value) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value, imap, pop3, dnsbl, trust);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value, imap, pop3, dnsbl, trust, web, acme);
     }
 
     public TernConfig withDelivery(DeliverySettings value) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote, imap, pop3, dnsbl, trust);
+        return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote, imap, pop3, dnsbl, trust, web, acme);
     }
 
     /** With the default login limits. */
@@ -112,13 +136,13 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     }
 
     public TernConfig withAuth(AuthSettings auth) {
-        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3, dnsbl, trust);
+        return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote, imap, pop3, dnsbl, trust, web, acme);
     }
 
     /** With other IMAP and POP3 listeners. */
     public TernConfig withReaders(ImapServerSettings imapValue, Pop3Settings pop3Value) {
         return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
-                imapValue, pop3Value, dnsbl, trust);
+                imapValue, pop3Value, dnsbl, trust, web, acme);
     }
 
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */

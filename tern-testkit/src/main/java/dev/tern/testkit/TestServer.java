@@ -55,7 +55,9 @@ public final class TestServer implements AutoCloseable {
         var pop3 = config.pop3();
         if (pop3.listen().equals(defaults.pop3().listen())) pop3 = pop3.withListen(anyPort);
         if (pop3.listenTls().equals(defaults.pop3().listenTls())) pop3 = pop3.withListenTls(anyPort);
-        return config.withReaders(imap, pop3);
+        var web = config.web();
+        if (web.listen().equals(defaults.web().listen())) web = web.withListen(anyPort);
+        return config.withReaders(imap, pop3).withWeb(web);
     }
 
     /**
@@ -75,6 +77,16 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return tern.smtpAddresses().getFirst().getPort();
+    }
+
+    /** The web listener's port (console, APIs, metrics). */
+    public int webPort() {
+        return tern.webAddresses().getFirst().getPort();
+    }
+
+    /** The web listener's base URL, {@code http://127.0.0.1:PORT}. */
+    public String webUrl() {
+        return "http://127.0.0.1:" + webPort();
     }
 
     public int submissionPort() {

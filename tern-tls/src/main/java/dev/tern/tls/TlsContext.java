@@ -127,6 +127,15 @@ public final class TlsContext {
         }
     }
 
+    /**
+     * The SSL context of the current certificates (reloaded when their files changed), for listeners that make
+     * their own TLS connections (the web server's HTTPS): ask again for each new connection.
+     */
+    public javax.net.ssl.SSLContext sslContext() {
+        reloadIfDue();
+        return material.context();
+    }
+
     /** SHA-256 fingerprint of the default (first) certificate, as {@code AB:CD:...}. */
     public String fingerprint() {
         return material.first().fingerprint();

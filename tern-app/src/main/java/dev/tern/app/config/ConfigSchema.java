@@ -79,6 +79,9 @@ final class ConfigSchema {
         smtpAddresses.addAll(server.smtpsListeners());
         ReaderSchema.Readers readers = ReaderSchema.read(top.section("imap"), top.section("imaps"), top.section("pop3"),
                 top.section("pop3s"), server.plaintextAuthOnLoopback(), smtpAddresses, errors);
+        Section webSection = top.section("web");
+        dev.tern.app.web.WebSettings web = WebSchema.read(webSection);
+        WebSchema.finish(webSection);
         top.rejectUnknown();
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
 
@@ -88,7 +91,7 @@ final class ConfigSchema {
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, server, sessionSettings, directorySettings,
                 spool, deliverySettings, tls, checkSender, authSettings, remote, readers.imap(), readers.pop3(), dnsbl,
-                trust));
+                trust, web, dev.tern.app.AcmeSettings.off()));
     }
 
     /**

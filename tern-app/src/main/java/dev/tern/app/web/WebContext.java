@@ -1,0 +1,19 @@
+package dev.tern.app.web;
+
+import dev.tern.app.TernConfig;
+import dev.tern.app.control.QueueControl;
+import dev.tern.auth.AccountStore;
+import dev.tern.auth.AuthThrottle;
+import dev.tern.delivery.QueueRunner;
+import dev.tern.spool.Spool;
+import dev.tern.store.MaildirStore;
+import dev.tern.tls.TlsContext;
+import java.time.Clock;
+
+/**
+ * What the web features may use of the running server: the parts {@link dev.tern.app.Tern} made, handed to
+ * each feature's routes in {@link WebRoutes}.
+ */
+public record WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store,
+                         AccountStore accounts, AuthThrottle throttle, QueueControl queue, TlsContext tls,
+                         Clock clock) {}
