@@ -164,4 +164,49 @@ class HttpApiTest {
         assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 30L);
         assertThat(server.awaitMessages("erin", "localhost", 2, Duration.ofSeconds(10))).hasSize(2);
     }
+
+    @Test
+    void aRetriedRequestWithTheSameIdempotencyKeyIsQueuedOnceEvenAfterARestart(@TempDir Path own) throws Exception {
+        String body = "{\"from\":\"a@example.com\",\"to\":[\"frank@localhost\"],\"text\":\"once\"}";
+        TestServer first = TestServer.start(own);
+        String ownKey;
+        String answer;
+        try {
+            StringWriter out = new StringWriter();
+            assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+                    "apikey", "add", "--data=" + own, "retrying")).isZero();
+            ownKey = out.toString().trim();
+            HttpResponse<String> created = idempotent(first, ownKey, "order-17", body);
+            assertThat(created.statusCode()).isEqualTo(201);
+            answer = created.body();
+            HttpResponse<String> again = idempotent(first, ownKey, "order-17", body);
+            assertThat(again.statusCode()).isEqualTo(201);
+            assertThat(again.body()).isEqualTo(answer);
+            HttpResponse<String> changed = idempotent(first, ownKey, "order-17", body.replace("once", "twice"));
+            assertThat(error(changed, 422).get("code").asText()).isEqualTo("idempotency_mismatch");
+            assertThat(first.awaitMessages("frank", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
+        } finally {
+            first.close();
+        }
+        TestServer second = TestServer.start(own);
+        try {
+            HttpResponse<String> replayed = idempotent(second, ownKey, "order-17", body);
+            assertThat(replayed.statusCode()).isEqualTo(201);
+            assertThat(replayed.body()).isEqualTo(answer);
+            assertThat(idempotent(second, ownKey, "order-18", body).statusCode()).isEqualTo(201);
+            assertThat(second.awaitMessages("frank", "localhost", 2, Duration.ofSeconds(10))).hasSize(2);
+            Thread.sleep(300); // a second copy of order-17 would arrive by now
+            assertThat(second.newMessages("frank", "localhost")).hasSize(2);
+        } finally {
+            second.close();
+        }
+    }
+
+    private static HttpResponse<String> idempotent(TestServer target, String bearer, String idempotencyKey, String body)
+            throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(target.webUrl() + "/api/v1/messages"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer).header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

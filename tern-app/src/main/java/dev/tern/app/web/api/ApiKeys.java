@@ -176,8 +176,12 @@ public final class ApiKeys {
     }
 
     static byte[] sha256(String secret) {
+        return sha256Bytes(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] sha256Bytes(byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from the JDK", e);
         }

@@ -65,13 +65,18 @@ public final class MessageRoutes {
     private final ApiKeys keys;
     private final Session session = Session.getInstance(new Properties());
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final Object[] locks = new Object[64];
 
-    private MessageRoutes(WebContext context) {
+    private final IdempotencyLog idempotency;
+
+    private MessageRoutes(WebContext context) throws IOException {
         this.context = context;
         this.keys = new ApiKeys(context.config().dataDirectory());
+        for (int i = 0; i < locks.length; i++) locks[i] = new Object();
+        this.idempotency = new IdempotencyLog(context.config().dataDirectory(), context.clock());
     }
 
-    public static void register(Router router, WebContext context) {
+    public static void register(Router router, WebContext context) throws IOException {
         MessageRoutes routes = new MessageRoutes(context);
         router.post("/api/v1/messages", routes::submit);
     }
@@ -82,8 +87,37 @@ public final class MessageRoutes {
         if (!type.startsWith("application/json")) {
             throw new HttpError(415, "unsupported_media_type", "expected Content-Type: application/json");
         }
+        byte[] body = exchange.body();
+        Optional<String> idempotencyKey = exchange.header("Idempotency-Key");
+        if (idempotencyKey.isEmpty()) {
+            exchange.json(201, queue(key, body));
+            return;
+        }
+        String idKey = IdempotencyLog.hash(idempotencyKey.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String bodyHash = IdempotencyLog.hash(body);
+        // One request at a time per idempotency key, so two concurrent retries cannot both queue.
+        Object lock = locks[Math.floorMod((key.name() + "\t" + idKey).hashCode(), locks.length)];
+        synchronized (lock) {
+            Optional<IdempotencyLog.Entry> earlier = idempotency.find(key.name(), idKey);
+            if (earlier.isPresent()) {
+                if (!earlier.get().bodyHash().equals(bodyHash)) {
+                    throw new HttpError(422, "idempotency_mismatch",
+                            "this Idempotency-Key was used with a different request body");
+                }
+                exchange.header("Idempotent-Replayed", "true");
+                exchange.send(201, "application/json", earlier.get().answer().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] answer = dev.tern.app.web.Json.write(queue(key, body));
+            idempotency.add(key.name(), idKey, bodyHash, new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+            exchange.send(201, "application/json", answer);
+        }
+    }
+
+    /** Validates, composes and commits one message; returns the answer once the spool has fsynced it. */
+    private Map<String, Object> queue(ApiKeys.Key key, byte[] body) throws IOException {
         long limit = context.config().session().maxMessageSize();
-        Submission request = exchange.json(Submission.class);
+        Submission request = dev.tern.app.web.Json.read(body, Submission.class);
         if (request == null) throw HttpError.badRequest("the body is not a JSON object");
         InternetAddress from = address("from", request.from());
         if (!key.allows(from.getAddress())) {
@@ -120,7 +154,7 @@ public final class MessageRoutes {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", id);
         answer.put("recipients", recipients.size());
-        exchange.json(201, answer);
+        return answer;
     }
 
     private ApiKeys.Key authenticate(WebExchange exchange) throws IOException {
