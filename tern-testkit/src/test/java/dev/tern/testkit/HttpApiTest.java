@@ -1,0 +1,212 @@
+package dev.tern.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tern.app.Main;
+import dev.tern.testbase.RequiredTool;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP submission API end to end: {@code tern apikey}, then curl and the JDK's HttpClient posting messages. */
+class HttpApiTest {
+    private static final Path CURL = Path.of("/usr/bin/curl");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path data;
+    static TestServer server;
+    static String key;
+    static final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        // A small request limit, so the 413 test sends 1 MiB rather than the default 64 MiB.
+        server = TestServer.start(data, c -> c.withWeb(c.web().withMaxRequest(1 << 20)));
+        key = apikey("add", "app").trim();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static String apikey(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "apikey";
+        all[1] = args[0];
+        all[2] = "--data=" + data;
+        System.arraycopy(args, 1, all, 3, args.length - 1);
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+        assertThat(code).as(err.toString()).isZero();
+        return out.toString();
+    }
+
+    private static HttpResponse<String> post(String bearer, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.webUrl() + "/api/v1/messages"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) request.header("Authorization", "Bearer " + bearer);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode error(HttpResponse<String> response, int status) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        return JSON.readTree(response.body()).get("error");
+    }
+
+    @Test
+    void curlSubmitsAMessageThatIsDelivered() throws Exception {
+        RequiredTool.requireExecutable(CURL, "curl");
+        String body = """
+                {"from": "app@example.com", "to": ["alice@localhost"], "bcc": ["bob@localhost"],
+                 "subject": "Grüße", "text": "Hello from curl", "html": "<p>Hello</p>",
+                 "attachments": [{"filename": "a.txt", "contentType": "text/plain", "content": "aGk="}],
+                 "headers": {"X-App": "test"}}""";
+        Process curl = new ProcessBuilder(CURL.toString(), "-sS", "-w", "\n%{http_code}",
+                "-H", "Authorization: Bearer " + key, "-H", "Content-Type: application/json",
+                "--data-binary", body, server.webUrl() + "/api/v1/messages").redirectErrorStream(true).start();
+        assertThat(curl.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String[] output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n");
+        assertThat(output[output.length - 1]).isEqualTo("201");
+        JsonNode answer = JSON.readTree(output[0]);
+        assertThat(answer.get("recipients").asInt()).isEqualTo(2);
+        assertThat(answer.get("id").asText()).isNotBlank();
+
+        List<Path> alice = server.awaitMessages("alice", "localhost", 1, Duration.ofSeconds(10));
+        String message = Files.readString(alice.getFirst(), StandardCharsets.UTF_8);
+        assertThat(message).contains("From: app@example.com", "To: alice@localhost", "X-App: test",
+                "multipart/mixed", "a.txt", "Hello from curl").doesNotContain("bob@localhost");
+        assertThat(message).contains("Subject: =?UTF-8?");
+        assertThat(server.awaitMessages("bob", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
+    }
+
+    @Test
+    void keysAreHashedAndListedWithoutSecrets() throws Exception {
+        Path file = data.resolve("web/apikeys");
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(file)).doesNotContain(key);
+        assertThat(key).startsWith("tern_").hasSize(5 + 43);
+        String list = apikey("list");
+        assertThat(list).contains("app\t600/min").doesNotContain(key);
+    }
+
+    @Test
+    void aDeletedKeyIsRefusedWithoutRestart() throws Exception {
+        String other = apikey("add", "short-lived").trim();
+        String ok = "{\"from\":\"a@example.com\",\"to\":[\"carol@localhost\"],\"text\":\"x\"}";
+        assertThat(post(other, "application/json", ok).statusCode()).isEqualTo(201);
+        apikey("del", "short-lived");
+        assertThat(error(post(other, "application/json", ok), 401).get("code").asText()).isEqualTo("unauthorized");
+    }
+
+    @Test
+    void errorsAreJsonWithTheRightStatus() throws Exception {
+        String ok = "{\"from\":\"a@example.com\",\"to\":[\"carol@localhost\"],\"text\":\"x\"}";
+        assertThat(error(post(null, "application/json", ok), 401).get("code").asText()).isEqualTo("unauthorized");
+        assertThat(error(post("tern_wrong", "application/json", ok), 401).get("message").asText()).contains("not known");
+        assertThat(error(post(key, "text/plain", ok), 415).get("code").asText()).isEqualTo("unsupported_media_type");
+        assertThat(error(post(key, "application/json", "{\"to\":[\"carol@localhost\"]}"), 400).get("field").asText())
+                .isEqualTo("from");
+        assertThat(error(post(key, "application/json", "{\"from\":\"a@example.com\"}"), 400).get("field").asText())
+                .isEqualTo("to");
+        assertThat(error(post(key, "application/json", "{\"from\":\"a@example.com\",\"to\":[\"not an address\"]}"), 400)
+                .get("field").asText()).isEqualTo("to");
+        assertThat(error(post(key, "application/json", "{\"from\":\"a@example.com\",\"cc\":[\"x@\"]}"), 400)
+                .get("field").asText()).isEqualTo("cc");
+        assertThat(error(post(key, "application/json", "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],"
+                + "\"headers\":{\"Bcc\":\"x@localhost\"}}"), 400).get("field").asText()).isEqualTo("headers");
+        assertThat(error(post(key, "application/json", "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],"
+                + "\"attachments\":[{\"filename\":\"f\",\"content\":\"!!!\"}]}"), 400).get("field").asText())
+                .isEqualTo("attachments[0].content");
+        String huge = "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],\"text\":\"" + "x".repeat(1 << 20) + "\"}";
+        assertThat(error(post(key, "application/json", huge), 413).get("code").asText()).isEqualTo("too_large");
+    }
+
+    @Test
+    void aKeyLimitedToADomainCannotSendAsAnother() throws Exception {
+        String limited = apikey("add", "limited", "--from", "@example.org", "--from", "boss@example.net").trim();
+        String body = "{\"from\":\"%s\",\"to\":[\"dave@localhost\"],\"text\":\"x\"}";
+        assertThat(post(limited, "application/json", body.formatted("app@example.org")).statusCode()).isEqualTo(201);
+        assertThat(post(limited, "application/json", body.formatted("boss@example.net")).statusCode()).isEqualTo(201);
+        assertThat(error(post(limited, "application/json", body.formatted("app@example.com")), 403).get("code").asText())
+                .isEqualTo("forbidden_sender");
+    }
+
+    @Test
+    void aKeyOverItsRateGets429WithRetryAfter() throws Exception {
+        String slow = apikey("add", "slow", "--rate", "2").trim();
+        String body = "{\"from\":\"a@example.com\",\"to\":[\"erin@localhost\"],\"text\":\"x\"}";
+        assertThat(post(slow, "application/json", body).statusCode()).isEqualTo(201);
+        assertThat(post(slow, "application/json", body).statusCode()).isEqualTo(201);
+        HttpResponse<String> refused = post(slow, "application/json", body);
+        assertThat(error(refused, 429).get("code").asText()).isEqualTo("rate_limited");
+        assertThat(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 30L);
+        assertThat(server.awaitMessages("erin", "localhost", 2, Duration.ofSeconds(10))).hasSize(2);
+    }
+
+    @Test
+    void aRetriedRequestWithTheSameIdempotencyKeyIsQueuedOnceEvenAfterARestart(@TempDir Path own) throws Exception {
+        String body = "{\"from\":\"a@example.com\",\"to\":[\"frank@localhost\"],\"text\":\"once\"}";
+        TestServer first = TestServer.start(own);
+        String ownKey;
+        String answer;
+        try {
+            StringWriter out = new StringWriter();
+            assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+                    "apikey", "add", "--data=" + own, "retrying")).isZero();
+            ownKey = out.toString().trim();
+            HttpResponse<String> created = idempotent(first, ownKey, "order-17", body);
+            assertThat(created.statusCode()).isEqualTo(201);
+            answer = created.body();
+            HttpResponse<String> again = idempotent(first, ownKey, "order-17", body);
+            assertThat(again.statusCode()).isEqualTo(201);
+            assertThat(again.body()).isEqualTo(answer);
+            HttpResponse<String> changed = idempotent(first, ownKey, "order-17", body.replace("once", "twice"));
+            assertThat(error(changed, 422).get("code").asText()).isEqualTo("idempotency_mismatch");
+            assertThat(first.awaitMessages("frank", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
+        } finally {
+            first.close();
+        }
+        TestServer second = TestServer.start(own);
+        try {
+            HttpResponse<String> replayed = idempotent(second, ownKey, "order-17", body);
+            assertThat(replayed.statusCode()).isEqualTo(201);
+            assertThat(replayed.body()).isEqualTo(answer);
+            assertThat(idempotent(second, ownKey, "order-18", body).statusCode()).isEqualTo(201);
+            assertThat(second.awaitMessages("frank", "localhost", 2, Duration.ofSeconds(10))).hasSize(2);
+            Thread.sleep(300); // a second copy of order-17 would arrive by now
+            assertThat(second.newMessages("frank", "localhost")).hasSize(2);
+        } finally {
+            second.close();
+        }
+    }
+
+    private static HttpResponse<String> idempotent(TestServer target, String bearer, String idempotencyKey, String body)
+            throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(target.webUrl() + "/api/v1/messages"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer).header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
