@@ -1,6 +1,7 @@
 package dev.tern.app;
 
 import dev.tern.app.control.ControlServer;
+import dev.tern.app.sendmail.SubmitServer;
 import dev.tern.app.control.SpoolQueueControl;
 import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
@@ -83,6 +84,7 @@ public final class Tern implements AutoCloseable {
     private TlsReportStore tlsReports;
     private TlsReportSender tlsReportSender;
     private ControlServer control;
+    private SubmitServer submit;
     private WebServer web;
 
     public Tern(TernConfig config) {
@@ -137,6 +139,8 @@ public final class Tern implements AutoCloseable {
         // Before the listeners: a control socket that cannot be made stops the start before any mail is taken.
         var queueControl = new SpoolQueueControl(spool, runner);
         control = ControlServer.start(config.dataDirectory(), queueControl, Clock.systemUTC());
+        submit = SubmitServer.start(config.dataDirectory(), spool, config.session().hostname(),
+                config.session().maxMessageSize(), Clock.systemUTC());
         if (config.web().enabled()) {
             Router router = new Router();
             WebRoutes.register(router, new WebContext(config, spool, runner, store, accounts, throttle, queueControl,
@@ -296,6 +300,7 @@ public final class Tern implements AutoCloseable {
             if (imap != null) imap.close();
             if (server != null) server.close();
             if (web != null) web.close();
+            if (submit != null) submit.close();
             if (control != null) control.close();
             if (tlsReportSender != null) tlsReportSender.close();
             if (runner != null) runner.close();

@@ -1,0 +1,28 @@
+package dev.tern.app.sendmail;
+
+import java.util.List;
+
+/**
+ * The envelope line of a {@code submit} on the submission socket: a JSON object, followed on the wire by exactly
+ * {@code size} octets of message. The sender's identity is never in here: the server takes it from the socket's
+ * peer credentials.
+ *
+ * @param from     the envelope sender, or empty for "the invoking user at the server's hostname"
+ * @param to       the recipients (at least one)
+ * @param fullName the full name for a From: the server adds when the message has none (sendmail's -F), or empty
+ * @param notifyOn the DSN NOTIFY keywords (never, success, delay, failure), empty for the default
+ * @param ret      the DSN RET (full, hdrs), or empty
+ * @param envid    the DSN ENVID, or empty
+ * @param size     the message's length in octets
+ */
+public record SubmitRequest(String from, List<String> to, String fullName, List<String> notifyOn, String ret,
+                            String envid, long size) {
+    public SubmitRequest {
+        from = from == null ? "" : from;
+        to = to == null ? List.of() : List.copyOf(to);
+        fullName = fullName == null ? "" : fullName;
+        notifyOn = notifyOn == null ? List.of() : List.copyOf(notifyOn);
+        ret = ret == null ? "" : ret;
+        envid = envid == null ? "" : envid;
+    }
+}

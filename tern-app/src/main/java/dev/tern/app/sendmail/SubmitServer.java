@@ -1,0 +1,292 @@
+package dev.tern.app.sendmail;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tern.app.web.Json;
+import dev.tern.mail.Domain;
+import dev.tern.mail.Envelope;
+import dev.tern.mail.MailOptions;
+import dev.tern.mail.Mailbox;
+import dev.tern.mail.Notify;
+import dev.tern.mail.Recipient;
+import dev.tern.mail.ReversePath;
+import dev.tern.spool.MessageWriter;
+import dev.tern.spool.Spool;
+import dev.tern.spool.SpoolFullException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MailDateFormat;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The socket {@code tern sendmail} submits through without a network password: {@code <data>/public/submit.sock},
+ * mode 0666 in a 0711 directory, so that every local user can reach it (as Postfix's {@code public/pickup}), and
+ * it takes only submissions (no queue commands: those stay on the private control socket).
+ *
+ * <p>The submitter's identity is the connection's peer credentials ({@code SO_PEERCRED}), never anything the
+ * client says: the server writes it into a {@code Received:} field like Postfix's pickup ("from userid NAME"),
+ * and uses it as the envelope sender ({@code NAME@hostname}) when the client gives none. The answer "ok" comes
+ * only after the spool's commit (fsync), as SMTP's 250 does.
+ *
+ * <p>Wire: one JSON line ({@link SubmitRequest}, at most {@link #MAX_ENVELOPE} octets), then {@code size} octets
+ * of message (CRLF line ends); the answer is one JSON line, {@code {"ok":true,"id":"..."}} or
+ * {@code {"ok":false,"error":"usage|data|tempfail","message":"..."}}.
+ */
+public final class SubmitServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SubmitServer.class);
+    static final int MAX_ENVELOPE = 256 * 1024;
+    static final int MAX_CLIENTS = 16;
+
+    private final Path socket;
+    private final ServerSocketChannel channel;
+    private final Spool spool;
+    private final String hostname;
+    private final long maxMessageSize;
+    private final Clock clock;
+    private final Semaphore clients = new Semaphore(MAX_CLIENTS);
+    private final Thread acceptor;
+
+    private SubmitServer(Path socket, ServerSocketChannel channel, Spool spool, String hostname, long maxMessageSize,
+                         Clock clock) {
+        this.socket = socket;
+        this.channel = channel;
+        this.spool = spool;
+        this.hostname = hostname;
+        this.maxMessageSize = maxMessageSize;
+        this.clock = clock;
+        this.acceptor = Thread.ofVirtual().name("submit-accept").start(this::accept);
+    }
+
+    /** Where the submission socket of the server with this data directory is. */
+    public static Path socketPath(Path dataDirectory) {
+        return dataDirectory.resolve("public").resolve("submit.sock");
+    }
+
+    /** Binds the socket (replacing one left by a crash) and starts taking submissions. */
+    public static SubmitServer start(Path dataDirectory, Spool spool, String hostname, long maxMessageSize, Clock clock)
+            throws IOException {
+        Path socket = socketPath(dataDirectory);
+        Path directory = socket.getParent();
+        var searchOnly = PosixFilePermissions.fromString("rwx--x--x");
+        try {
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(searchOnly));
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) throw new IOException(directory + " is not a directory", e);
+        }
+        Files.setPosixFilePermissions(directory, searchOnly); // the umask may have narrowed it; never wider
+        Files.deleteIfExists(socket); // the control socket already proved no other server runs on this data directory
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            log.info("submission socket listening socket={}", socket);
+            return new SubmitServer(socket, channel, spool, hostname, maxMessageSize, clock);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(socket);
+            throw e;
+        }
+    }
+
+    private void accept() {
+        while (channel.isOpen()) {
+            try {
+                clients.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            SocketChannel client;
+            try {
+                client = channel.accept();
+            } catch (IOException e) {
+                clients.release();
+                if (e instanceof ClosedChannelException) return;
+                log.warn("submission accept failed: {}", e.toString());
+                continue;
+            }
+            Thread.ofVirtual().name("submit-client").start(() -> {
+                try (client) {
+                    serve(client);
+                } catch (IOException e) {
+                    log.debug("submission connection ended: {}", e.toString());
+                } finally {
+                    clients.release();
+                }
+            });
+        }
+    }
+
+    private void serve(SocketChannel client) throws IOException {
+        UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        String user = peer.user().getName();
+        InputStream in = Channels.newInputStream(client);
+        OutputStream out = Channels.newOutputStream(client);
+        Map<String, Object> answer;
+        try {
+            SubmitRequest request = readEnvelope(in);
+            if (request.size() < 0 || request.size() > maxMessageSize) {
+                throw new Refusal("data", "the message is larger than the server's limit of " + maxMessageSize + " octets");
+            }
+            byte[] message = in.readNBytes((int) request.size());
+            if (message.length != request.size()) throw new Refusal("data", "the message ended early");
+            answer = Map.of("ok", true, "id", commit(user, request, message));
+        } catch (Refusal r) {
+            answer = Map.of("ok", false, "error", r.kind, "message", r.getMessage());
+        } catch (SpoolFullException e) {
+            answer = Map.of("ok", false, "error", "tempfail", "message", "the spool is full, try again later");
+        } catch (IOException e) {
+            log.warn("submission failed user={}: {}", user, e.toString());
+            answer = Map.of("ok", false, "error", "tempfail", "message", "the message could not be queued");
+        }
+        out.write(Json.write(answer));
+        out.write('\n');
+        out.flush();
+    }
+
+    private static SubmitRequest readEnvelope(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) throw new Refusal("usage", "the envelope line ended early");
+            if (line.size() >= MAX_ENVELOPE) throw new Refusal("usage", "the envelope line is too long");
+            line.write(b);
+        }
+        try {
+            return Json.MAPPER.readValue(line.toByteArray(), SubmitRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new Refusal("usage", "the envelope line is not a submit request: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Commits the message with a Received: field naming {@code user}, and the header fields it lacks; its id. */
+    private String commit(String user, SubmitRequest request, byte[] message) throws IOException {
+        Envelope envelope = envelope(user, request);
+        try (MessageWriter writer = spool.begin()) {
+            byte[] head = head(user, request, envelope, writer.id().value(), message);
+            writer.write(message, 0, message.length);
+            writer.commit(envelope, head, 0);
+            log.info("submitted id={} user={} from={} recipients={}", writer.id().value(), user,
+                    envelope.reversePath(), envelope.recipients().size());
+            return writer.id().value();
+        }
+    }
+
+    private Envelope envelope(String user, SubmitRequest request) {
+        if (request.to().isEmpty()) throw new Refusal("usage", "no recipients");
+        ReversePath from = request.from().isEmpty() ? ReversePath.of(Mailbox.of(user, hostname))
+                : request.from().equals("<>") ? ReversePath.NULL : ReversePath.of(address(request.from()));
+        Set<Notify> notify = EnumSet.noneOf(Notify.class);
+        for (String keyword : request.notifyOn()) {
+            try {
+                notify.add(Notify.valueOf(keyword.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new Refusal("usage", "unknown NOTIFY keyword " + keyword);
+            }
+        }
+        MailOptions.Ret ret = switch (request.ret().toLowerCase(Locale.ROOT)) {
+            case "" -> MailOptions.Ret.UNSPECIFIED;
+            case "full" -> MailOptions.Ret.FULL;
+            case "hdrs" -> MailOptions.Ret.HDRS;
+            default -> throw new Refusal("usage", "RET must be full or hdrs");
+        };
+        try {
+            var recipients = request.to().stream().map(a -> new Recipient(address(a), notify, "")).toList();
+            return new Envelope(from, recipients, new MailOptions(0, MailOptions.Body.UNSPECIFIED, false, ret, request.envid()));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal("usage", e.getMessage());
+        }
+    }
+
+    /** An address {@code local@domain}; a bare name is a user at the server's hostname (as sendmail takes it). */
+    private Mailbox address(String text) {
+        String a = text.strip();
+        if (a.startsWith("<") && a.endsWith(">")) a = a.substring(1, a.length() - 1);
+        int at = a.lastIndexOf('@');
+        try {
+            return at < 0 ? Mailbox.of(a, hostname) : new Mailbox(a.substring(0, at), Domain.parse(a.substring(at + 1)));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal("usage", "not an address: " + text + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private byte[] head(String user, SubmitRequest request, Envelope envelope, String id, byte[] message) {
+        InternetHeaders headers;
+        try {
+            headers = new InternetHeaders(new ByteArrayInputStream(message));
+        } catch (MessagingException e) {
+            throw new Refusal("data", "the header section cannot be read: " + e.getMessage());
+        }
+        String date = new MailDateFormat().format(Date.from(clock.instant()));
+        StringBuilder head = new StringBuilder();
+        head.append("Received: by ").append(hostname).append(" (Tern) id ").append(id)
+                .append(";\r\n\tfrom userid ").append(user).append("; ").append(date).append("\r\n");
+        if (headers.getHeader("From") == null) {
+            String sender = envelope.reversePath() instanceof ReversePath.Sender(Mailbox m) ? m.toString()
+                    : user + "@" + hostname;
+            String name = request.fullName().replaceAll("[\\r\\n\"\\\\]", " ").strip();
+            head.append("From: ").append(name.isEmpty() ? sender : "\"" + name + "\" <" + sender + ">").append("\r\n");
+        }
+        if (headers.getHeader("Date") == null) head.append("Date: ").append(date).append("\r\n");
+        if (headers.getHeader("Message-ID") == null) {
+            head.append("Message-ID: <").append(id).append('.').append(UUID.randomUUID()).append('@').append(hostname)
+                    .append(">\r\n");
+        }
+        return head.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A submission refused for the client's fault ({@code usage}, {@code data}), told to it in the answer. */
+    private static final class Refusal extends RuntimeException {
+        final String kind;
+
+        Refusal(String kind, String message) {
+            super(message);
+            this.kind = kind;
+        }
+    }
+
+    /** Stops taking submissions and removes the socket file. */
+    @Override
+    public void close() {
+        try {
+            channel.close();
+            acceptor.interrupt();
+            acceptor.join(java.time.Duration.ofSeconds(5));
+        } catch (IOException e) {
+            log.warn("closing the submission socket failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                log.warn("removing the submission socket failed: {}", e.toString());
+            }
+        }
+    }
+}

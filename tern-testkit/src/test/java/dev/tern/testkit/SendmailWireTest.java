@@ -1,0 +1,122 @@
+package dev.tern.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tern.testbase.RequiredTool;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tern sendmail} called by real programs through the repository's {@code sendmail} launcher, submitting
+ * over the local submission socket to a running server that delivers to local mailboxes.
+ */
+class SendmailWireTest {
+    private static final String USER = System.getProperty("user.name");
+
+    @TempDir
+    Path data;
+
+    @TempDir
+    Path work;
+
+    private TestServer server;
+    private Path launcher;
+    private String hostname;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestServer.start(data);
+        hostname = server.config().session().hostname();
+        // The tern command a package would install, here this JVM's classpath pointed at the test's data directory.
+        Path tern = work.resolve("tern");
+        Files.writeString(tern, "#!/bin/sh\nsub=$1; shift\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' -cp '" + System.getProperty("java.class.path") + "' dev.tern.app.Main \"$sub\" --data '" + data + "' \"$@\"\n");
+        Files.setPosixFilePermissions(tern, PosixFilePermissions.fromString("rwx------"));
+        launcher = Path.of("..", "sendmail").toAbsolutePath().normalize();
+        assertThat(launcher).isExecutable();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private record Run(int code, String output) {}
+
+    private Run run(String input, Map<String, String> environment, String... command) throws Exception {
+        var builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true);
+        builder.environment().put("TERN", work.resolve("tern").toString());
+        builder.environment().put("HOME", work.toString());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("finished: " + output).isTrue();
+        return new Run(process.exitValue(), output);
+    }
+
+    private String only(String localPart) throws IOException {
+        List<Path> messages = server.awaitMessages(localPart, "localhost", 1, Duration.ofSeconds(20));
+        assertThat(messages).hasSize(1);
+        return Files.readString(messages.getFirst());
+    }
+
+    @Test
+    void bsdMailxSendsThroughTheLauncher() throws Exception {
+        Path mail = Path.of("/usr/bin/bsd-mailx");
+        RequiredTool.requireExecutable(mail, "bsd-mailx");
+        Path rc = work.resolve("mailrc");
+        Files.writeString(rc, "set sendmail=" + launcher + "\n");
+        Run run = run("Hello from mailx.\n", Map.of("MAILRC", rc.toString()),
+                mail.toString(), "-s", "mailx test", "bob@localhost");
+        assertThat(run.code()).as(run.output()).isZero();
+
+        String message = only("bob");
+        assertThat(message).contains("Return-Path: <" + USER + "@" + hostname + ">")
+                .containsPattern("Received: by " + hostname + " \\(Tern\\) id \\S+;\\r?\\n\\tfrom userid " + USER + ";")
+                .contains("Subject: mailx test", "To: bob@localhost", "Hello from mailx.")
+                .containsPattern("(?m)^From: " + USER + "@" + hostname + "\\r?$")
+                .containsPattern("(?m)^Date: ").containsPattern("(?m)^Message-ID: <");
+    }
+
+    @Test
+    void headerRecipientsSenderAndDotsAsProgramsUseThem() throws Exception {
+        String input = "To: Bob <bob@localhost>\nBcc: carol@localhost\nSubject: -t test\n"
+                + "Message-ID: <given@x.test>\n\nline one\n.\nafter the dot\n";
+        Run run = run(input, Map.of(), launcher.toString(), "-t", "-oi", "-oem", "-f", "app@localhost",
+                "-F", "The App", "-N", "never");
+        assertThat(run.code()).as(run.output()).isZero();
+
+        for (String who : List.of("bob", "carol")) {
+            String message = only(who);
+            assertThat(message).contains("Return-Path: <app@localhost>", "From: \"The App\" <app@localhost>",
+                    "Message-ID: <given@x.test>").doesNotContain("Bcc:")
+                    .containsPattern("line one\\r?\\n\\.\\r?\\nafter the dot");
+            assertThat(message.split("Message-ID:", -1)).hasSize(2);
+        }
+    }
+
+    @Test
+    void exitCodesAreSendmails() throws Exception {
+        assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "-t").code()).isEqualTo(64);
+        assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "bob@").code()).isEqualTo(64);
+        server.close();
+        Run stopped = run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "bob@localhost");
+        assertThat(stopped.code()).isEqualTo(75);
+        assertThat(stopped.output()).contains("not running");
+        server = TestServer.start(data);
+    }
+}
