@@ -12,5 +12,6 @@ public final class WebRoutes {
 
     public static void register(Router router, WebContext context) throws IOException {
         // features register here, one line each
+        dev.tern.app.web.admin.AdminRoutes.register(router, context); // the admin REST API and the console
     }
 }
