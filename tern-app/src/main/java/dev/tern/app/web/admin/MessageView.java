@@ -43,10 +43,7 @@ record MessageView(String from, String to, String subject, String date, List<Map
     /** The From, Subject and Date of a message file, reading its header section only. */
     static MessageView headersOf(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            var header = new DefaultMessageBuilder().parseHeader(new HeaderOnly(in));
-            Message.Builder b = Message.Builder.of();
-            header.getFields().forEach(b::addField);
-            Message message = b.build();
+            Message message = builder().parseMessage(new HeaderOnly(in));
             return new MessageView(addresses(message.getFrom()), addresses(message.getTo()), nz(message.getSubject()),
                     message.getDate() == null ? "" : message.getDate().toInstant().toString(), List.of(), "", "", List.of());
         }

@@ -25,11 +25,7 @@ public final class ConsoleRoutes {
             exchange.header("Location", "/console/");
             exchange.empty(302);
         });
-        router.get("/console", exchange -> {
-            exchange.header("Location", "/console/");
-            exchange.empty(302);
-        });
-        router.get("/console/", exchange -> asset(exchange, "index.html"));
+        router.get("/console", exchange -> asset(exchange, "index.html")); // the router reads /console/ as /console
         router.get("/console/{asset}", exchange -> asset(exchange, exchange.parameter("asset")));
     }
 
