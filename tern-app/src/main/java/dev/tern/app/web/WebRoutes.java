@@ -13,5 +13,6 @@ public final class WebRoutes {
     public static void register(Router router, WebContext context) throws IOException {
         // features register here, one line each
         dev.tern.app.web.api.MessageRoutes.register(router, context);
+        dev.tern.app.web.admin.AdminRoutes.register(router, context); // the admin REST API and the console
     }
 }

@@ -1,0 +1,74 @@
+// Drives Debian's Chromium through the Tern console: log in, find a queued message by search, open a mailbox
+// message. Run by ConsoleBrowserTest with TERN_URL, TERN_USER, TERN_PASSWORD, TERN_QUEUE_ID, TERN_MAILBOX,
+// TERN_SUBJECT and TERN_SCREENSHOTS in the environment; exits non-zero on the first failed step.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`missing ${name}`);
+  return value;
+};
+const url = env('TERN_URL');
+const shots = env('TERN_SCREENSHOTS');
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'tern-chromium-')), {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const timeout = 10000;
+try {
+  const page = browser.pages()[0] ?? await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+
+  await page.goto(url + '/console/', { timeout });
+  await page.locator('#login-view').waitFor({ state: 'visible', timeout });
+  await page.fill('#username', env('TERN_USER'));
+  await page.fill('#password', 'not the password');
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#login-error', { hasText: 'wrong username or password' }).waitFor({ timeout });
+  await page.fill('#password', env('TERN_PASSWORD'));
+  await page.click('#login-form button[type=submit]');
+  await page.locator('#queue-view').waitFor({ state: 'visible', timeout });
+  await page.screenshot({ path: join(shots, '1-queue.png'), fullPage: true });
+
+  const id = env('TERN_QUEUE_ID');
+  await page.fill('#queue-q', id);
+  await page.click('#queue-search button[type=submit]');
+  await page.locator('#queue-total', { hasText: '(1)' }).waitFor({ timeout });
+  const row = page.locator(`#queue-rows tr[data-id="${id}"]`);
+  if (await page.locator('#queue-rows tr').count() !== 1) throw new Error('the search did not narrow the queue to one message');
+  await row.click();
+  await page.locator('#queue-detail', { hasText: 'pending' }).waitFor({ timeout });
+  await page.screenshot({ path: join(shots, '2-queue-search.png'), fullPage: true });
+
+  await page.click('#nav-mail');
+  await page.fill('#mail-user', env('TERN_MAILBOX'));
+  await page.click('#mail-open button[type=submit]');
+  const subject = env('TERN_SUBJECT');
+  await page.locator('#mail-rows td', { hasText: subject }).click({ timeout });
+  await page.locator('#mail-message h3', { hasText: subject }).waitFor({ timeout });
+  await page.locator('#mail-message pre').waitFor({ timeout });
+  const frame = page.frameLocator('#mail-message iframe');
+  await frame.locator('body', { hasText: 'rendered html' }).waitFor({ timeout });
+  await page.screenshot({ path: join(shots, '3-mailbox-message.png'), fullPage: true });
+  if (await page.evaluate(() => window.ternPwned === true)) throw new Error('a script from the mail ran in the console');
+  const csp = problems.filter((p) => !p.includes('401'));
+  console.log(`console ok; page messages: ${JSON.stringify(csp)}`);
+} catch (e) {
+  const page = browser.pages()[0];
+  if (page) {
+    console.log('status: ' + await page.locator('#status').textContent());
+    await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true });
+  }
+  throw e;
+} finally {
+  await browser.close();
+}

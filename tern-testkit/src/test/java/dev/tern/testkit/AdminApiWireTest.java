@@ -1,0 +1,127 @@
+package dev.tern.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin REST API over the JDK's HttpClient: who may call it, CSRF, 404s, paging and search. */
+class AdminApiWireTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path data;
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> login(TestServer server, String user, String password) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(server.webUrl() + "/api/v1/session"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                        java.util.Map.of("username", user, "password", password)))));
+    }
+
+    @Test
+    void loginSessionCsrfAndBasic() throws Exception {
+        try (TestServer server = ConsoleBrowserTest.start(data)) {
+            dev.tern.auth.AccountStore.open(data).add("bob@localhost", "bob's own password");
+            String queued = QueueCommandWireTest.submit(server, "carol@remote.example");
+            URI queue = URI.create(server.webUrl() + "/api/v1/queue");
+
+            assertThat(send(HttpRequest.newBuilder(queue)).statusCode()).isEqualTo(401);
+            // Unknown user, wrong password and a non-admin account answer alike.
+            HttpResponse<String> unknown = login(server, "nobody@localhost", "x");
+            HttpResponse<String> wrong = login(server, ConsoleBrowserTest.ADMIN, "x");
+            HttpResponse<String> notAdmin = login(server, "bob@localhost", "bob's own password");
+            assertThat(unknown.statusCode()).isEqualTo(401);
+            assertThat(wrong.body()).isEqualTo(unknown.body());
+            assertThat(notAdmin.body()).isEqualTo(unknown.body());
+            assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+
+            HttpResponse<String> ok = login(server, ConsoleBrowserTest.ADMIN, ConsoleBrowserTest.PASSWORD);
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            String setCookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(setCookie).contains("HttpOnly", "SameSite=Strict").doesNotContain("Secure");
+            String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+            assertThat(cookie.length()).isEqualTo("tern_session=".length() + 64);
+            String csrf = JSON.readTree(ok.body()).get("csrf").asText();
+
+            HttpResponse<String> listed = send(HttpRequest.newBuilder(queue).header("Cookie", cookie));
+            assertThat(listed.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(listed.body()).get("messages").get(0).get("id").asText()).isEqualTo(queued);
+
+            URI hold = URI.create(server.webUrl() + "/api/v1/queue/" + queued + "/hold");
+            assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie)
+                    .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
+            assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie).header("X-Tern-CSRF", "0" + csrf.substring(1))
+                    .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
+            assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie).header("X-Tern-CSRF", csrf)
+                    .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+            JsonNode held = JSON.readTree(send(HttpRequest.newBuilder(URI.create(queue + "?state=held"))
+                    .header("Authorization", basic(ConsoleBrowserTest.ADMIN, ConsoleBrowserTest.PASSWORD))).body());
+            assertThat(held.get("total").asInt()).isEqualTo(1);
+
+            assertThat(send(HttpRequest.newBuilder(queue).header("Authorization", basic("bob@localhost", "bob's own password")))
+                    .statusCode()).isEqualTo(401);
+
+            assertThat(send(HttpRequest.newBuilder(URI.create(server.webUrl() + "/api/v1/session")).header("Cookie", cookie)
+                    .header("X-Tern-CSRF", csrf).DELETE()).statusCode()).isEqualTo(204);
+            assertThat(send(HttpRequest.newBuilder(queue).header("Cookie", cookie)).statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void pagingSearchAndNotFound() throws Exception {
+        try (TestServer server = ConsoleBrowserTest.start(data)) {
+            String auth = basic(ConsoleBrowserTest.ADMIN, ConsoleBrowserTest.PASSWORD);
+            String first = QueueCommandWireTest.submit(server, "one@remote.example");
+            QueueCommandWireTest.submit(server, "two@remote.example");
+            String third = QueueCommandWireTest.submit(server, "three@other.example");
+            String base = server.webUrl() + "/api/v1";
+
+            JsonNode page = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/queue?offset=1&limit=1"))
+                    .header("Authorization", auth)).body());
+            assertThat(page.get("total").asInt()).isEqualTo(3);
+            assertThat(page.get("messages")).hasSize(1);
+            JsonNode search = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/queue?q=OTHER.example"))
+                    .header("Authorization", auth)).body());
+            assertThat(search.get("total").asInt()).isEqualTo(1);
+            assertThat(search.get("messages").get(0).get("id").asText()).isEqualTo(third);
+
+            HttpResponse<String> detail = send(HttpRequest.newBuilder(URI.create(base + "/queue/" + first)).header("Authorization", auth));
+            JsonNode recipient = JSON.readTree(detail.body()).get("recipients").get(0);
+            assertThat(recipient.get("address").asText()).isEqualTo("one@remote.example");
+            assertThat(recipient.get("status").asText()).isEqualTo("pending");
+
+            HttpResponse<String> badLimit = send(HttpRequest.newBuilder(URI.create(base + "/queue?limit=0")).header("Authorization", auth));
+            assertThat(badLimit.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(badLimit.body()).get("error").get("field").asText()).isEqualTo("limit");
+            for (String path : new String[] {"/queue/NOSUCHID", "/queue/bad-id!", "/mailboxes/nobody@nowhere.example/INBOX/messages",
+                    "/mailboxes/alice@localhost/INBOX/messages/nosuch"}) {
+                HttpResponse<String> missing = send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", auth));
+                assertThat(missing.statusCode()).as(path).isEqualTo(404);
+                assertThat(missing.body()).as(path).contains("\"not_found\"");
+            }
+            HttpResponse<String> page2 = send(HttpRequest.newBuilder(URI.create(server.webUrl() + "/console/")));
+            assertThat(page2.statusCode()).isEqualTo(200);
+            assertThat(page2.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");
+            assertThat(page2.headers().firstValue("X-Frame-Options")).contains("DENY");
+        }
+    }
+}
