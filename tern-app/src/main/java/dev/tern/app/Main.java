@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tern", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Tern, a mail server.",
-        subcommands = {RunCommand.class, ConfigCommand.class, UserCommand.class, QueueCommand.class, DkimCommand.class, DnsCommand.class,
+        subcommands = {RunCommand.class, ConfigCommand.class, UserCommand.class, AdminCommand.class, QueueCommand.class, DkimCommand.class, DnsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {}

@@ -69,7 +69,7 @@ class AdminApiWireTest {
             URI hold = URI.create(server.webUrl() + "/api/v1/queue/" + queued + "/hold");
             assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie)
                     .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
-            assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie).header("X-Tern-CSRF", "0" + csrf.substring(1))
+            assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie).header("X-Tern-CSRF", (csrf.charAt(0) == '0' ? "1" : "0") + csrf.substring(1))
                     .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
             assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie).header("X-Tern-CSRF", csrf)
                     .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
@@ -118,6 +118,10 @@ class AdminApiWireTest {
                 assertThat(missing.statusCode()).as(path).isEqualTo(404);
                 assertThat(missing.body()).as(path).contains("\"not_found\"");
             }
+            HttpResponse<String> openapi = send(HttpRequest.newBuilder(URI.create(base + "/openapi.yaml")));
+            assertThat(openapi.statusCode()).isEqualTo(200);
+            assertThat(openapi.body()).startsWith("openapi: 3.1.0").contains("/api/v1/queue/{id}/hold:",
+                    "/api/v1/mailboxes/{user}/{folder}/messages/{uid}/html:");
             HttpResponse<String> page2 = send(HttpRequest.newBuilder(URI.create(server.webUrl() + "/console/")));
             assertThat(page2.statusCode()).isEqualTo(200);
             assertThat(page2.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");

@@ -17,9 +17,7 @@ import jakarta.mail.internet.MimeMultipart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +37,13 @@ class ConsoleBrowserTest {
     /** A server whose remote mail stays queued for an hour, with alice an account and an admin. */
     static TestServer start(Path data) throws Exception {
         AccountStore.open(data).add(ADMIN, PASSWORD);
-        AdminAuth.writeAdmins(data, new TreeSet<>(List.of(ADMIN)));
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = dev.tern.app.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out),
+                "admin", "add", ADMIN, "--data", data.toString());
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(AdminAuth.adminsFile(data)))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         return TestServer.start(data, c -> new TernConfig(c.dataDirectory(), c.server(), c.session(), c.directory(),
                 c.spool(), new DeliverySettings(4, Duration.ofHours(1), Duration.ofHours(1), Duration.ofDays(5))));
     }
