@@ -58,6 +58,7 @@ try {
   await page.locator('#mail-message pre').waitFor({ timeout });
   const frame = page.frameLocator('#mail-message iframe');
   await frame.locator('body', { hasText: 'rendered html' }).waitFor({ timeout });
+  await page.locator('#mail-message a.attachment', { hasText: 'notes.txt' }).waitFor({ timeout });
   await page.screenshot({ path: join(shots, '3-mailbox-message.png'), fullPage: true });
   if (await page.evaluate(() => window.ternPwned === true)) throw new Error('a script from the mail ran in the console');
   const csp = problems.filter((p) => !p.includes('401'));

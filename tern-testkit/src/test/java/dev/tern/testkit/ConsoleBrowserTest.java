@@ -48,7 +48,7 @@ class ConsoleBrowserTest {
                 c.spool(), new DeliverySettings(4, Duration.ofHours(1), Duration.ofHours(1), Duration.ofDays(5))));
     }
 
-    /** Sends bob@localhost a text + HTML message whose HTML carries a script and a remote image. */
+    /** Sends bob@localhost a text + HTML message (the HTML with a script and a remote image) and an attachment. */
     static void deliverHtml(TestServer server, String subject) throws Exception {
         Properties props = new Properties();
         props.put("mail.smtp.host", "127.0.0.1");
@@ -62,7 +62,13 @@ class ConsoleBrowserTest {
         MimeBodyPart html = new MimeBodyPart();
         html.setContent("<p>rendered html</p><script>parent.ternPwned = true;</script>"
                 + "<img src=\"http://127.0.0.1:9/track.png\">", "text/html; charset=utf-8");
-        message.setContent(new MimeMultipart("alternative", text, html));
+        MimeBodyPart alternative = new MimeBodyPart();
+        alternative.setContent(new MimeMultipart("alternative", text, html));
+        MimeBodyPart notes = new MimeBodyPart();
+        notes.setText("attached notes", "utf-8");
+        notes.setFileName("notes.txt");
+        notes.setDisposition("attachment");
+        message.setContent(new MimeMultipart(alternative, notes));
         Transport.send(message);
     }
 

@@ -56,6 +56,9 @@ public final class AdminRoutes {
         router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}", routes::message);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/raw", routes::raw);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/html", routes::html);
+        router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/attachments/{n}", routes::attachment);
+        router.get("/api/v1/accounts", routes::accounts);
+        router.get("/api/v1/dkim", routes::dkim);
         router.get("/api/v1/health", routes::health);
         router.get("/api/v1/openapi.yaml", AdminRoutes::openapi);
         dev.tern.app.web.console.ConsoleRoutes.register(router);
@@ -267,6 +270,40 @@ public final class AdminRoutes {
         exchange.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
         exchange.header("X-Frame-Options", "SAMEORIGIN");
         exchange.html(200, view.html());
+    }
+
+    private void attachment(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        StoredMessage m = stored(exchange);
+        List<MessageView.Attachment> attachments = MessageView.read(m.path()).attachments();
+        int n;
+        try {
+            n = Integer.parseInt(exchange.parameter("n"));
+        } catch (NumberFormatException e) {
+            throw HttpError.notFound("no such attachment");
+        }
+        if (n < 0 || n >= attachments.size()) throw HttpError.notFound("no such attachment");
+        MessageView.Attachment a = attachments.get(n);
+        String safe = a.filename().replaceAll("[^A-Za-z0-9._ -]", "_");
+        exchange.header("Content-Disposition", "attachment; filename=\"" + safe + "\"; filename*=UTF-8''"
+                + java.net.URLEncoder.encode(a.filename(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        exchange.send(200, "application/octet-stream", a.content());
+    }
+
+    private void accounts(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        var admins = AdminAuth.readAdmins(context.config().dataDirectory());
+        exchange.json(200, Map.of("accounts", context.accounts().list().stream()
+                .map(a -> Map.of("username", a.username(), "admin", admins.contains(a.username().toLowerCase(Locale.ROOT))))
+                .toList()));
+    }
+
+    private void dkim(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        var keys = dev.tern.mailauth.dkim.DkimKeys.list(context.config().dataDirectory().resolve("dkim"));
+        exchange.json(200, Map.of("keys", keys.stream().map(k -> Map.of("domain", k.domain(), "selector", k.selector(),
+                "algorithm", k.algorithm().name().toLowerCase(Locale.ROOT), "active", k.active(), "dns_record", k.dnsRecord()))
+                .toList()));
     }
 
     private void health(WebExchange exchange) throws IOException {

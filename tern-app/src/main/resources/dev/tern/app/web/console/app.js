@@ -118,6 +118,12 @@ async function openMessage(uid) {
       frame.src = base + '/html';
       box.append(frame);
     }
+    for (const a of m.attachments) {
+      const link = el('a', `${a.filename} (${a.content_type}, ${a.size} bytes)`);
+      link.href = `${base}/attachments/${a.index}`;
+      link.className = 'attachment';
+      box.append(el('p'), link);
+    }
     const raw = el('a', 'Download the raw message');
     raw.href = base + '/raw';
     box.append(raw);
