@@ -139,6 +139,9 @@ class AdminApiWireTest {
             String inbox = base + "/mailboxes/bob@localhost/INBOX/messages";
             JsonNode listing = JSON.readTree(send(HttpRequest.newBuilder(URI.create(inbox)).header("Authorization", auth)).body());
             String uid = listing.get("messages").get(0).get("uid").asText();
+            JsonNode folders = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/mailboxes/bob@localhost"))
+                    .header("Authorization", auth)).body());
+            assertThat(folders.get("folders").findValuesAsText("name")).contains("INBOX");
             JsonNode read = JSON.readTree(send(HttpRequest.newBuilder(URI.create(inbox + "/" + uid)).header("Authorization", auth)).body());
             assertThat(read.get("subject").asText()).isEqualTo("with an attachment");
             assertThat(read.get("text").asText()).isEqualTo("plain words for bob");

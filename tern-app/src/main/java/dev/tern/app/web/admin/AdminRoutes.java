@@ -29,6 +29,9 @@ public final class AdminRoutes {
     /** A login request. */
     public record LoginRequest(String username, String password) {}
 
+    /** A login body is a username and a password: anything larger is refused before it is read. */
+    private static final long MAX_LOGIN = 4096;
+
     private final WebContext context;
     private final AdminAuth auth;
     private final Instant started;
@@ -52,6 +55,7 @@ public final class AdminRoutes {
             router.post("/api/v1/queue/{id}/" + action, exchange -> routes.queueAction(exchange, action));
         }
         router.delete("/api/v1/queue/{id}", exchange -> routes.queueAction(exchange, "delete"));
+        router.get("/api/v1/mailboxes/{user}", routes::folders);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages", routes::messages);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}", routes::message);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/raw", routes::raw);
@@ -69,7 +73,7 @@ public final class AdminRoutes {
     }
 
     private void login(WebExchange exchange) throws IOException {
-        LoginRequest request = exchange.json(LoginRequest.class);
+        LoginRequest request = dev.tern.app.web.Json.read(exchange.body(MAX_LOGIN), LoginRequest.class);
         AdminAuth.Login login = auth.login(exchange, request.username(), request.password());
         exchange.header("Set-Cookie", auth.setCookie(login.cookie(), secure(exchange), false));
         exchange.json(200, Map.of("username", login.user(), "csrf", login.csrf()));
@@ -219,6 +223,16 @@ public final class AdminRoutes {
         String uid = exchange.parameter("uid");
         return folder(exchange).stream().filter(m -> m.uniqueName().equals(uid)).findFirst()
                 .orElseThrow(() -> HttpError.notFound("no such message"));
+    }
+
+    /** The mailbox's folders; the message routes read INBOX only for now. */
+    private void folders(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        Mailbox mailbox = mailbox(exchange);
+        exchange.json(200, Map.of("user", mailbox.toString(), "folders", context.store().folders(mailbox).list().stream()
+                .map(f -> Map.of("name", f.name(), "special_use", f.use().map(Object::toString).orElse(""),
+                        "subscribed", f.subscribed()))
+                .toList()));
     }
 
     private void messages(WebExchange exchange) throws IOException {
