@@ -54,6 +54,12 @@ class AdminApiWireTest {
             assertThat(notAdmin.body()).isEqualTo(unknown.body());
             assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
 
+            HttpResponse<String> huge = login(server, ConsoleBrowserTest.ADMIN, "x".repeat(5000));
+            assertThat(huge.statusCode()).isEqualTo(413);
+            HttpResponse<String> notJson = send(HttpRequest.newBuilder(URI.create(server.webUrl() + "/api/v1/session"))
+                    .POST(HttpRequest.BodyPublishers.ofString("username=alice")));
+            assertThat(notJson.statusCode()).isEqualTo(400);
+
             HttpResponse<String> ok = login(server, ConsoleBrowserTest.ADMIN, ConsoleBrowserTest.PASSWORD);
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
             String setCookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
