@@ -58,7 +58,12 @@ try {
   await page.locator('#mail-message pre').waitFor({ timeout });
   const frame = page.frameLocator('#mail-message iframe');
   await frame.locator('body', { hasText: 'rendered html' }).waitFor({ timeout });
+  await page.locator('#mail-message a.attachment', { hasText: 'notes.txt' }).waitFor({ timeout });
   await page.screenshot({ path: join(shots, '3-mailbox-message.png'), fullPage: true });
+  await page.click('#nav-server');
+  await page.locator('#health', { hasText: 'queue: 2 messages' }).waitFor({ timeout });
+  await page.locator('#account-rows td', { hasText: env('TERN_USER') }).first().waitFor({ timeout });
+  await page.screenshot({ path: join(shots, '4-server.png'), fullPage: true });
   if (await page.evaluate(() => window.ternPwned === true)) throw new Error('a script from the mail ran in the console');
   const csp = problems.filter((p) => !p.includes('401'));
   console.log(`console ok; page messages: ${JSON.stringify(csp)}`);

@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tern", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Tern, a mail server.",
-        subcommands = {RunCommand.class, ConfigCommand.class, UserCommand.class, QueueCommand.class, DkimCommand.class, DnsCommand.class, ApiKeyCommand.class,
-                dev.tern.app.sendmail.SendmailCommand.class,
+        subcommands = {RunCommand.class, ConfigCommand.class, UserCommand.class, AdminCommand.class, QueueCommand.class,
+                DkimCommand.class, DnsCommand.class, ApiKeyCommand.class, dev.tern.app.sendmail.SendmailCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     private Main() {}

@@ -54,6 +54,12 @@ class AdminApiWireTest {
             assertThat(notAdmin.body()).isEqualTo(unknown.body());
             assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
 
+            HttpResponse<String> huge = login(server, ConsoleBrowserTest.ADMIN, "x".repeat(5000));
+            assertThat(huge.statusCode()).isEqualTo(413);
+            HttpResponse<String> notJson = send(HttpRequest.newBuilder(URI.create(server.webUrl() + "/api/v1/session"))
+                    .POST(HttpRequest.BodyPublishers.ofString("username=alice")));
+            assertThat(notJson.statusCode()).isEqualTo(400);
+
             HttpResponse<String> ok = login(server, ConsoleBrowserTest.ADMIN, ConsoleBrowserTest.PASSWORD);
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
             String setCookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
@@ -69,7 +75,7 @@ class AdminApiWireTest {
             URI hold = URI.create(server.webUrl() + "/api/v1/queue/" + queued + "/hold");
             assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie)
                     .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
-            assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie).header("X-Tern-CSRF", "0" + csrf.substring(1))
+            assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie).header("X-Tern-CSRF", (csrf.charAt(0) == '0' ? "1" : "0") + csrf.substring(1))
                     .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
             assertThat(send(HttpRequest.newBuilder(hold).header("Cookie", cookie).header("X-Tern-CSRF", csrf)
                     .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(200);
@@ -118,6 +124,47 @@ class AdminApiWireTest {
                 assertThat(missing.statusCode()).as(path).isEqualTo(404);
                 assertThat(missing.body()).as(path).contains("\"not_found\"");
             }
+            JsonNode accounts = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/accounts"))
+                    .header("Authorization", auth)).body());
+            assertThat(accounts.get("accounts").get(0).get("username").asText()).isEqualTo(ConsoleBrowserTest.ADMIN);
+            assertThat(accounts.get("accounts").get(0).get("admin").asBoolean()).isTrue();
+            assertThat(dev.tern.app.Main.run(new java.io.PrintWriter(new java.io.StringWriter()),
+                    new java.io.PrintWriter(new java.io.StringWriter()), "dkim", "keygen", "localhost", "--data", data.toString()))
+                    .isZero();
+            JsonNode dkim = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/dkim")).header("Authorization", auth)).body());
+            assertThat(dkim.get("keys").get(0).get("domain").asText()).isEqualTo("localhost");
+            assertThat(dkim.get("keys").get(0).get("dns_record").asText()).contains("p=");
+            JsonNode health = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/health")).header("Authorization", auth)).body());
+            assertThat(health.get("queue").get("total").asInt()).isEqualTo(3);
+
+            ConsoleBrowserTest.deliverHtml(server, "with an attachment");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (server.newMessages("bob", "localhost").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20); // local delivery runs on the queue runner; no event to await
+            }
+            String inbox = base + "/mailboxes/bob@localhost/INBOX/messages";
+            JsonNode listing = JSON.readTree(send(HttpRequest.newBuilder(URI.create(inbox)).header("Authorization", auth)).body());
+            String uid = listing.get("messages").get(0).get("uid").asText();
+            JsonNode folders = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/mailboxes/bob@localhost"))
+                    .header("Authorization", auth)).body());
+            assertThat(folders.get("folders").findValuesAsText("name")).contains("INBOX");
+            JsonNode read = JSON.readTree(send(HttpRequest.newBuilder(URI.create(inbox + "/" + uid)).header("Authorization", auth)).body());
+            assertThat(read.get("subject").asText()).isEqualTo("with an attachment");
+            assertThat(read.get("text").asText()).isEqualTo("plain words for bob");
+            assertThat(read.get("attachments").get(0).get("filename").asText()).isEqualTo("notes.txt");
+            HttpResponse<String> file = send(HttpRequest.newBuilder(URI.create(inbox + "/" + uid + "/attachments/0"))
+                    .header("Authorization", auth));
+            assertThat(file.body()).isEqualTo("attached notes");
+            assertThat(file.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment; filename=\"notes.txt\"");
+            assertThat(send(HttpRequest.newBuilder(URI.create(inbox + "/" + uid + "/attachments/1")).header("Authorization", auth))
+                    .statusCode()).isEqualTo(404);
+            HttpResponse<String> html = send(HttpRequest.newBuilder(URI.create(inbox + "/" + uid + "/html")).header("Authorization", auth));
+            assertThat(html.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("sandbox; default-src 'none'");
+
+            HttpResponse<String> openapi = send(HttpRequest.newBuilder(URI.create(base + "/openapi.yaml")));
+            assertThat(openapi.statusCode()).isEqualTo(200);
+            assertThat(openapi.body()).startsWith("openapi: 3.1.0").contains("/api/v1/queue/{id}/hold:",
+                    "/api/v1/mailboxes/{user}/{folder}/messages/{uid}/html:");
             HttpResponse<String> page2 = send(HttpRequest.newBuilder(URI.create(server.webUrl() + "/console/")));
             assertThat(page2.statusCode()).isEqualTo(200);
             assertThat(page2.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");

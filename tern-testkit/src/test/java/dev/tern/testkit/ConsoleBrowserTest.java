@@ -17,9 +17,7 @@ import jakarta.mail.internet.MimeMultipart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,12 +37,18 @@ class ConsoleBrowserTest {
     /** A server whose remote mail stays queued for an hour, with alice an account and an admin. */
     static TestServer start(Path data) throws Exception {
         AccountStore.open(data).add(ADMIN, PASSWORD);
-        AdminAuth.writeAdmins(data, new TreeSet<>(List.of(ADMIN)));
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = dev.tern.app.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(out),
+                "admin", "add", ADMIN, "--data", data.toString());
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(AdminAuth.adminsFile(data)))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         return TestServer.start(data, c -> new TernConfig(c.dataDirectory(), c.server(), c.session(), c.directory(),
                 c.spool(), new DeliverySettings(4, Duration.ofHours(1), Duration.ofHours(1), Duration.ofDays(5))));
     }
 
-    /** Sends bob@localhost a text + HTML message whose HTML carries a script and a remote image. */
+    /** Sends bob@localhost a text + HTML message (the HTML with a script and a remote image) and an attachment. */
     static void deliverHtml(TestServer server, String subject) throws Exception {
         Properties props = new Properties();
         props.put("mail.smtp.host", "127.0.0.1");
@@ -58,7 +62,13 @@ class ConsoleBrowserTest {
         MimeBodyPart html = new MimeBodyPart();
         html.setContent("<p>rendered html</p><script>parent.ternPwned = true;</script>"
                 + "<img src=\"http://127.0.0.1:9/track.png\">", "text/html; charset=utf-8");
-        message.setContent(new MimeMultipart("alternative", text, html));
+        MimeBodyPart alternative = new MimeBodyPart();
+        alternative.setContent(new MimeMultipart("alternative", text, html));
+        MimeBodyPart notes = new MimeBodyPart();
+        notes.setText("attached notes", "utf-8");
+        notes.setFileName("notes.txt");
+        notes.setDisposition("attachment");
+        message.setContent(new MimeMultipart(alternative, notes));
         Transport.send(message);
     }
 

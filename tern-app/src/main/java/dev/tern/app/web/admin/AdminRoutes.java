@@ -29,6 +29,9 @@ public final class AdminRoutes {
     /** A login request. */
     public record LoginRequest(String username, String password) {}
 
+    /** A login body is a username and a password: anything larger is refused before it is read. */
+    private static final long MAX_LOGIN = 4096;
+
     private final WebContext context;
     private final AdminAuth auth;
     private final Instant started;
@@ -52,10 +55,14 @@ public final class AdminRoutes {
             router.post("/api/v1/queue/{id}/" + action, exchange -> routes.queueAction(exchange, action));
         }
         router.delete("/api/v1/queue/{id}", exchange -> routes.queueAction(exchange, "delete"));
+        router.get("/api/v1/mailboxes/{user}", routes::folders);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages", routes::messages);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}", routes::message);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/raw", routes::raw);
         router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/html", routes::html);
+        router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/attachments/{n}", routes::attachment);
+        router.get("/api/v1/accounts", routes::accounts);
+        router.get("/api/v1/dkim", routes::dkim);
         router.get("/api/v1/health", routes::health);
         router.get("/api/v1/openapi.yaml", AdminRoutes::openapi);
         dev.tern.app.web.console.ConsoleRoutes.register(router);
@@ -66,7 +73,7 @@ public final class AdminRoutes {
     }
 
     private void login(WebExchange exchange) throws IOException {
-        LoginRequest request = exchange.json(LoginRequest.class);
+        LoginRequest request = dev.tern.app.web.Json.read(exchange.body(MAX_LOGIN), LoginRequest.class);
         AdminAuth.Login login = auth.login(exchange, request.username(), request.password());
         exchange.header("Set-Cookie", auth.setCookie(login.cookie(), secure(exchange), false));
         exchange.json(200, Map.of("username", login.user(), "csrf", login.csrf()));
@@ -218,6 +225,16 @@ public final class AdminRoutes {
                 .orElseThrow(() -> HttpError.notFound("no such message"));
     }
 
+    /** The mailbox's folders; the message routes read INBOX only for now. */
+    private void folders(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        Mailbox mailbox = mailbox(exchange);
+        exchange.json(200, Map.of("user", mailbox.toString(), "folders", context.store().folders(mailbox).list().stream()
+                .map(f -> Map.of("name", f.name(), "special_use", f.use().map(Object::toString).orElse(""),
+                        "subscribed", f.subscribed()))
+                .toList()));
+    }
+
     private void messages(WebExchange exchange) throws IOException {
         auth.requireAdmin(exchange);
         List<StoredMessage> all = folder(exchange);
@@ -267,6 +284,40 @@ public final class AdminRoutes {
         exchange.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
         exchange.header("X-Frame-Options", "SAMEORIGIN");
         exchange.html(200, view.html());
+    }
+
+    private void attachment(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        StoredMessage m = stored(exchange);
+        List<MessageView.Attachment> attachments = MessageView.read(m.path()).attachments();
+        int n;
+        try {
+            n = Integer.parseInt(exchange.parameter("n"));
+        } catch (NumberFormatException e) {
+            throw HttpError.notFound("no such attachment");
+        }
+        if (n < 0 || n >= attachments.size()) throw HttpError.notFound("no such attachment");
+        MessageView.Attachment a = attachments.get(n);
+        String safe = a.filename().replaceAll("[^A-Za-z0-9._ -]", "_");
+        exchange.header("Content-Disposition", "attachment; filename=\"" + safe + "\"; filename*=UTF-8''"
+                + java.net.URLEncoder.encode(a.filename(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        exchange.send(200, "application/octet-stream", a.content());
+    }
+
+    private void accounts(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        var admins = AdminAuth.readAdmins(context.config().dataDirectory());
+        exchange.json(200, Map.of("accounts", context.accounts().list().stream()
+                .map(a -> Map.of("username", a.username(), "admin", admins.contains(a.username().toLowerCase(Locale.ROOT))))
+                .toList()));
+    }
+
+    private void dkim(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        var keys = dev.tern.mailauth.dkim.DkimKeys.list(context.config().dataDirectory().resolve("dkim"));
+        exchange.json(200, Map.of("keys", keys.stream().map(k -> Map.of("domain", k.domain(), "selector", k.selector(),
+                "algorithm", k.algorithm().name().toLowerCase(Locale.ROOT), "active", k.active(), "dns_record", k.dnsRecord()))
+                .toList()));
     }
 
     private void health(WebExchange exchange) throws IOException {

@@ -28,15 +28,16 @@ function el(tag, text) {
 }
 
 function show(view) {
-  for (const v of ['login', 'queue', 'mail']) $(v + '-view').hidden = v !== view;
+  for (const v of ['login', 'queue', 'mail', 'server']) $(v + '-view').hidden = v !== view;
   $('nav').hidden = view === 'login';
   $('status').textContent = '';
   if (view === 'queue') loadQueue();
+  if (view === 'server') loadServer();
 }
 
 function route() {
   if (!csrf) return;
-  show(location.hash === '#mail' ? 'mail' : 'queue');
+  show(location.hash === '#mail' ? 'mail' : location.hash === '#server' ? 'server' : 'queue');
 }
 
 async function loadQueue() {
@@ -84,6 +85,27 @@ async function queueDetail(id) {
   } catch (e) { $('status').textContent = e.message; }
 }
 
+function fill(tbody, rows) {
+  tbody.replaceChildren();
+  for (const row of rows) {
+    const tr = el('tr');
+    for (const v of row) tr.append(el('td', v));
+    tbody.append(tr);
+  }
+}
+
+async function loadServer() {
+  try {
+    const health = await api('GET', '/api/v1/health');
+    $('health').textContent = `Up ${health.uptime_seconds} s; queue: ${health.queue.total} messages ` +
+      `(${health.queue.deferred} deferred, ${health.queue.held} held)`;
+    const accounts = await api('GET', '/api/v1/accounts');
+    fill($('account-rows'), accounts.accounts.map((a) => [a.username, a.admin ? 'admin' : '']));
+    const dkim = await api('GET', '/api/v1/dkim');
+    fill($('dkim-rows'), dkim.keys.map((k) => [k.domain, k.selector, k.algorithm, k.active ? 'active' : '', k.dns_record]));
+  } catch (e) { $('status').textContent = e.message; }
+}
+
 function mailboxBase() {
   return `/api/v1/mailboxes/${encodeURIComponent($('mail-user').value.trim())}/INBOX/messages`;
 }
@@ -117,6 +139,12 @@ async function openMessage(uid) {
       frame.title = 'HTML part';
       frame.src = base + '/html';
       box.append(frame);
+    }
+    for (const a of m.attachments) {
+      const link = el('a', `${a.filename} (${a.content_type}, ${a.size} bytes)`);
+      link.href = `${base}/attachments/${a.index}`;
+      link.className = 'attachment';
+      box.append(el('p'), link);
     }
     const raw = el('a', 'Download the raw message');
     raw.href = base + '/raw';
