@@ -237,4 +237,24 @@ class HttpApiTest {
         assertThat(server.awaitMessages("ivan", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
         assertThat(error(post(key, "message/rfc822", "Subject: none\n\nx\n"), 400).get("field").asText()).isEqualTo("from");
     }
+
+    @Test
+    void aFullSpoolIs503WithRetryAfter(@TempDir Path own) throws Exception {
+        // A free-space reserve larger than any disk: the spool refuses new mail as on a full disk (SMTP's 452 4.3.1).
+        TestServer full = TestServer.start(own, c -> c.withSpool(c.spool().withMinFreeBytes(Long.MAX_VALUE / 4)));
+        try {
+            StringWriter out = new StringWriter();
+            assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+                    "apikey", "add", "--data=" + own, "full")).isZero();
+            HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(full.webUrl() + "/api/v1/messages"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + out.toString().trim())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"from\":\"a@example.com\",\"to\":[\"jo@localhost\"],\"text\":\"x\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(error(refused, 503).get("code").asText()).isEqualTo("unavailable");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        } finally {
+            full.close();
+        }
+    }
 }
