@@ -52,7 +52,6 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 wrk.body = '{"from":"app@localhost","to":["bench@localhost"],"subject":"bench","text":"$text"}'
-created = 0
 response = function(status, headers, body) if status ~= 201 then io.stderr:write("status " .. status .. "\n") end end
 LUA
 # A short warm-up so the JIT has compiled the path, then the measured run.

@@ -110,6 +110,14 @@ class HttpApiTest {
         assertThat(key).startsWith("tern_").hasSize(5 + 43);
         String list = apikey("list");
         assertThat(list).contains("app\t600/min").doesNotContain(key);
+        StringWriter err = new StringWriter();
+        assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "apikey", "add", "--data=" + data, "app")).isEqualTo(1);
+        assertThat(err.toString()).contains("a key named app exists");
+        assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "apikey", "del", "--data=" + data, "nobody")).isEqualTo(1);
+        assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "apikey", "add", "--data=" + data, "bad name")).isEqualTo(1);
     }
 
     @Test
