@@ -109,6 +109,10 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
         return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, value, imap, pop3, dnsbl, trust, web, acme);
     }
 
+    public TernConfig withSpool(SpoolSettings value) {
+        return new TernConfig(dataDirectory, server, session, directory, value, delivery, tls, checkSender, auth, remote, imap, pop3, dnsbl, trust, web, acme);
+    }
+
     public TernConfig withDelivery(DeliverySettings value) {
         return new TernConfig(dataDirectory, server, session, directory, spool, value, tls, checkSender, auth, remote, imap, pop3, dnsbl, trust, web, acme);
     }

@@ -37,8 +37,9 @@ class HttpApiTest {
 
     @BeforeAll
     static void start() {
-        // A small request limit, so the 413 test sends 1 MiB rather than the default 64 MiB.
-        server = TestServer.start(data, c -> c.withWeb(c.web().withMaxRequest(1 << 20)));
+        // A small request limit (16 KiB), so the 413 test sends 32 KiB: less than the JDK server drains from an
+        // unread body (64 KiB), so its answer is not lost to a reset connection.
+        server = TestServer.start(data, c -> c.withWeb(c.web().withMaxRequest(16 << 10)));
         key = apikey("add", "app").trim();
     }
 
@@ -109,6 +110,14 @@ class HttpApiTest {
         assertThat(key).startsWith("tern_").hasSize(5 + 43);
         String list = apikey("list");
         assertThat(list).contains("app\t600/min").doesNotContain(key);
+        StringWriter err = new StringWriter();
+        assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "apikey", "add", "--data=" + data, "app")).isEqualTo(1);
+        assertThat(err.toString()).contains("a key named app exists");
+        assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "apikey", "del", "--data=" + data, "nobody")).isEqualTo(1);
+        assertThat(Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                "apikey", "add", "--data=" + data, "bad name")).isEqualTo(1);
     }
 
     @Test
@@ -139,7 +148,7 @@ class HttpApiTest {
         assertThat(error(post(key, "application/json", "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],"
                 + "\"attachments\":[{\"filename\":\"f\",\"content\":\"!!!\"}]}"), 400).get("field").asText())
                 .isEqualTo("attachments[0].content");
-        String huge = "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],\"text\":\"" + "x".repeat(1 << 20) + "\"}";
+        String huge = "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],\"text\":\"" + "x".repeat(32 << 10) + "\"}";
         assertThat(error(post(key, "application/json", huge), 413).get("code").asText()).isEqualTo("too_large");
     }
 
@@ -208,5 +217,52 @@ class HttpApiTest {
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + bearer).header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRawMessageTakesItsEnvelopeFromItsHeaderAndLosesBcc() throws Exception {
+        RequiredTool.requireExecutable(CURL, "curl");
+        String message = "From: App <app@example.com>\nTo: gina@localhost\nBcc: hank@localhost\nSubject: raw\n\nraw body\n";
+        Path file = data.resolve("raw.eml");
+        Files.writeString(file, message);
+        Process curl = new ProcessBuilder(CURL.toString(), "-sS", "-w", "\n%{http_code}",
+                "-H", "Authorization: Bearer " + key, "-H", "Content-Type: message/rfc822",
+                "--data-binary", "@" + file, server.webUrl() + "/api/v1/messages").redirectErrorStream(true).start();
+        assertThat(curl.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String[] output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n");
+        assertThat(output[output.length - 1]).as(String.join("\n", output)).isEqualTo("201");
+        assertThat(JSON.readTree(output[0]).get("recipients").asInt()).isEqualTo(2);
+        String gina = Files.readString(server.awaitMessages("gina", "localhost", 1, Duration.ofSeconds(10)).getFirst());
+        assertThat(gina).contains("Subject: raw\n", "\nraw body\n").doesNotContain("Bcc", "hank");
+        assertThat(server.awaitMessages("hank", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
+
+        HttpResponse<String> envelope = client.send(HttpRequest.newBuilder(URI.create(server.webUrl()
+                        + "/api/v1/messages?from=bounce%40example.com&to=ivan%40localhost"))
+                .header("Content-Type", "message/rfc822").header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(message)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(envelope.statusCode()).as(envelope.body()).isEqualTo(201);
+        assertThat(JSON.readTree(envelope.body()).get("recipients").asInt()).isEqualTo(1);
+        assertThat(server.awaitMessages("ivan", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
+        assertThat(error(post(key, "message/rfc822", "Subject: none\n\nx\n"), 400).get("field").asText()).isEqualTo("from");
+    }
+
+    @Test
+    void aFullSpoolIs503WithRetryAfter(@TempDir Path own) throws Exception {
+        // A free-space reserve larger than any disk: the spool refuses new mail as on a full disk (SMTP's 452 4.3.1).
+        TestServer full = TestServer.start(own, c -> c.withSpool(c.spool().withMinFreeBytes(Long.MAX_VALUE / 4)));
+        try {
+            StringWriter out = new StringWriter();
+            assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+                    "apikey", "add", "--data=" + own, "full")).isZero();
+            HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(full.webUrl() + "/api/v1/messages"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + out.toString().trim())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"from\":\"a@example.com\",\"to\":[\"jo@localhost\"],\"text\":\"x\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(error(refused, 503).get("code").asText()).isEqualTo("unavailable");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        } finally {
+            full.close();
+        }
     }
 }

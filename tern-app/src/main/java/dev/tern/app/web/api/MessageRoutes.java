@@ -84,17 +84,22 @@ public final class MessageRoutes {
     private void submit(WebExchange exchange) throws IOException {
         ApiKeys.Key key = authenticate(exchange);
         String type = exchange.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        if (!type.startsWith("application/json")) {
-            throw new HttpError(415, "unsupported_media_type", "expected Content-Type: application/json");
+        boolean raw = type.startsWith("message/rfc822");
+        if (!raw && !type.startsWith("application/json")) {
+            throw new HttpError(415, "unsupported_media_type", "expected Content-Type: application/json or message/rfc822");
         }
         byte[] body = exchange.body();
+        List<String> envelopeFrom = exchange.queryParameters().getOrDefault("from", List.of());
+        List<String> envelopeTo = exchange.queryParameters().getOrDefault("to", List.of());
         Optional<String> idempotencyKey = exchange.header("Idempotency-Key");
         if (idempotencyKey.isEmpty()) {
-            exchange.json(201, queue(key, body));
+            exchange.json(201, raw ? queueRaw(key, body, envelopeFrom, envelopeTo) : queue(key, body));
             return;
         }
         String idKey = IdempotencyLog.hash(idempotencyKey.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        String bodyHash = IdempotencyLog.hash(body);
+        // The query (envelope) belongs to the request too: a retry must repeat it.
+        String bodyHash = IdempotencyLog.hash((type + "\n" + envelopeFrom + "\n" + envelopeTo + "\n"
+                + IdempotencyLog.hash(body)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         // One request at a time per idempotency key, so two concurrent retries cannot both queue.
         Object lock = locks[Math.floorMod((key.name() + "\t" + idKey).hashCode(), locks.length)];
         synchronized (lock) {
@@ -108,7 +113,7 @@ public final class MessageRoutes {
                 exchange.send(201, "application/json", earlier.get().answer().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
-            byte[] answer = dev.tern.app.web.Json.write(queue(key, body));
+            byte[] answer = dev.tern.app.web.Json.write(raw ? queueRaw(key, body, envelopeFrom, envelopeTo) : queue(key, body));
             idempotency.add(key.name(), idKey, bodyHash, new String(answer, java.nio.charset.StandardCharsets.UTF_8));
             exchange.send(201, "application/json", answer);
         }
@@ -127,10 +132,63 @@ public final class MessageRoutes {
         List<InternetAddress> cc = addresses("cc", request.cc());
         List<InternetAddress> bcc = addresses("bcc", request.bcc());
         if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw HttpError.badField("to", "at least one recipient is required");
-        long wait = buckets.computeIfAbsent(key.name(), n -> new TokenBucket(key.rate())).take(key.rate());
-        if (wait > 0) throw HttpError.rateLimited("the key's rate of " + key.rate() + " messages a minute is used up", wait);
         byte[] content = compose(request, from, to, cc);
         if (content.length > limit) throw HttpError.tooLarge("the message is larger than " + limit + " bytes");
+        return commit(key, content, from, to, cc, bcc);
+    }
+
+    /**
+     * A whole RFC 5322 message: the envelope sender is {@code ?from=} or the From: field, the recipients
+     * {@code ?to=} (repeated) or the To:, Cc: and Bcc: fields; Bcc: is removed before it is stored.
+     */
+    private Map<String, Object> queueRaw(ApiKeys.Key key, byte[] body, List<String> envelopeFrom,
+                                         List<String> envelopeTo) throws IOException {
+        long limit = context.config().session().maxMessageSize();
+        if (body.length > limit) throw HttpError.tooLarge("the message is larger than " + limit + " bytes");
+        if (envelopeFrom.size() > 1) throw HttpError.badField("from", "give at most one from");
+        try {
+            MimeMessage message = new MimeMessage(session, new java.io.ByteArrayInputStream(body));
+            InternetAddress from;
+            if (!envelopeFrom.isEmpty()) {
+                from = address("from", envelopeFrom.getFirst());
+            } else {
+                String[] fields = message.getHeader("From");
+                if (fields == null || fields.length != 1) throw HttpError.badField("from", "the message needs one From: or ?from=");
+                from = address("from", fields[0]);
+            }
+            if (!key.allows(from.getAddress())) {
+                throw new HttpError(403, "forbidden_sender", "this API key may not send as " + from.getAddress());
+            }
+            List<InternetAddress> to = new ArrayList<>();
+            if (!envelopeTo.isEmpty()) {
+                to = addresses("to", envelopeTo);
+            } else {
+                for (String field : List.of("To", "Cc", "Bcc")) {
+                    String[] values = message.getHeader(field);
+                    if (values == null) continue;
+                    for (String value : values) {
+                        try {
+                            for (InternetAddress a : InternetAddress.parseHeader(value, true)) to.add(address("to", a.toString()));
+                        } catch (AddressException e) {
+                            throw HttpError.badField("to", "the " + field + ": field is not a list of addresses");
+                        }
+                    }
+                }
+            }
+            if (to.isEmpty()) throw HttpError.badField("to", "at least one recipient is required");
+            message.removeHeader("Bcc");
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
+            message.writeTo(new org.eclipse.angus.mail.util.CRLFOutputStream(out));
+            return commit(key, out.toByteArray(), from, to, List.of(), List.of());
+        } catch (MessagingException e) {
+            throw HttpError.badRequest("the message cannot be read: " + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> commit(ApiKeys.Key key, byte[] content, InternetAddress from, List<InternetAddress> to,
+                                       List<InternetAddress> cc, List<InternetAddress> bcc) throws IOException {
+        long wait = buckets.computeIfAbsent(key.name(), n -> new TokenBucket(key.rate())).take(key.rate());
+        if (wait > 0) throw HttpError.rateLimited("the key's rate of " + key.rate() + " messages a minute is used up", wait);
         List<Recipient> recipients = new ArrayList<>();
         for (String field : List.of("to", "cc", "bcc")) {
             List<InternetAddress> list = field.equals("to") ? to : field.equals("cc") ? cc : bcc;
