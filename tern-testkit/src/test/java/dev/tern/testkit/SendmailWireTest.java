@@ -49,6 +49,9 @@ class SendmailWireTest {
         Files.setPosixFilePermissions(tern, PosixFilePermissions.fromString("rwx------"));
         launcher = Path.of("..", "sendmail").toAbsolutePath().normalize();
         assertThat(launcher).isExecutable();
+        // Any local user reaches the submission socket; only the server's user the control socket.
+        assertThat((int) Files.getAttribute(data.resolve("public"), "unix:mode") & 07777).isEqualTo(0711);
+        assertThat((int) Files.getAttribute(data.resolve("public/submit.sock"), "unix:mode") & 0777).isEqualTo(0666);
     }
 
     /** The defaults (any local part at localhost) plus example.test: git send-email wants a dot in a domain. */
@@ -163,10 +166,41 @@ class SendmailWireTest {
     void exitCodesAreSendmails() throws Exception {
         assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "-t").code()).isEqualTo(64);
         assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "bob@").code()).isEqualTo(64);
+        assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "-R", "some").code()).isEqualTo(64);
+        assertThat(run("", Map.of(), launcher.toString(), "-bs").code()).isNotZero();
+    }
+
+    @Test
+    void aStoppedServerPicksTheMaildropUpAtStartExactlyOnce() throws Exception {
         server.close();
-        Run stopped = run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "bob@localhost");
-        assertThat(stopped.code()).isEqualTo(75);
-        assertThat(stopped.output()).contains("not running");
+        Run stopped = run("Subject: while stopped\n\nkept for later\n", Map.of(), launcher.toString(), "-f",
+                "app@localhost", "dana@localhost");
+        assertThat(stopped.code()).as(stopped.output()).isZero();
+        Path maildrop = data.resolve("maildrop");
+        assertThat((int) Files.getAttribute(maildrop, "unix:mode") & 07777).isEqualTo(01733);
+        try (var files = Files.list(maildrop)) {
+            assertThat(files.map(f -> f.getFileName().toString())).singleElement().asString().endsWith(".msg");
+        }
+        // A crash after a commit and before the delete leaves a file with its marker: it must not be queued again.
+        Path committed = maildrop.resolve("crashed.msg");
+        Files.writeString(committed, "{\"to\":[\"dana@localhost\"],\"size\":3}\nx\r\n");
+        Files.createFile(maildrop.resolve("crashed.msg.done"));
+
         server = startServer();
+        String message = only("dana");
+        assertThat(message).contains("Return-Path: <app@localhost>", "Subject: while stopped", "kept for later")
+                .containsPattern("from userid " + USER + ";");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(maildrop)) {
+                if (files.findAny().isEmpty()) break;
+            }
+            Thread.sleep(50);
+        }
+        try (var files = Files.list(maildrop)) {
+            assertThat(files).isEmpty();
+        }
+        Thread.sleep(2500); // past another pickup round: still exactly one
+        assertThat(server.newMessages("dana", "localhost")).hasSize(1);
     }
 }

@@ -115,8 +115,7 @@ public final class SendmailCommand implements Callable<Integer> {
         try {
             channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
-            err.println("sendmail: the server is not running (" + socket + ": " + e.getMessage() + ")");
-            return EX_TEMPFAIL;
+            return drop(err, dataDirectory, request, message, e);
         }
         try (channel) {
             OutputStream out = Channels.newOutputStream(channel);
@@ -136,6 +135,19 @@ public final class SendmailCommand implements Callable<Integer> {
             };
         } catch (IOException e) {
             err.println("sendmail: the submission failed: " + e.getMessage());
+            return EX_TEMPFAIL;
+        }
+    }
+
+    /** No server answers: leave the message in the maildrop for the server to pick up when it runs. */
+    private static int drop(PrintWriter err, Path dataDirectory, SubmitRequest request, byte[] message,
+                            IOException refused) {
+        try {
+            Maildrop.drop(dataDirectory, Json.write(request), message);
+            return 0;
+        } catch (IOException e) {
+            err.println("sendmail: the server is not running (" + refused.getMessage()
+                    + ") and the maildrop cannot take the message: " + e);
             return EX_TEMPFAIL;
         }
     }
