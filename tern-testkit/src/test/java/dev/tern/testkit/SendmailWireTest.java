@@ -162,6 +162,37 @@ class SendmailWireTest {
         assertThat(flush.output()).contains("flushed 1 message");
     }
 
+    /**
+     * Another local user (nobody, via setpriv) may submit on the public socket, named in Received: by its real
+     * uid whatever it claims, but gets no answer from the private control socket.
+     */
+    @Test
+    void anotherUserMaySubmitButNotSteerTheQueue() throws Exception {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        RequiredTool.requireExecutable(setpriv, "util-linux");
+        RequiredTool.require("root".equals(USER), "running as root (to become another user)");
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx--x--x"));
+        String script = """
+                import socket, sys
+                body = b"Subject: from nobody\\r\\n\\r\\nhi\\r\\n"
+                s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1] + "/public/submit.sock")
+                s.sendall(b'{"from":"root@localhost","to":["erin@localhost"],"size":%d}\\n' % len(body) + body)
+                print(s.makefile().readline().strip())
+                try:
+                    c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1] + "/control/control.sock")
+                    print("control: connected")
+                except OSError as e:
+                    print("control: refused", e.errno)
+                """;
+        Run run = run("", Map.of(), setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/python3", "-c", script, data.toString());
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("\"ok\":true", "control: refused 13");
+        String nobody = Files.readAllLines(Path.of("/etc/passwd")).stream().filter(l -> l.split(":")[2].equals("65534"))
+                .findFirst().orElseThrow().split(":")[0];
+        assertThat(only("erin")).containsPattern("from userid " + nobody + ";").contains("Subject: from nobody");
+    }
+
     @Test
     void exitCodesAreSendmails() throws Exception {
         assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "-t").code()).isEqualTo(64);
