@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes are sendmail's (sysexits.h): 0 queued; 64 EX_USAGE a wrong command line or address;
  * 65 EX_DATAERR unreadable input; 75 EX_TEMPFAIL the server is not running or could not queue it (try again).
  */
-@Command(name = "sendmail", description = "Send a message read on standard input, as sendmail(1) does.")
+@Command(name = "sendmail", exitCodeOnInvalidInput = SendmailCommand.EX_USAGE,
+        description = "Send a message read on standard input, as sendmail(1) does.")
 public final class SendmailCommand implements Callable<Integer> {
     static final int EX_USAGE = 64;
     static final int EX_DATAERR = 65;
