@@ -2,6 +2,9 @@ package dev.tern.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.app.TernConfig;
+import dev.tern.directory.DirectorySettings;
+import dev.tern.mail.Domain;
 import dev.tern.testbase.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +39,8 @@ class SendmailWireTest {
     private String hostname;
 
     @BeforeEach
-    void start() throws IOException {
-        server = TestServer.start(data);
+    void setUp() throws IOException {
+        server = startServer();
         hostname = server.config().session().hostname();
         // The tern command a package would install, here this JVM's classpath pointed at the test's data directory.
         Path tern = work.resolve("tern");
@@ -46,6 +49,16 @@ class SendmailWireTest {
         Files.setPosixFilePermissions(tern, PosixFilePermissions.fromString("rwx------"));
         launcher = Path.of("..", "sendmail").toAbsolutePath().normalize();
         assertThat(launcher).isExecutable();
+        // Any local user reaches the submission socket; only the server's user the control socket.
+        assertThat((int) Files.getAttribute(data.resolve("public"), "unix:mode") & 07777).isEqualTo(0711);
+        assertThat((int) Files.getAttribute(data.resolve("public/submit.sock"), "unix:mode") & 0777).isEqualTo(0666);
+    }
+
+    /** The defaults (any local part at localhost) plus example.test: git send-email wants a dot in a domain. */
+    private TestServer startServer() {
+        return TestServer.start(data, c -> new TernConfig(c.dataDirectory(), c.server(), c.session(),
+                new DirectorySettings(Set.of(Domain.parse("localhost"), Domain.parse("example.test")), true, Set.of(),
+                        Map.of(), Map.of(), "+"), c.spool(), c.delivery()));
     }
 
     @AfterEach
@@ -69,7 +82,11 @@ class SendmailWireTest {
     }
 
     private String only(String localPart) throws IOException {
-        List<Path> messages = server.awaitMessages(localPart, "localhost", 1, Duration.ofSeconds(20));
+        return only(localPart, "localhost");
+    }
+
+    private String only(String localPart, String domain) throws IOException {
+        List<Path> messages = server.awaitMessages(localPart, domain, 1, Duration.ofSeconds(20));
         assertThat(messages).hasSize(1);
         return Files.readString(messages.getFirst());
     }
@@ -110,13 +127,111 @@ class SendmailWireTest {
     }
 
     @Test
+    void gitSendEmailSendsAPatch() throws Exception {
+        Path git = Path.of("/usr/bin/git");
+        RequiredTool.requireExecutable(git, "git");
+        RequiredTool.require(Files.exists(Path.of("/usr/lib/git-core/git-send-email")), "git send-email (Debian package git-email)");
+        Path repo = Files.createDirectories(work.resolve("repo"));
+        Map<String, String> identity = Map.of("GIT_AUTHOR_NAME", "Dev", "GIT_AUTHOR_EMAIL", "dev@localhost",
+                "GIT_COMMITTER_NAME", "Dev", "GIT_COMMITTER_EMAIL", "dev@localhost", "GIT_CONFIG_NOSYSTEM", "1");
+        assertThat(run("", identity, git.toString(), "-C", repo.toString(), "init", "-q").code()).isZero();
+        Files.writeString(repo.resolve("README"), "hello\n");
+        assertThat(run("", identity, git.toString(), "-C", repo.toString(), "add", "README").code()).isZero();
+        assertThat(run("", identity, git.toString(), "-C", repo.toString(), "commit", "-q", "-m", "Add a README").code()).isZero();
+        Run patch = run("", identity, git.toString(), "-C", repo.toString(), "format-patch", "--root", "-o", work.toString());
+        assertThat(patch.code()).as(patch.output()).isZero();
+
+        Run sent = run("", identity, git.toString(), "-C", repo.toString(), "send-email", "--sendmail-cmd=" + launcher,
+                "--to=bob@example.test", "--from=Dev <dev@example.test>", "--envelope-sender=dev@example.test",
+                "--confirm=never", "--suppress-cc=all", "--no-annotate", patch.output().strip());
+        assertThat(sent.code()).as(sent.output()).isZero();
+
+        String message = only("bob", "example.test");
+        assertThat(message).contains("Return-Path: <dev@example.test>", "Subject: [PATCH] Add a README", "+hello")
+                .containsPattern("from userid " + USER + ";").containsPattern("(?m)^From: Dev <dev@example.test>");
+    }
+
+    @Test
+    void queueListingAndFlushLikeMailq() throws Exception {
+        assertThat(run("Subject: far\n\nb\n", Map.of(), launcher.toString(), "someone@remote.test").code()).isZero();
+        Run listing = run("", Map.of(), launcher.toString(), "-bp");
+        assertThat(listing.code()).as(listing.output()).isZero();
+        assertThat(listing.output()).contains("someone@remote.test", USER + "@" + hostname);
+        Run flush = run("", Map.of(), launcher.toString(), "-q");
+        assertThat(flush.code()).as(flush.output()).isZero();
+        assertThat(flush.output()).contains("flushed 1 message");
+    }
+
+    /**
+     * Another local user (nobody, via setpriv) may submit on the public socket, named in Received: by its real
+     * uid whatever it claims, but gets no answer from the private control socket.
+     */
+    @Test
+    void anotherUserMaySubmitButNotSteerTheQueue() throws Exception {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        RequiredTool.requireExecutable(setpriv, "util-linux");
+        RequiredTool.require("root".equals(USER), "running as root (to become another user)");
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx--x--x"));
+        String script = """
+                import socket, sys
+                body = b"Subject: from nobody\\r\\n\\r\\nhi\\r\\n"
+                s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1] + "/public/submit.sock")
+                s.sendall(b'{"from":"root@localhost","to":["erin@localhost"],"size":%d}\\n' % len(body) + body)
+                print(s.makefile().readline().strip())
+                try:
+                    c = socket.socket(socket.AF_UNIX); c.connect(sys.argv[1] + "/control/control.sock")
+                    print("control: connected")
+                except OSError as e:
+                    print("control: refused", e.errno)
+                """;
+        Run run = run("", Map.of(), setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+                "/usr/bin/python3", "-c", script, data.toString());
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("\"ok\":true", "control: refused 13");
+        String nobody = Files.readAllLines(Path.of("/etc/passwd")).stream().filter(l -> l.split(":")[2].equals("65534"))
+                .findFirst().orElseThrow().split(":")[0];
+        assertThat(only("erin")).containsPattern("from userid " + nobody + ";").contains("Subject: from nobody");
+    }
+
+    @Test
     void exitCodesAreSendmails() throws Exception {
         assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "-t").code()).isEqualTo(64);
         assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "bob@").code()).isEqualTo(64);
+        assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "-R", "some").code()).isEqualTo(64);
+        assertThat(run("", Map.of(), launcher.toString(), "-bs").code()).isEqualTo(64); // not built yet: refused as unknown
+    }
+
+    @Test
+    void aStoppedServerPicksTheMaildropUpAtStartExactlyOnce() throws Exception {
         server.close();
-        Run stopped = run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "bob@localhost");
-        assertThat(stopped.code()).isEqualTo(75);
-        assertThat(stopped.output()).contains("not running");
-        server = TestServer.start(data);
+        Run stopped = run("Subject: while stopped\n\nkept for later\n", Map.of(), launcher.toString(), "-f",
+                "app@localhost", "dana@localhost");
+        assertThat(stopped.code()).as(stopped.output()).isZero();
+        Path maildrop = data.resolve("maildrop");
+        assertThat((int) Files.getAttribute(maildrop, "unix:mode") & 07777).isEqualTo(01733);
+        try (var files = Files.list(maildrop)) {
+            assertThat(files.map(f -> f.getFileName().toString())).singleElement().asString().endsWith(".msg");
+        }
+        // A crash after a commit and before the delete leaves a file with its marker: it must not be queued again.
+        Path committed = maildrop.resolve("crashed.msg");
+        Files.writeString(committed, "{\"to\":[\"dana@localhost\"],\"size\":3}\nx\r\n");
+        Files.createFile(maildrop.resolve("crashed.msg.done"));
+
+        server = startServer();
+        String message = only("dana");
+        assertThat(message).contains("Return-Path: <app@localhost>", "Subject: while stopped", "kept for later")
+                .containsPattern("from userid " + USER + ";");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(maildrop)) {
+                if (files.findAny().isEmpty()) break;
+            }
+            Thread.sleep(50);
+        }
+        try (var files = Files.list(maildrop)) {
+            assertThat(files).isEmpty();
+        }
+        Thread.sleep(2500); // past another pickup round: still exactly one
+        assertThat(server.newMessages("dana", "localhost")).hasSize(1);
     }
 }

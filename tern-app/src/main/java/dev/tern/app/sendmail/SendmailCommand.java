@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes are sendmail's (sysexits.h): 0 queued; 64 EX_USAGE a wrong command line or address;
  * 65 EX_DATAERR unreadable input; 75 EX_TEMPFAIL the server is not running or could not queue it (try again).
  */
-@Command(name = "sendmail", description = "Send a message read on standard input, as sendmail(1) does.")
+@Command(name = "sendmail", exitCodeOnInvalidInput = SendmailCommand.EX_USAGE,
+        description = "Send a message read on standard input, as sendmail(1) does.")
 public final class SendmailCommand implements Callable<Integer> {
     static final int EX_USAGE = 64;
     static final int EX_DATAERR = 65;
@@ -115,8 +116,7 @@ public final class SendmailCommand implements Callable<Integer> {
         try {
             channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
-            err.println("sendmail: the server is not running (" + socket + ": " + e.getMessage() + ")");
-            return EX_TEMPFAIL;
+            return drop(err, dataDirectory, request, message, e);
         }
         try (channel) {
             OutputStream out = Channels.newOutputStream(channel);
@@ -136,6 +136,19 @@ public final class SendmailCommand implements Callable<Integer> {
             };
         } catch (IOException e) {
             err.println("sendmail: the submission failed: " + e.getMessage());
+            return EX_TEMPFAIL;
+        }
+    }
+
+    /** No server answers: leave the message in the maildrop for the server to pick up when it runs. */
+    private static int drop(PrintWriter err, Path dataDirectory, SubmitRequest request, byte[] message,
+                            IOException refused) {
+        try {
+            Maildrop.drop(dataDirectory, Json.write(request), message);
+            return 0;
+        } catch (IOException e) {
+            err.println("sendmail: the server is not running (" + refused.getMessage()
+                    + ") and the maildrop cannot take the message: " + e);
             return EX_TEMPFAIL;
         }
     }

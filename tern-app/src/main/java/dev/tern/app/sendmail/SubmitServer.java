@@ -39,7 +39,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -63,6 +67,8 @@ public final class SubmitServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SubmitServer.class);
     static final int MAX_ENVELOPE = 256 * 1024;
     static final int MAX_CLIENTS = 16;
+    /** How often the maildrop is looked at for messages written while no server answered. */
+    static final Duration PICKUP_INTERVAL = Duration.ofSeconds(2);
 
     private final Path socket;
     private final ServerSocketChannel channel;
@@ -72,9 +78,13 @@ public final class SubmitServer implements AutoCloseable {
     private final Clock clock;
     private final Semaphore clients = new Semaphore(MAX_CLIENTS);
     private final Thread acceptor;
+    private final Path maildrop;
+    private final ScheduledExecutorService pickup =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("maildrop-pickup").factory());
 
     private SubmitServer(Path socket, ServerSocketChannel channel, Spool spool, String hostname, long maxMessageSize,
-                         Clock clock) {
+                         Clock clock, Path maildrop) {
+        this.maildrop = maildrop;
         this.socket = socket;
         this.channel = channel;
         this.spool = spool;
@@ -82,6 +92,7 @@ public final class SubmitServer implements AutoCloseable {
         this.maxMessageSize = maxMessageSize;
         this.clock = clock;
         this.acceptor = Thread.ofVirtual().name("submit-accept").start(this::accept);
+        pickup.scheduleWithFixedDelay(this::pickUp, 0, PICKUP_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Where the submission socket of the server with this data directory is. */
@@ -101,13 +112,22 @@ public final class SubmitServer implements AutoCloseable {
             if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) throw new IOException(directory + " is not a directory", e);
         }
         Files.setPosixFilePermissions(directory, searchOnly); // the umask may have narrowed it; never wider
+        Path maildrop = Maildrop.directory(dataDirectory);
+        var dropOnly = PosixFilePermissions.fromString("rwx-wx-wx"); // then the sticky bit below
+        try {
+            Files.createDirectory(maildrop, PosixFilePermissions.asFileAttribute(dropOnly));
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(maildrop, LinkOption.NOFOLLOW_LINKS)) throw new IOException(maildrop + " is not a directory", e);
+        }
+        // 1733 like Postfix's maildrop: anyone may drop a file in, nobody else may list or take one out.
+        Files.setAttribute(maildrop, "unix:mode", 01733);
         Files.deleteIfExists(socket); // the control socket already proved no other server runs on this data directory
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.bind(UnixDomainSocketAddress.of(socket));
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
             log.info("submission socket listening socket={}", socket);
-            return new SubmitServer(socket, channel, spool, hostname, maxMessageSize, clock);
+            return new SubmitServer(socket, channel, spool, hostname, maxMessageSize, clock, maildrop);
         } catch (IOException | RuntimeException e) {
             channel.close();
             Files.deleteIfExists(socket);
@@ -150,13 +170,7 @@ public final class SubmitServer implements AutoCloseable {
         OutputStream out = Channels.newOutputStream(client);
         Map<String, Object> answer;
         try {
-            SubmitRequest request = readEnvelope(in);
-            if (request.size() < 0 || request.size() > maxMessageSize) {
-                throw new Refusal("data", "the message is larger than the server's limit of " + maxMessageSize + " octets");
-            }
-            byte[] message = in.readNBytes((int) request.size());
-            if (message.length != request.size()) throw new Refusal("data", "the message ended early");
-            answer = Map.of("ok", true, "id", commit(user, request, message));
+            answer = Map.of("ok", true, "id", take(user, in));
         } catch (Refusal r) {
             answer = Map.of("ok", false, "error", r.kind, "message", r.getMessage());
         } catch (SpoolFullException e) {
@@ -168,6 +182,59 @@ public final class SubmitServer implements AutoCloseable {
         out.write(Json.write(answer));
         out.write('\n');
         out.flush();
+    }
+
+    /** Reads one submission (envelope line, message) from {@code in} and commits it for {@code user}; its id. */
+    String take(String user, InputStream in) throws IOException {
+        SubmitRequest request = readEnvelope(in);
+        if (request.size() < 0 || request.size() > maxMessageSize) {
+            throw new Refusal("data", "the message is larger than the server's limit of " + maxMessageSize + " octets");
+        }
+        byte[] message = in.readNBytes((int) request.size());
+        if (message.length != request.size()) throw new Refusal("data", "the message ended early");
+        return commit(user, request, message);
+    }
+
+    /**
+     * Commits every message waiting in the maildrop, each as its file's owner. A message is committed first and
+     * its file deleted after, with a {@code .done} marker between the two, so a crash never loses one and a
+     * re-run after a crash between commit and delete does not queue it twice. A message the server refuses is
+     * kept as {@code .refused} for the operator.
+     */
+    synchronized void pickUp() {
+        try (var files = Files.newDirectoryStream(maildrop, "*" + Maildrop.SUFFIX)) {
+            for (Path file : files) pickUp(file);
+        } catch (IOException e) {
+            log.warn("reading the maildrop failed: {}", e.toString());
+        }
+    }
+
+    private void pickUp(Path file) {
+        Path done = file.resolveSibling(file.getFileName() + ".done");
+        try {
+            if (!Files.exists(done, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(file, file.resolveSibling(file.getFileName() + ".refused"));
+                    log.warn("maildrop entry refused file={}: not a regular file", file.getFileName());
+                    return;
+                }
+                String user = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
+                String id;
+                try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                    id = take(user, new java.io.BufferedInputStream(in));
+                } catch (Refusal r) {
+                    Files.move(file, file.resolveSibling(file.getFileName() + ".refused"));
+                    log.warn("maildrop entry refused file={} user={}: {}", file.getFileName(), user, r.getMessage());
+                    return;
+                }
+                Maildrop.writeDurably(done, new byte[0]);
+                log.info("picked up from the maildrop file={} id={}", file.getFileName(), id);
+            }
+            Files.deleteIfExists(file);
+            Files.delete(done);
+        } catch (IOException e) {
+            log.warn("maildrop pickup failed file={} (tried again later): {}", file.getFileName(), e.toString());
+        }
     }
 
     private static SubmitRequest readEnvelope(InputStream in) throws IOException {
@@ -261,7 +328,7 @@ public final class SubmitServer implements AutoCloseable {
     }
 
     /** A submission refused for the client's fault ({@code usage}, {@code data}), told to it in the answer. */
-    private static final class Refusal extends RuntimeException {
+    static final class Refusal extends RuntimeException {
         final String kind;
 
         Refusal(String kind, String message) {
@@ -274,9 +341,10 @@ public final class SubmitServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            pickup.shutdownNow();
             channel.close();
             acceptor.interrupt();
-            acceptor.join(java.time.Duration.ofSeconds(5));
+            acceptor.join(Duration.ofSeconds(5));
         } catch (IOException e) {
             log.warn("closing the submission socket failed: {}", e.toString());
         } catch (InterruptedException e) {
