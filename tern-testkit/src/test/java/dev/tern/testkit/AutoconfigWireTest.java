@@ -154,4 +154,29 @@ class AutoconfigWireTest {
         assertEquals(400, response.statusCode());
         assertFalse(new String(response.body(), StandardCharsets.UTF_8).contains("TOP-SECRET"));
     }
+
+    @Test
+    void appleProfileIsAPlistThatPythonsPlistlibReads(@TempDir Path dir) throws Exception {
+        RequiredTool.require(RequiredTool.systemPythonHas("plistlib"), "/usr/bin/python3 with plistlib (python3)");
+        HttpResponse<byte[]> response = get("/apple/mail.mobileconfig?emailaddress=dave%40localhost");
+        assertEquals(200, response.statusCode());
+        assertEquals("application/x-apple-aspen-config", response.headers().firstValue("Content-Type").orElseThrow());
+        Path profile = Files.write(dir.resolve("p.mobileconfig"), response.body());
+        String script = """
+                import plistlib, sys
+                with open(sys.argv[1], 'rb') as f:
+                    p = plistlib.load(f, fmt=plistlib.FMT_XML)
+                a = p['PayloadContent'][0]
+                print(p['PayloadType'], p['PayloadVersion'], a['PayloadType'], a['EmailAddress'],
+                      a['IncomingMailServerHostName'], a['IncomingMailServerPortNumber'], a['IncomingMailServerUseSSL'],
+                      a['OutgoingMailServerHostName'], a['OutgoingMailServerPortNumber'], a['OutgoingMailServerUseSSL'])
+                """;
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, profile.toString()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.exitValue(), out);
+        String host = server.config().session().hostname();
+        assertEquals("Configuration 1 com.apple.mail.managed dave@localhost " + host + " 993 True " + host + " 465 True", out);
+        assertEquals(404, get("/apple/mail.mobileconfig?emailaddress=dave%40example.org").statusCode());
+    }
 }

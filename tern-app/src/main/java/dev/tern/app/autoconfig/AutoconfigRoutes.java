@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLOutputFactory;
@@ -25,7 +26,7 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * Client autoconfiguration, so mail programs find the settings from the address alone: Mozilla's autoconfig
  * (Thunderbird, K-9; both the {@code /.well-known} and the {@code autoconfig.<domain>} form) and Microsoft's
- * Autodiscover POX (Outlook). No authentication: the documents hold only host names and ports. Only local domains
+ * Autodiscover POX (Outlook), and an (unsigned) Apple configuration profile for iOS and macOS Mail. No authentication: the documents hold only host names and ports. Only local domains
  * are answered; any other is a 404, so the server does not advertise itself for domains it does not hold.
  */
 public final class AutoconfigRoutes {
@@ -45,6 +46,7 @@ public final class AutoconfigRoutes {
         router.get("/mail/config-v1.1.xml", routes::mozilla);
         router.post("/autodiscover/autodiscover.xml", routes::autodiscover);
         router.post("/Autodiscover/Autodiscover.xml", routes::autodiscover);
+        router.get("/apple/mail.mobileconfig", routes::apple);
     }
 
     /** The ports clients should use: each listener's first configured port, the standard one when it has none. */
@@ -119,6 +121,77 @@ public final class AutoconfigRoutes {
             w.writeEndElement();
             w.writeEndElement();
         }));
+    }
+
+    private void apple(WebExchange exchange) throws IOException {
+        String address = exchange.query("emailaddress")
+                .orElseThrow(() -> HttpError.badField("emailaddress", "emailaddress is required"));
+        Domain domain = localDomain(address);
+        String host = config.session().hostname();
+        Ports ports = Ports.of(config);
+        // stable identifiers: installing the profile again replaces the account instead of adding a second one
+        String id = "dev.tern.autoconfig." + domain.name();
+        String uuid = UUID.nameUUIDFromBytes(("tern:" + address).getBytes(StandardCharsets.UTF_8)).toString();
+        String accountUuid = UUID.nameUUIDFromBytes(("tern-account:" + address).getBytes(StandardCharsets.UTF_8)).toString();
+        exchange.header("Content-Disposition", "attachment; filename=\"" + domain.name() + ".mobileconfig\"");
+        exchange.send(200, "application/x-apple-aspen-config", xml(w -> {
+            w.writeDTD("<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+                    + "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">");
+            w.writeStartElement("plist");
+            w.writeAttribute("version", "1.0");
+            w.writeStartElement("dict");
+            key(w, "PayloadContent");
+            w.writeStartElement("array");
+            w.writeStartElement("dict");
+            string(w, "EmailAccountDescription", address);
+            string(w, "EmailAccountType", "EmailTypeIMAP");
+            string(w, "EmailAddress", address);
+            string(w, "IncomingMailServerAuthentication", "EmailAuthPassword");
+            string(w, "IncomingMailServerHostName", host);
+            integer(w, "IncomingMailServerPortNumber", ports.imaps());
+            bool(w, "IncomingMailServerUseSSL", true);
+            string(w, "IncomingMailServerUsername", address);
+            string(w, "OutgoingMailServerAuthentication", "EmailAuthPassword");
+            string(w, "OutgoingMailServerHostName", host);
+            integer(w, "OutgoingMailServerPortNumber", ports.submissions());
+            bool(w, "OutgoingMailServerUseSSL", true);
+            string(w, "OutgoingMailServerUsername", address);
+            bool(w, "OutgoingPasswordSameAsIncomingPassword", true);
+            string(w, "PayloadDisplayName", address);
+            string(w, "PayloadIdentifier", id + ".account");
+            string(w, "PayloadType", "com.apple.mail.managed");
+            string(w, "PayloadUUID", accountUuid);
+            integer(w, "PayloadVersion", 1);
+            w.writeEndElement();
+            w.writeEndElement();
+            string(w, "PayloadDisplayName", "Mail for " + domain.name());
+            string(w, "PayloadIdentifier", id);
+            bool(w, "PayloadRemovalDisallowed", false);
+            string(w, "PayloadType", "Configuration");
+            string(w, "PayloadUUID", uuid);
+            integer(w, "PayloadVersion", 1);
+            w.writeEndElement();
+            w.writeEndElement();
+        }));
+    }
+
+    private static void key(XMLStreamWriter w, String key) throws XMLStreamException {
+        element(w, "key", key);
+    }
+
+    private static void string(XMLStreamWriter w, String key, String value) throws XMLStreamException {
+        key(w, key);
+        element(w, "string", value);
+    }
+
+    private static void integer(XMLStreamWriter w, String key, int value) throws XMLStreamException {
+        key(w, key);
+        element(w, "integer", Integer.toString(value));
+    }
+
+    private static void bool(XMLStreamWriter w, String key, boolean value) throws XMLStreamException {
+        key(w, key);
+        w.writeEmptyElement(value ? "true" : "false");
     }
 
     private static void protocol(XMLStreamWriter w, String type, String host, int port, String login, String ssl)
