@@ -21,11 +21,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tern dns DOMAIN --mx HOST}: the DNS records that make mail from and to {@code DOMAIN} trusted
  * (docs/trust.md): MX, SPF (RFC 7208), the DKIM keys' records from {@code <data>/dkim} (RFC 6376), DMARC
- * (RFC 7489), MTA-STS (RFC 8461) with the policy file to serve, and TLS-RPT (RFC 8460). Prints zone-file lines;
+ * (RFC 7489), MTA-STS (RFC 8461) with the policy file to serve, TLS-RPT (RFC 8460), and the autoconfig CNAMEs and
+ * RFC 6186 / RFC 8314 SRV records mail programs use to find their settings. Prints zone-file lines;
  * changes nothing. Exit codes: 0 printed, 1 failed, 2 wrong command line or config file.
  */
 @Command(name = "dns", mixinStandardHelpOptions = true,
-        description = "Print the DNS records (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT) to publish for a domain.")
+        description = "Print the DNS records (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, autoconfig, SRV) to publish for a domain.")
 final class DnsCommand implements Callable<Integer> {
     private static final DateTimeFormatter STS_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -105,6 +106,25 @@ final class DnsCommand implements Callable<Integer> {
         for (String line : List.of("version: STSv1", "mode: testing", "mx: " + h, "max_age: 604800")) {
             out.println(";   " + line);
         }
+        printClientRecords(out, d, h);
         return 0;
+    }
+
+    /**
+     * What mail programs look up to configure themselves from an address (docs/autoconfig.md): the autoconfig and
+     * autodiscover host names, and the RFC 6186 / RFC 8314 service records (priority 0 for implicit TLS, preferred;
+     * weight 1 for the STARTTLS ports) plus Outlook's {@code _autodiscover._tcp}.
+     */
+    private static void printClientRecords(PrintWriter out, String d, String h) {
+        out.println("; Client autoconfiguration (Thunderbird, K-9, Outlook): their documents are served by " + h + ".");
+        out.println("autoconfig." + d + ". IN CNAME " + h + ".");
+        out.println("autodiscover." + d + ". IN CNAME " + h + ".");
+        out.println("; Service records (RFC 6186, RFC 8314: implicit TLS preferred, priority 0 before 10).");
+        record Srv(String service, int priority, int port) {}
+        for (Srv srv : List.of(new Srv("_submissions", 0, 465), new Srv("_submission", 10, 587),
+                new Srv("_imaps", 0, 993), new Srv("_imap", 10, 143), new Srv("_pop3s", 0, 995),
+                new Srv("_pop3", 10, 110), new Srv("_autodiscover", 0, 443))) {
+            out.println(srv.service() + "._tcp." + d + ". IN SRV " + srv.priority() + " 1 " + srv.port() + " " + h + ".");
+        }
     }
 }

@@ -25,8 +25,20 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        journalFriendlyLogs(System.getenv("JOURNAL_STREAM"));
         System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
+    }
+
+    /**
+     * Under systemd ({@code JOURNAL_STREAM} set), log lines carry no timestamp: journald stamps each line itself.
+     * Must run before the first logger is made, as slf4j-simple reads its settings once. slf4j-simple cannot write
+     * a {@code <N>} syslog priority prefix, so every line gets the unit's priority (docs/deploy.md).
+     */
+    static void journalFriendlyLogs(String journalStream) {
+        if (journalStream != null && !journalStream.isEmpty()) {
+            System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
+        }
     }
 
     /** Runs the command line {@code args}, writing to {@code out} and {@code err}; returns the exit code. */

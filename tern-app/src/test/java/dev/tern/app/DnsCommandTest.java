@@ -58,4 +58,24 @@ class DnsCommandTest {
         assertThat(out.toString()).contains("tern dkim keygen example.org");
         assertThat(tern("dns", "[192.0.2.1]", "--mx", "mx.example.org", "--data", data)).isEqualTo(2);
     }
+
+    @Test
+    void printsTheRecordsMailProgramsUseToConfigureThemselves() {
+        assertThat(tern("dns", "example.com", "--mx", "mx.example.com", "--data", dir.resolve("data").toString())).isZero();
+        java.util.List<String> lines = out.toString().lines().toList();
+        String[][] table = {
+                {"autoconfig.example.com.", "IN CNAME mx.example.com."},
+                {"autodiscover.example.com.", "IN CNAME mx.example.com."},
+                {"_submissions._tcp.example.com.", "IN SRV 0 1 465 mx.example.com."},
+                {"_submission._tcp.example.com.", "IN SRV 10 1 587 mx.example.com."},
+                {"_imaps._tcp.example.com.", "IN SRV 0 1 993 mx.example.com."},
+                {"_imap._tcp.example.com.", "IN SRV 10 1 143 mx.example.com."},
+                {"_pop3s._tcp.example.com.", "IN SRV 0 1 995 mx.example.com."},
+                {"_pop3._tcp.example.com.", "IN SRV 10 1 110 mx.example.com."},
+                {"_autodiscover._tcp.example.com.", "IN SRV 0 1 443 mx.example.com."},
+        };
+        for (String[] row : table) {
+            assertThat(lines).as("the record at %s", row[0]).containsOnlyOnce(row[0] + " " + row[1]);
+        }
+    }
 }

@@ -14,5 +14,6 @@ public final class WebRoutes {
         // features register here, one line each
         dev.tern.app.web.api.MessageRoutes.register(router, context);
         dev.tern.app.web.admin.AdminRoutes.register(router, context); // the admin REST API and the console
+        dev.tern.app.autoconfig.AutoconfigRoutes.register(router, context);
     }
 }
