@@ -8,6 +8,7 @@ import dev.tern.delivery.QueueRunner;
 import dev.tern.spool.Spool;
 import dev.tern.store.MaildirStore;
 import dev.tern.tls.TlsContext;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 
 /**
@@ -16,4 +17,4 @@ import java.time.Clock;
  */
 public record WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store,
                          AccountStore accounts, AuthThrottle throttle, QueueControl queue, TlsContext tls,
-                         Clock clock) {}
+                         Clock clock, PrometheusMeterRegistry meters) {}
