@@ -2,16 +2,19 @@ package dev.tern.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.testbase.RequiredTool;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scrape endpoint and the health probes over real HTTP from the JDK's client (docs/metrics.md). */
+/** The scrape endpoint and the health probes over real HTTP from the JDK's client, after mail from Python's smtplib (docs/metrics.md). */
 class MetricsWireTest {
     @TempDir
     Path data;
@@ -23,6 +26,16 @@ class MetricsWireTest {
     @Test
     void metricsAreInTheTextFormatAndTheProbesAnswer() throws Exception {
         try (TestServer server = TestServer.start(data); HttpClient http = HttpClient.newHttpClient()) {
+            RequiredTool.requireExecutable(Path.of("/usr/bin/python3"), "python3");
+            Process python = new ProcessBuilder("/usr/bin/python3", "-c", """
+                    import smtplib, sys
+                    with smtplib.SMTP("127.0.0.1", int(sys.argv[1]), local_hostname="client.test") as s:
+                        for i in range(3):
+                            s.sendmail("me@client.test", ["uma@localhost"], "Subject: m\\r\\n\\r\\nhi\\r\\n")
+                    """, Integer.toString(server.port())).redirectErrorStream(true).start();
+            String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(python.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(python.exitValue()).as(output).isZero();
             HttpResponse<String> first = get(http, server.webUrl() + "/metrics");
             HttpResponse<String> second = get(http, server.webUrl() + "/metrics");
             assertThat(second.statusCode()).isEqualTo(200);
@@ -34,6 +47,7 @@ class MetricsWireTest {
             }
             assertThat(value(second.body(), "tern_scrapes_total") - value(first.body(), "tern_scrapes_total"))
                     .isEqualTo(1.0);
+            assertThat(value(second.body(), "tern_messages_spooled_total")).isEqualTo(3.0);
             assertThat(value(second.body(), "tern_spool_usable_bytes")).isPositive();
             HttpResponse<String> health = get(http, server.webUrl() + "/healthz");
             assertThat(health.statusCode()).isEqualTo(200);

@@ -22,6 +22,9 @@ public final class MetricsRoutes {
         Path spool = context.config().dataDirectory().resolve("spool");
         Counter scrapes = Counter.builder("tern_scrapes").description("Scrapes of /metrics served")
                 .register(meters);
+        Counter spooled = Counter.builder("tern_messages_spooled")
+                .description("Messages committed durably to the spool, from any entry point").register(meters);
+        context.spool().addListener(id -> spooled.increment());
         Gauge.builder("tern_spool_usable_bytes", spool, MetricsRoutes::usableBytes)
                 .description("Free bytes on the spool's file system").register(meters);
         router.get("/metrics", exchange -> {
