@@ -5,6 +5,8 @@ import dev.tern.app.sendmail.SubmitServer;
 import dev.tern.app.control.SpoolQueueControl;
 import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.tern.app.web.WebRoutes;
 import dev.tern.app.web.WebServer;
 import dev.tern.auth.AccountCredentials;
@@ -144,7 +146,7 @@ public final class Tern implements AutoCloseable {
         if (config.web().enabled()) {
             Router router = new Router();
             WebRoutes.register(router, new WebContext(config, spool, runner, store, accounts, throttle, queueControl,
-                    tls, clock));
+                    tls, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
             web = WebServer.start(config.web(), router, tls::sslContext);
         }
         server.start();

@@ -8,12 +8,23 @@ import dev.tern.delivery.QueueRunner;
 import dev.tern.spool.Spool;
 import dev.tern.store.MaildirStore;
 import dev.tern.tls.TlsContext;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 
 /**
  * What the web features may use of the running server: the parts {@link dev.tern.app.Tern} made, handed to
- * each feature's routes in {@link WebRoutes}.
+ * each feature's routes in {@link WebRoutes}; {@code meters} is the server's own Prometheus registry
+ * (docs/metrics.md).
  */
 public record WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store,
                          AccountStore accounts, AuthThrottle throttle, QueueControl queue, TlsContext tls,
-                         Clock clock) {}
+                         Clock clock, PrometheusMeterRegistry meters) {
+
+    /** A context with a registry of its own, for a router made outside {@link dev.tern.app.Tern} (tests, benches). */
+    public WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store, AccountStore accounts,
+                      AuthThrottle throttle, QueueControl queue, TlsContext tls, Clock clock) {
+        this(config, spool, runner, store, accounts, throttle, queue, tls, clock,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+}

@@ -15,5 +15,6 @@ public final class WebRoutes {
         dev.tern.app.web.api.MessageRoutes.register(router, context);
         dev.tern.app.web.admin.AdminRoutes.register(router, context); // the admin REST API and the console
         dev.tern.app.autoconfig.AutoconfigRoutes.register(router, context);
+        dev.tern.app.metrics.MetricsRoutes.register(router, context);
     }
 }

@@ -1,0 +1,54 @@
+package dev.tern.app.metrics;
+
+import dev.tern.app.web.Router;
+import dev.tern.app.web.WebContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The Prometheus scrape endpoint and the health probes (docs/metrics.md): {@code GET /metrics} in the text
+ * exposition format, {@code GET /healthz} (the process serves) and {@code GET /readyz} (the spool can take mail).
+ * Unauthenticated, like the probes of most servers: the web listener is on 127.0.0.1 unless configured otherwise.
+ */
+public final class MetricsRoutes {
+    private MetricsRoutes() {}
+
+    public static void register(Router router, WebContext context) {
+        var meters = context.meters();
+        Path spool = context.config().dataDirectory().resolve("spool");
+        Counter scrapes = Counter.builder("tern_scrapes").description("Scrapes of /metrics served")
+                .register(meters);
+        Counter spooled = Counter.builder("tern_messages_spooled")
+                .description("Messages committed durably to the spool, from any entry point").register(meters);
+        context.spool().addListener(id -> spooled.increment());
+        Gauge.builder("tern_spool_usable_bytes", spool, MetricsRoutes::usableBytes)
+                .description("Free bytes on the spool's file system").register(meters);
+        router.get("/metrics", exchange -> {
+            scrapes.increment();
+            byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.send(200, "text/plain; version=0.0.4; charset=utf-8", body);
+        });
+        router.get("/healthz", exchange -> exchange.text(200, "ok"));
+        router.get("/readyz", exchange -> {
+            if (!Files.isDirectory(spool) || !Files.isWritable(spool)) {
+                exchange.json(503, Map.of("ready", false, "reason", "spool directory not writable"));
+            } else if (usableBytes(spool) == 0) {
+                exchange.json(503, Map.of("ready", false, "reason", "spool disk full"));
+            } else {
+                exchange.json(200, Map.of("ready", true));
+            }
+        });
+    }
+
+    private static double usableBytes(Path spool) {
+        try {
+            return Files.getFileStore(spool).getUsableSpace();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+}
