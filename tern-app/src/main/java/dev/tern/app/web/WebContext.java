@@ -1,6 +1,7 @@
 package dev.tern.app.web;
 
 import dev.tern.app.TernConfig;
+import dev.tern.app.capture.CaptureStore;
 import dev.tern.app.control.QueueControl;
 import dev.tern.auth.AccountStore;
 import dev.tern.auth.AuthThrottle;
@@ -12,8 +13,8 @@ import java.time.Clock;
 
 /**
  * What the web features may use of the running server: the parts {@link dev.tern.app.Tern} made, handed to
- * each feature's routes in {@link WebRoutes}.
+ * each feature's routes in {@link WebRoutes}; {@code capture} is null unless in capture mode.
  */
 public record WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store,
                          AccountStore accounts, AuthThrottle throttle, QueueControl queue, TlsContext tls,
-                         Clock clock) {}
+                         Clock clock, CaptureStore capture) {}

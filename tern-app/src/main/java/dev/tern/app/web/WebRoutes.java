@@ -12,5 +12,6 @@ public final class WebRoutes {
 
     public static void register(Router router, WebContext context) throws IOException {
         // features register here, one line each
+        dev.tern.app.capture.CaptureRoutes.register(router, context);
     }
 }

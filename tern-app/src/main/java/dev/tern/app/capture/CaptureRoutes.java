@@ -1,0 +1,45 @@
+package dev.tern.app.capture;
+
+import dev.tern.app.web.HttpError;
+import dev.tern.app.web.Router;
+import dev.tern.app.web.WebContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The capture API (docs/capture.md), present only in capture mode: list (newest first, {@code q} searches from
+ * and to), fetch, raw bytes, delete one or all. No login: capture mode is a developer's tool on loopback.
+ */
+public final class CaptureRoutes {
+    private CaptureRoutes() {}
+
+    public static void register(Router router, WebContext context) {
+        CaptureStore store = context.capture();
+        if (store == null) return;
+        router.get("/api/v1/capture/messages", ex -> {
+            String q = ex.query("q").orElse("").toLowerCase(Locale.ROOT);
+            int offset = ex.queryInt("offset", 0, 0, Integer.MAX_VALUE);
+            int limit = ex.queryInt("limit", 50, 1, 1000);
+            List<CaptureStore.Captured> all = store.list().stream().filter(c -> q.isEmpty()
+                    || c.from().toLowerCase(Locale.ROOT).contains(q)
+                    || c.to().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(q))).toList();
+            var page = all.stream().skip(offset).limit(limit).toList();
+            ex.json(200, Map.of("total", all.size(), "offset", offset, "messages", page));
+        });
+        router.get("/api/v1/capture/messages/{id}", ex -> ex.json(200, found(store, ex.parameter("id"))));
+        router.get("/api/v1/capture/messages/{id}/raw", ex -> {
+            var c = found(store, ex.parameter("id"));
+            ex.send(200, "message/rfc822", store.bytes(c.id()));
+        });
+        router.delete("/api/v1/capture/messages/{id}", ex -> {
+            if (!store.delete(ex.parameter("id"))) throw HttpError.notFound("no captured message with this id");
+            ex.empty(204);
+        });
+        router.delete("/api/v1/capture/messages", ex -> ex.json(200, Map.of("deleted", store.deleteAll())));
+    }
+
+    private static CaptureStore.Captured found(CaptureStore store, String id) {
+        return store.get(id).orElseThrow(() -> HttpError.notFound("no captured message with this id"));
+    }
+}
