@@ -295,6 +295,11 @@ public final class Tern implements AutoCloseable {
         return tls ? pop3.tlsAddresses() : pop3.addresses();
     }
 
+    /** Capture mode's store of kept messages (docs/capture.md); empty when not in capture mode. */
+    public Optional<CaptureStore> capture() {
+        return Optional.ofNullable(capture);
+    }
+
     /** The web listener's bound addresses (console, APIs, metrics); empty when {@code web.enabled} is off. */
     public List<InetSocketAddress> webAddresses() {
         return web == null ? List.of() : web.addresses();
