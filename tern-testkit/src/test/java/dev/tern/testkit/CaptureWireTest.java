@@ -38,6 +38,10 @@ class CaptureWireTest {
     void anyDomainIsAcceptedKeptListedFetchedAndDeleted() throws Exception {
         RequiredTool.requireExecutable(Path.of("/usr/bin/python3"), "python3");
         try (TestServer server = TestServer.start(data, c -> c.withWeb(c.web().withCapture(true)))) {
+            var events = new java.util.concurrent.LinkedBlockingQueue<String>();
+            http.sendAsync(HttpRequest.newBuilder(URI.create(server.webUrl() + "/api/v1/capture/events")).build(),
+                    HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(events::add));
+            assertThat(events.poll(10, TimeUnit.SECONDS)).as("stream opened").startsWith(": capture events");
             Path script = Files.writeString(data.resolve("client.py"), SCRIPT);
             Process python = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(server.port()))
                     .redirectErrorStream(true).start();
@@ -46,6 +50,11 @@ class CaptureWireTest {
             assertThat(output).contains("sent");
 
             String list = awaitList(server, 2);
+            String event;
+            do {
+                event = events.poll(10, TimeUnit.SECONDS);
+            } while (event != null && !event.startsWith("data:"));
+            assertThat(event).as("a server-sent event per message").contains("@example.test");
             assertThat(list).contains("bob@example.test", "ann@other.example", "carl@example.test");
             assertThat(list.indexOf("carl@example.test")).as("newest first").isLessThan(list.indexOf("bob@example.test"));
             assertThat(get(server, "/api/v1/capture/messages?q=ann").body()).contains("ann@other.example")

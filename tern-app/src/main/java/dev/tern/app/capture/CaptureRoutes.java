@@ -36,7 +36,41 @@ public final class CaptureRoutes {
             if (!store.delete(ex.parameter("id"))) throw HttpError.notFound("no captured message with this id");
             ex.empty(204);
         });
+        router.get("/api/v1/capture/events", ex -> events(store, ex));
         router.delete("/api/v1/capture/messages", ex -> ex.json(200, Map.of("deleted", store.deleteAll())));
+    }
+
+    /**
+     * Server-sent events: one {@code data:} line (the envelope as JSON) per message kept from now on, and a comment
+     * line every 15 s so a client that went away is noticed (the write fails and the stream ends).
+     */
+    private static void events(CaptureStore store, dev.tern.app.web.WebExchange ex) throws java.io.IOException {
+        var queue = new java.util.concurrent.LinkedBlockingQueue<CaptureStore.Captured>(1000);
+        java.util.function.Consumer<CaptureStore.Captured> listener = queue::offer;
+        store.addListener(listener);
+        ex.markAnswered();
+        var http = ex.raw();
+        http.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        http.getResponseHeaders().set("Cache-Control", "no-store");
+        http.sendResponseHeaders(200, 0);
+        try (var out = http.getResponseBody()) {
+            out.write(": capture events\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            while (true) {
+                CaptureStore.Captured c = queue.poll(15, java.util.concurrent.TimeUnit.SECONDS);
+                byte[] line = c == null ? ": ping\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        : ("event: message\ndata: " + new String(dev.tern.app.web.Json.write(c),
+                        java.nio.charset.StandardCharsets.UTF_8) + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(line);
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.io.IOException e) {
+            // the client went away: the stream ends
+        } finally {
+            store.removeListener(listener);
+        }
     }
 
     private static CaptureStore.Captured found(CaptureStore store, String id) {
