@@ -62,6 +62,7 @@ class CaptureWireTest {
 
             String id = list.replaceAll("(?s).*?\"id\":\"([^\"]+)\".*", "$1");
             assertThat(get(server, "/api/v1/capture/messages/" + id + "/raw").body()).contains("Subject: second");
+            assertThat(get(server, "/capture").body()).contains("new EventSource(\"/api/v1/capture/events\")");
             assertThat(get(server, "/api/v1/capture/messages/nope").statusCode()).isEqualTo(404);
             // The local postmaster still has its copy, so code under test can read it over IMAP or POP3.
             assertThat(server.awaitMessages("postmaster", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);

@@ -14,9 +14,15 @@ import java.util.Map;
 public final class CaptureRoutes {
     private CaptureRoutes() {}
 
-    public static void register(Router router, WebContext context) {
+    public static void register(Router router, WebContext context) throws java.io.IOException {
         CaptureStore store = context.capture();
         if (store == null) return;
+        String html;
+        try (var in = CaptureRoutes.class.getResourceAsStream("capture.html")) {
+            html = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        // The live page: lists the messages and reloads the list on each server-sent event.
+        router.get("/capture", ex -> ex.html(200, html));
         router.get("/api/v1/capture/messages", ex -> {
             String q = ex.query("q").orElse("").toLowerCase(Locale.ROOT);
             int offset = ex.queryInt("offset", 0, 0, Integer.MAX_VALUE);
