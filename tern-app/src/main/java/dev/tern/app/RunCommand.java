@@ -21,6 +21,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the YAML config file")
     private Optional<Path> config;
 
+    @Option(names = "--capture", description = "capture mode: accept mail for any domain, deliver none outward, "
+            + "keep it all for the capture API (docs/capture.md)")
+    private boolean capture;
+
     @Override
     public Integer call() throws Exception {
         TernConfig settings = TernConfig.defaults();
@@ -33,6 +37,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+        if (capture) settings = settings.withWeb(settings.web().withCapture(true));
         try (Tern tern = new Tern(settings)) {
             tern.run();
         }

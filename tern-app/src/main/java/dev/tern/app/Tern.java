@@ -1,5 +1,8 @@
 package dev.tern.app;
 
+import dev.tern.app.capture.CapturePolicy;
+import dev.tern.app.capture.CaptureStore;
+import dev.tern.app.capture.CaptureTransport;
 import dev.tern.app.control.ControlServer;
 import dev.tern.app.sendmail.SubmitServer;
 import dev.tern.app.control.SpoolQueueControl;
@@ -88,6 +91,7 @@ public final class Tern implements AutoCloseable {
     private ControlServer control;
     private SubmitServer submit;
     private WebServer web;
+    private CaptureStore capture;
 
     public Tern(TernConfig config) {
         this.config = config;
@@ -113,14 +117,22 @@ public final class Tern implements AutoCloseable {
         ArcVerifier arc = new ArcVerifier(checks, clock);
         String authservId = trust.authservId().orElse(hostname);
         Resealer resealer = new Resealer(signers, hostname, authservId, Optional.of(arc), clock);
-        runner = QueueRunner.open(config.delivery(), outboundTls(config, clock), ConnectionReuse.defaults(), spool,
-                directory, store, Domain.parse(hostname), ownAddresses(config), clock, srs, resealer);
+        if (config.web().capture()) {
+            // Capture mode (docs/capture.md): every message kept, local copies delivered, nothing sent outward.
+            capture = CaptureStore.open(config.dataDirectory().resolve("capture"));
+            runner = QueueRunner.capturing(config.delivery(), spool, directory, store, Domain.parse(hostname), clock,
+                    srs, resealer, new CaptureTransport(spool, capture));
+        } else {
+            runner = QueueRunner.open(config.delivery(), outboundTls(config, clock), ConnectionReuse.defaults(), spool,
+                    directory, store, Domain.parse(hostname), ownAddresses(config), clock, srs, resealer);
+        }
         runner.start();
         TlsContext tls = TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
         AccountStore accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
         RecipientPolicy policy = new InboundPolicy(directory, config.checkSender());
         if (srs.isPresent()) policy = new SrsReversePolicy(policy, directory, srs.get());
+        if (capture != null) policy = new CapturePolicy(policy);
         Optional<Dnsbl> dnsbl = config.dnsbl().zones().isEmpty() ? Optional.empty()
                 : Optional.of(new Dnsbl(config.dnsbl(), new CachingResolver(new DnsjavaResolver(config.remote().dns())),
                         config.server().relayNetworks()));
@@ -146,7 +158,7 @@ public final class Tern implements AutoCloseable {
         if (config.web().enabled()) {
             Router router = new Router();
             WebRoutes.register(router, new WebContext(config, spool, runner, store, accounts, throttle, queueControl,
-                    tls, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+                    tls, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), capture));
             web = WebServer.start(config.web(), router, tls::sslContext);
         }
         server.start();
@@ -287,6 +299,11 @@ public final class Tern implements AutoCloseable {
     /** The POP3 listeners' bound addresses: STLS ({@code tls} false) or implicit TLS. */
     public List<InetSocketAddress> pop3Addresses(boolean tls) {
         return tls ? pop3.tlsAddresses() : pop3.addresses();
+    }
+
+    /** Capture mode's store of kept messages (docs/capture.md); empty when not in capture mode. */
+    public Optional<CaptureStore> capture() {
+        return Optional.ofNullable(capture);
     }
 
     /** The web listener's bound addresses (console, APIs, metrics); empty when {@code web.enabled} is off. */

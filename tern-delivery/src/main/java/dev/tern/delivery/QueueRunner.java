@@ -135,6 +135,24 @@ public final class QueueRunner implements AutoCloseable {
                 smtp, notifier, clock, connections);
     }
 
+    /**
+     * Capture mode ({@code tern run --capture}, docs/capture.md): every recipient is handed to {@code capture}
+     * first; local recipients then go on to their mailboxes, remote ones no further (nothing leaves the host).
+     */
+    public static QueueRunner capturing(DeliverySettings settings, Spool spool, Directory directory, MailStore store,
+                                        Domain hostname, Clock clock, Optional<Srs> srs, Resealer resealer,
+                                        Transport capture) {
+        Transport mailboxes = new LocalTransport(spool, directory, store, srs, resealer);
+        Transport local = (message, recipients) -> {
+            List<RecipientOutcome> kept = capture.deliver(message, recipients);
+            boolean all = kept.stream().allMatch(o -> o instanceof RecipientOutcome.Delivered);
+            return all ? mailboxes.deliver(message, recipients) : kept;
+        };
+        var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
+                hostname.name()), resealer);
+        return new QueueRunner(settings, spool, directory, local, capture, notifier, clock, () -> { });
+    }
+
     /** Picks up every pending message and starts delivering. */
     public void start() throws IOException {
         spool.addListener(id -> schedule(id, Duration.ZERO));

@@ -4,7 +4,7 @@ import dev.tern.app.web.WebSettings;
 
 /**
  * The keys of {@code web.*} (docs/config.md): {@code enabled}, {@code listen}, {@code tls} ({@code auto},
- * {@code on}, {@code off}) and {@code max_request}. Other features of the web listener read their own keys of
+ * {@code on}, {@code off}), {@code capture} and {@code max_request}. Other features of the web listener read their own keys of
  * the same section before {@link #finish} rejects what nobody read.
  */
 final class WebSchema {
@@ -15,6 +15,7 @@ final class WebSchema {
         w = web.with("enabled", ConfigValues::bool, w, WebSettings::withEnabled);
         w = web.withList("listen", ConfigValues::listenAddress, w, WebSettings::withListen);
         w = web.with("tls", n -> tlsMode(ConfigValues.string(n)), w, WebSettings::withTls);
+        w = web.with("capture", ConfigValues::bool, w, WebSettings::withCapture);
         w = web.with("max_request", n -> ConfigValues.size(n, 1024, 1L << 31), w, WebSettings::withMaxRequest);
         return w;
     }

@@ -1,6 +1,7 @@
 package dev.tern.app.web;
 
 import dev.tern.app.TernConfig;
+import dev.tern.app.capture.CaptureStore;
 import dev.tern.app.control.QueueControl;
 import dev.tern.auth.AccountStore;
 import dev.tern.auth.AuthThrottle;
@@ -15,16 +16,16 @@ import java.time.Clock;
 /**
  * What the web features may use of the running server: the parts {@link dev.tern.app.Tern} made, handed to
  * each feature's routes in {@link WebRoutes}; {@code meters} is the server's own Prometheus registry
- * (docs/metrics.md).
+ * (docs/metrics.md), {@code capture} is null unless in capture mode (docs/capture.md).
  */
 public record WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store,
                          AccountStore accounts, AuthThrottle throttle, QueueControl queue, TlsContext tls,
-                         Clock clock, PrometheusMeterRegistry meters) {
+                         Clock clock, PrometheusMeterRegistry meters, CaptureStore capture) {
 
-    /** A context with a registry of its own, for a router made outside {@link dev.tern.app.Tern} (tests, benches). */
+    /** A context with a registry of its own and no capture, for a router made outside {@link dev.tern.app.Tern} (tests, benches). */
     public WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store, AccountStore accounts,
                       AuthThrottle throttle, QueueControl queue, TlsContext tls, Clock clock) {
         this(config, spool, runner, store, accounts, throttle, queue, tls, clock,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
     }
 }

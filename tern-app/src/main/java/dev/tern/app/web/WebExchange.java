@@ -189,7 +189,8 @@ public final class WebExchange {
         return answered;
     }
 
-    void markAnswered() {
+    /** For a handler that answers through {@link #raw()} itself (a server-sent event stream). */
+    public void markAnswered() {
         answered = true;
     }
 }

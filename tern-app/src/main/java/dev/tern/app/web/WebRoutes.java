@@ -16,5 +16,6 @@ public final class WebRoutes {
         dev.tern.app.web.admin.AdminRoutes.register(router, context); // the admin REST API and the console
         dev.tern.app.autoconfig.AutoconfigRoutes.register(router, context);
         dev.tern.app.metrics.MetricsRoutes.register(router, context);
+        dev.tern.app.capture.CaptureRoutes.register(router, context);
     }
 }
