@@ -6,12 +6,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tern admin add|del|list}: which accounts may log in to the web console and its REST API
@@ -24,30 +20,15 @@ final class AdminCommand {
     private AdminCommand() {}
 
     /** Reads the admins, lets the subcommand change them, writes them back when changed. */
-    abstract static class Action implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        UserCommand.Location location;
+    abstract static class Action extends DataDirectoryAction {
+        @Override
+        final int run(Path data, PrintWriter out, PrintWriter err) throws IOException {
+            return apply(AdminAuth.readAdmins(data), out, err);
+        }
 
         @Override
-        public final Integer call() {
-            Path data = location.dataDirectory();
-            if (data == null) return 2;
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                TreeSet<String> admins = AdminAuth.readAdmins(data);
-                int code = apply(admins, out, err);
-                out.flush();
-                err.flush();
-                return code;
-            } catch (IOException e) {
-                err.println("tern admin: " + e.getMessage());
-                err.flush();
-                return 1;
-            }
+        String prefix() {
+            return "tern admin: ";
         }
 
         abstract int apply(TreeSet<String> admins, PrintWriter out, PrintWriter err) throws IOException;

@@ -6,13 +6,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tern apikey add|del|list}: manage the keys of the HTTP submission API in {@code <data>/web/apikeys}
@@ -23,24 +19,10 @@ import picocli.CommandLine.Spec;
         subcommands = {ApiKeyCommand.Add.class, ApiKeyCommand.Del.class, ApiKeyCommand.List.class})
 final class ApiKeyCommand {
     /** Finds the key file, runs, and turns failures into one line and exit code 1. */
-    abstract static class Action implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        UserCommand.Location location;
-
+    abstract static class Action extends DataDirectoryAction {
         @Override
-        public final Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            Path data = location.dataDirectory();
-            if (data == null) return 2;
-            try {
-                return run(new ApiKeys(data), spec.commandLine().getOut(), err);
-            } catch (IOException | IllegalArgumentException e) {
-                err.println("tern: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-                return 1;
-            }
+        final int run(Path data, PrintWriter out, PrintWriter err) throws IOException {
+            return run(new ApiKeys(data), out, err);
         }
 
         abstract int run(ApiKeys keys, PrintWriter out, PrintWriter err) throws IOException;

@@ -6,13 +6,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code tern dkim keygen|list|activate|retire}: the DKIM keys in {@code <data>/dkim} (docs/dkim.md), with the
@@ -26,24 +22,10 @@ final class DkimCommand {
     private DkimCommand() {}
 
     /** Finds {@code <data>/dkim}, runs, turns failures into exit codes. */
-    abstract static class Action implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        UserCommand.Location location;
-
+    abstract static class Action extends DataDirectoryAction {
         @Override
-        public final Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            Path data = location.dataDirectory();
-            if (data == null) return 2;
-            try {
-                return run(data.resolve("dkim"), spec.commandLine().getOut());
-            } catch (IOException | IllegalArgumentException e) {
-                err.println("tern: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-                return 1;
-            }
+        final int run(Path data, PrintWriter out, PrintWriter err) throws IOException {
+            return run(data.resolve("dkim"), out);
         }
 
         abstract int run(Path dkim, PrintWriter out) throws IOException;
