@@ -13,7 +13,11 @@ import dev.tern.tls.TlsSettings;
 import dev.tern.smtp.SessionSettings;
 import dev.tern.spool.SpoolSettings;
 import dev.tern.store.MaildirSettings;
+import dev.tern.dns.DnsSettings;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * A whole configuration: each module's own settings record, read from the config file or the defaults.
@@ -147,6 +151,22 @@ public record TernConfig(Path dataDirectory, ServerSettings server, SessionSetti
     public TernConfig withReaders(ImapServerSettings imapValue, Pop3Settings pop3Value) {
         return new TernConfig(dataDirectory, server, session, directory, spool, delivery, tls, checkSender, auth, remote,
                 imapValue, pop3Value, dnsbl, trust, web, acme);
+    }
+
+    /**
+     * The defaults with every listener (SMTP, submission, SMTPS, IMAP, IMAPS, POP3, POP3S, web) on a free port of
+     * 127.0.0.1, and DNS asked at a closed loopback port, so every lookup fails at once as a temporary error and
+     * nothing leaves the machine: for servers inside tests (TestServer, tern-junit).
+     */
+    public static TernConfig loopbackOnly(Path dataDirectory) {
+        TernConfig d = defaults();
+        List<InetSocketAddress> anyPort = List.of(new InetSocketAddress("127.0.0.1", 0));
+        DnsSettings closed = new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofSeconds(1), 0);
+        return new TernConfig(dataDirectory, d.server().withListeners(anyPort, anyPort, anyPort), d.session(),
+                d.directory(), d.spool(), d.delivery())
+                .withReaders(d.imap().withListen(anyPort, anyPort), d.pop3().withListen(anyPort).withListenTls(anyPort))
+                .withWeb(d.web().withListen(anyPort))
+                .withRemote(d.remote().withDns(closed));
     }
 
     /** The built-in defaults of {@code ./tern run}: domain localhost, 127.0.0.1:2525, data under ./data. */

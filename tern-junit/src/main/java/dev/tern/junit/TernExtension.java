@@ -3,14 +3,12 @@ package dev.tern.junit;
 import dev.tern.app.Tern;
 import dev.tern.app.TernConfig;
 import dev.tern.app.capture.CaptureStore;
-import dev.tern.dns.DnsSettings;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,16 +81,8 @@ public final class TernExtension implements BeforeAllCallback, AfterAllCallback,
     public void start() throws IOException {
         long begin = System.nanoTime();
         data = Files.createTempDirectory("tern-junit");
-        TernConfig defaults = TernConfig.defaults();
-        List<InetSocketAddress> anyPort = List.of(new InetSocketAddress("127.0.0.1", 0));
-        // Lookups go to a closed loopback port: nothing a test sends ever leaves the machine.
-        DnsSettings closed = new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofSeconds(1), 0);
-        TernConfig config = new TernConfig(data, defaults.server().withListeners(anyPort, anyPort, anyPort),
-                defaults.session(), defaults.directory(), defaults.spool(), defaults.delivery())
-                .withReaders(defaults.imap().withListen(anyPort, anyPort),
-                        defaults.pop3().withListen(anyPort).withListenTls(anyPort))
-                .withWeb(defaults.web().withListen(anyPort).withCapture(true))
-                .withRemote(defaults.remote().withDns(closed));
+        TernConfig loopback = TernConfig.loopbackOnly(data); // free ports; DNS to a closed port: nothing leaves
+        TernConfig config = loopback.withWeb(loopback.web().withCapture(true));
         tern = new Tern(config);
         tern.start();
         lastStart = Duration.ofNanos(System.nanoTime() - begin);

@@ -31,6 +31,17 @@ public record Mailbox(String localPart, Domain domain) {
         return new Mailbox(localPart, Domain.parse(domain));
     }
 
+    /**
+     * An address {@code local@domain} as written (no angle brackets, no quoting), split at its last {@code @}.
+     *
+     * @throws IllegalArgumentException when there is no {@code @} with text on both sides, or a part is not valid
+     */
+    public static Mailbox parse(String address) {
+        int at = address.lastIndexOf('@');
+        if (at <= 0 || at == address.length() - 1) throw new IllegalArgumentException("not an address local@domain: " + address);
+        return of(address.substring(0, at), address.substring(at + 1));
+    }
+
     /** True when the local part holds non-ASCII characters, which need SMTPUTF8 (RFC 6531). */
     public boolean isUtf8() {
         for (int i = 0; i < localPart.length(); i++) {

@@ -27,12 +27,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with the built-in defaults (domain localhost, any local part is a user), adjusted by {@code change}. */
     public static TestServer start(Path dataDirectory, UnaryOperator<TernConfig> change) {
-        TernConfig defaults = TernConfig.defaults();
-        List<InetSocketAddress> anyPort = List.of(new InetSocketAddress("127.0.0.1", 0));
-        TernConfig base = new TernConfig(dataDirectory, defaults.server().withListeners(anyPort, anyPort, anyPort),
-                defaults.session(), defaults.directory(), defaults.spool(), defaults.delivery())
-                .withReaders(defaults.imap().withListen(anyPort, anyPort),
-                        defaults.pop3().withListen(anyPort).withListenTls(anyPort));
+        TernConfig base = TernConfig.loopbackOnly(dataDirectory);
         TestServer server = new TestServer(loopbackDnsOnly(ephemeralReaders(change.apply(base))));
         try {
             server.tern.start();

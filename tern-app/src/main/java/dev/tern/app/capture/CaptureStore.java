@@ -3,12 +3,8 @@ package dev.tern.app.capture;
 import dev.tern.spool.SpooledMessage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -110,15 +106,10 @@ public final class CaptureStore {
         return directory.resolve(id + ".eml");
     }
 
-    private void write(Path target, InputStream content) throws IOException {
-        Path tmp = directory.resolve(target.getFileName() + ".tmp");
-        try (content; OutputStream out = Files.newOutputStream(tmp)) {
-            content.transferTo(out);
+    private static void write(Path target, InputStream content) throws IOException {
+        try (content) {
+            dev.tern.app.DurableFiles.replace(target, content::transferTo, false);
         }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

@@ -33,10 +33,11 @@ public final class MetricsRoutes {
             exchange.send(200, "text/plain; version=0.0.4; charset=utf-8", body);
         });
         router.get("/healthz", exchange -> exchange.text(200, "ok"));
+        long reserve = context.config().spool().minFreeBytes();
         router.get("/readyz", exchange -> {
             if (!Files.isDirectory(spool) || !Files.isWritable(spool)) {
                 exchange.json(503, Map.of("ready", false, "reason", "spool directory not writable"));
-            } else if (usableBytes(spool) == 0) {
+            } else if (usableBytes(spool) <= reserve) { // the spool refuses new mail below its reserve (spool.min_free)
                 exchange.json(503, Map.of("ready", false, "reason", "spool disk full"));
             } else {
                 exchange.json(200, Map.of("ready", true));

@@ -47,7 +47,7 @@ public final class Maildrop {
             throw e;
         }
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(directory);
+        dev.tern.app.DurableFiles.syncDirectory(directory);
         return file;
     }
 
@@ -57,17 +57,11 @@ public final class Maildrop {
             writeAll(out, bytes);
             out.force(true);
         }
-        syncDirectory(file.getParent());
+        dev.tern.app.DurableFiles.syncDirectory(file.getParent());
     }
 
     private static void writeAll(FileChannel out, byte[] bytes) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) out.write(buffer);
-    }
-
-    private static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        }
     }
 }

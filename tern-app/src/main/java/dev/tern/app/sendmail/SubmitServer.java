@@ -2,7 +2,6 @@ package dev.tern.app.sendmail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tern.app.web.Json;
-import dev.tern.mail.Domain;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailOptions;
 import dev.tern.mail.Mailbox;
@@ -294,9 +293,8 @@ public final class SubmitServer implements AutoCloseable {
     private Mailbox address(String text) {
         String a = text.strip();
         if (a.startsWith("<") && a.endsWith(">")) a = a.substring(1, a.length() - 1);
-        int at = a.lastIndexOf('@');
         try {
-            return at < 0 ? Mailbox.of(a, hostname) : new Mailbox(a.substring(0, at), Domain.parse(a.substring(at + 1)));
+            return a.indexOf('@') < 0 ? Mailbox.of(a, hostname) : Mailbox.parse(a);
         } catch (IllegalArgumentException e) {
             throw new Refusal("usage", "not an address: " + text + " (" + e.getMessage() + ")");
         }

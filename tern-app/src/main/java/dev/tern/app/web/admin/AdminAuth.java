@@ -6,12 +6,9 @@ import dev.tern.app.web.WebExchange;
 import dev.tern.sasl.Credentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -85,21 +82,8 @@ public final class AdminAuth {
 
     /** Replaces the admins file with {@code admins}: written to a temporary file (0600), synced, renamed. */
     public static void writeAdmins(Path dataDirectory, TreeSet<String> admins) throws IOException {
-        Path file = adminsFile(dataDirectory);
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("admins.tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap((String.join("\n", admins) + (admins.isEmpty() ? "" : "\n"))
-                    .getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        dev.tern.app.DurableFiles.replace(adminsFile(dataDirectory),
+                (String.join("\n", admins) + (admins.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8), true);
     }
 
     private boolean isAdmin(String user) throws IOException {

@@ -199,11 +199,8 @@ public final class AdminRoutes {
     }
 
     private Mailbox mailbox(WebExchange exchange) {
-        String user = exchange.parameter("user");
-        int at = user.lastIndexOf('@');
         try {
-            if (at <= 0) throw new IllegalArgumentException("no domain");
-            Mailbox mailbox = Mailbox.of(user.substring(0, at), user.substring(at + 1));
+            Mailbox mailbox = Mailbox.parse(exchange.parameter("user"));
             if (context.accounts().find(mailbox.toString()).isEmpty() && !Files.isDirectory(context.store().directory(mailbox))) {
                 throw HttpError.notFound("no such mailbox");
             }

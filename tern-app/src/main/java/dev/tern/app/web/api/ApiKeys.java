@@ -2,15 +2,10 @@ package dev.tern.app.web.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -132,28 +127,13 @@ public final class ApiKeys {
     }
 
     private void write(List<Key> list) throws IOException {
-        Files.createDirectories(file.getParent());
         StringBuilder text = new StringBuilder();
         for (Key k : list) {
             text.append(k.name()).append('\t').append(HexFormat.of().formatHex(k.hash())).append('\t').append(k.rate())
                     .append('\t').append(k.created().getEpochSecond()).append('\t').append(String.join(",", k.senders()))
                     .append('\n');
         }
-        Path tmp = file.resolveSibling("apikeys.tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        dev.tern.app.DurableFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), true);
         keys = List.copyOf(list);
         loaded = Files.getLastModifiedTime(file);
     }

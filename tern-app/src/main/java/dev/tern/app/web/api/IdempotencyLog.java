@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,14 +97,7 @@ final class IdempotencyLog {
             text.append(e.at().getEpochSecond()).append('\t').append(e.apiKey()).append('\t').append(e.key()).append('\t')
                     .append(e.bodyHash()).append('\t').append(e.answer()).append('\n');
         }
-        Path tmp = file.resolveSibling("idempotency.tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-            while (buffer.hasRemaining()) channel.write(buffer);
-            channel.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        dev.tern.app.DurableFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
         lines = entries.size();
     }
 }

@@ -252,7 +252,9 @@ public final class MessageRoutes {
                 setBody(message, request);
             } else {
                 MimeMultipart mixed = new MimeMultipart("mixed");
-                mixed.addBodyPart(body(request));
+                MimeBodyPart body = new MimeBodyPart();
+                setBody(body, request);
+                mixed.addBodyPart(body);
                 for (int i = 0; i < request.attachments().size(); i++) mixed.addBodyPart(attachment(i, request.attachments().get(i)));
                 message.setContent(mixed);
             }
@@ -265,18 +267,8 @@ public final class MessageRoutes {
         }
     }
 
-    private static void setBody(MimeMessage message, Submission request) throws MessagingException {
-        if (request.html() != null && request.text() != null) {
-            message.setContent(alternative(request));
-        } else if (request.html() != null) {
-            message.setText(request.html(), "UTF-8", "html");
-        } else {
-            message.setText(request.text() == null ? "" : request.text(), "UTF-8");
-        }
-    }
-
-    private static MimeBodyPart body(Submission request) throws MessagingException {
-        MimeBodyPart part = new MimeBodyPart();
+    /** The text, the HTML or both (as multipart/alternative) into {@code part}: the message itself or its first part. */
+    private static void setBody(jakarta.mail.internet.MimePart part, Submission request) throws MessagingException {
         if (request.html() != null && request.text() != null) {
             part.setContent(alternative(request));
         } else if (request.html() != null) {
@@ -284,7 +276,6 @@ public final class MessageRoutes {
         } else {
             part.setText(request.text() == null ? "" : request.text(), "UTF-8");
         }
-        return part;
     }
 
     private static MimeMultipart alternative(Submission request) throws MessagingException {
@@ -342,12 +333,10 @@ public final class MessageRoutes {
     }
 
     private static Mailbox mailbox(String field, InternetAddress address) {
-        String a = address.getAddress();
-        int at = a.lastIndexOf('@');
         try {
-            return Mailbox.of(a.substring(0, at), a.substring(at + 1));
+            return Mailbox.parse(address.getAddress());
         } catch (IllegalArgumentException e) {
-            throw HttpError.badField(field, "not a mail address: " + a);
+            throw HttpError.badField(field, "not a mail address: " + address.getAddress());
         }
     }
 
