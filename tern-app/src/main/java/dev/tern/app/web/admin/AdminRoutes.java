@@ -5,13 +5,10 @@ import dev.tern.app.web.HttpError;
 import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
 import dev.tern.app.web.WebExchange;
-import dev.tern.mail.Mailbox;
 import dev.tern.mail.QueueId;
 import dev.tern.spool.RecipientState;
-import dev.tern.store.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +19,8 @@ import java.util.Map;
 
 /**
  * The admin REST API under {@code /api/v1} that the console uses and scripts may call: the session, the queue
- * (paged and searched), and reading the mailboxes. Every route but the login requires an admin
- * ({@link AdminAuth#requireAdmin}).
+ * (paged and searched), the mailboxes ({@link MailboxRoutes}), accounts, DKIM keys, health and the recent log.
+ * Every route but the login and the OpenAPI document requires an admin ({@link AdminAuth#requireAdmin}).
  */
 public final class AdminRoutes {
     /** A login request. */
@@ -55,12 +52,7 @@ public final class AdminRoutes {
             router.post("/api/v1/queue/{id}/" + action, exchange -> routes.queueAction(exchange, action));
         }
         router.delete("/api/v1/queue/{id}", exchange -> routes.queueAction(exchange, "delete"));
-        router.get("/api/v1/mailboxes/{user}", routes::folders);
-        router.get("/api/v1/mailboxes/{user}/{folder}/messages", routes::messages);
-        router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}", routes::message);
-        router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/raw", routes::raw);
-        router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/html", routes::html);
-        router.get("/api/v1/mailboxes/{user}/{folder}/messages/{uid}/attachments/{n}", routes::attachment);
+        MailboxRoutes.register(router, context, auth);
         router.get("/api/v1/accounts", routes::accounts);
         router.get("/api/v1/dkim", routes::dkim);
         router.get("/api/v1/health", routes::health);
@@ -196,109 +188,6 @@ public final class AdminRoutes {
         };
         if (result instanceof dev.tern.app.control.ControlResult.NotFound) throw HttpError.notFound("no such queued message");
         exchange.json(200, Map.of("id", id.value(), "action", action, "result", result.toString()));
-    }
-
-    private Mailbox mailbox(WebExchange exchange) {
-        try {
-            Mailbox mailbox = Mailbox.parse(exchange.parameter("user"));
-            if (context.accounts().find(mailbox.toString()).isEmpty() && !Files.isDirectory(context.store().directory(mailbox))) {
-                throw HttpError.notFound("no such mailbox");
-            }
-            return mailbox;
-        } catch (IllegalArgumentException e) {
-            throw HttpError.notFound("no such mailbox");
-        }
-    }
-
-    private List<StoredMessage> folder(WebExchange exchange) throws IOException {
-        Mailbox mailbox = mailbox(exchange);
-        if (!exchange.parameter("folder").equals("INBOX")) throw HttpError.notFound("no such folder");
-        return context.store().list(mailbox);
-    }
-
-    private StoredMessage stored(WebExchange exchange) throws IOException {
-        String uid = exchange.parameter("uid");
-        return folder(exchange).stream().filter(m -> m.uniqueName().equals(uid)).findFirst()
-                .orElseThrow(() -> HttpError.notFound("no such message"));
-    }
-
-    /** The mailbox's folders; the message routes read INBOX only for now. */
-    private void folders(WebExchange exchange) throws IOException {
-        auth.requireAdmin(exchange);
-        Mailbox mailbox = mailbox(exchange);
-        exchange.json(200, Map.of("user", mailbox.toString(), "folders", context.store().folders(mailbox).list().stream()
-                .map(f -> Map.of("name", f.name(), "special_use", f.use().map(Object::toString).orElse(""),
-                        "subscribed", f.subscribed()))
-                .toList()));
-    }
-
-    private void messages(WebExchange exchange) throws IOException {
-        auth.requireAdmin(exchange);
-        List<StoredMessage> all = folder(exchange);
-        int offset = exchange.queryInt("offset", 0, 0, Integer.MAX_VALUE);
-        int limit = exchange.queryInt("limit", 50, 1, 500);
-        List<Map<String, Object>> page = new ArrayList<>();
-        for (int i = offset; i < Math.min(all.size(), offset + limit); i++) {
-            StoredMessage m = all.get(i);
-            MessageView view = MessageView.headersOf(m.path());
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("uid", m.uniqueName());
-            row.put("from", view.from());
-            row.put("subject", view.subject());
-            row.put("date", view.date());
-            row.put("size", Files.size(m.path()));
-            row.put("seen", m.flags().contains("S"));
-            page.add(row);
-        }
-        exchange.json(200, Map.of("total", all.size(), "offset", offset, "limit", limit, "messages", page));
-    }
-
-    private void message(WebExchange exchange) throws IOException {
-        auth.requireAdmin(exchange);
-        StoredMessage m = stored(exchange);
-        exchange.json(200, MessageView.read(m.path()).json(m.uniqueName()));
-    }
-
-    private void raw(WebExchange exchange) throws IOException {
-        auth.requireAdmin(exchange);
-        StoredMessage m = stored(exchange);
-        try (InputStream in = Files.newInputStream(m.path())) {
-            exchange.header("Content-Disposition", "attachment; filename=\"message.eml\"");
-            exchange.send(200, "message/rfc822", in.readAllBytes());
-        }
-    }
-
-    /**
-     * The HTML part alone, for an {@code <iframe sandbox>}: its CSP sandboxes it (no scripts, no same origin) and
-     * allows no remote resource, only inline styles and data: images. Nothing is rewritten: with no HTML parser
-     * among the dependencies the defence is this CSP and the sandbox, not a sanitiser.
-     */
-    private void html(WebExchange exchange) throws IOException {
-        auth.requireAdmin(exchange);
-        StoredMessage m = stored(exchange);
-        MessageView view = MessageView.read(m.path());
-        if (view.html().isEmpty()) throw HttpError.notFound("the message has no HTML part");
-        exchange.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
-        exchange.header("X-Frame-Options", "SAMEORIGIN");
-        exchange.html(200, view.html());
-    }
-
-    private void attachment(WebExchange exchange) throws IOException {
-        auth.requireAdmin(exchange);
-        StoredMessage m = stored(exchange);
-        List<MessageView.Attachment> attachments = MessageView.read(m.path()).attachments();
-        int n;
-        try {
-            n = Integer.parseInt(exchange.parameter("n"));
-        } catch (NumberFormatException e) {
-            throw HttpError.notFound("no such attachment");
-        }
-        if (n < 0 || n >= attachments.size()) throw HttpError.notFound("no such attachment");
-        MessageView.Attachment a = attachments.get(n);
-        String safe = a.filename().replaceAll("[^A-Za-z0-9._ -]", "_");
-        exchange.header("Content-Disposition", "attachment; filename=\"" + safe + "\"; filename*=UTF-8''"
-                + java.net.URLEncoder.encode(a.filename(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
-        exchange.send(200, "application/octet-stream", a.content());
     }
 
     private void accounts(WebExchange exchange) throws IOException {

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,18 +38,18 @@ record MessageView(String from, String to, String subject, String date, List<Map
         return builder;
     }
 
-    /** The From, Subject and Date of a message file, reading its header section only. */
-    static MessageView headersOf(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+    /** The From, Subject and Date of a message, reading its header section only; closes {@code content}. */
+    static MessageView headersOf(InputStream content) throws IOException {
+        try (InputStream in = content) {
             Message message = builder().parseMessage(new HeaderOnly(in));
             return new MessageView(addresses(message.getFrom()), addresses(message.getTo()), nz(message.getSubject()),
                     message.getDate() == null ? "" : message.getDate().toInstant().toString(), List.of(), "", "", List.of());
         }
     }
 
-    /** The whole message, with its parts. */
-    static MessageView read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+    /** The whole message, with its parts; closes {@code content}. */
+    static MessageView read(InputStream content) throws IOException {
+        try (InputStream in = content) {
             Message message = builder().parseMessage(in);
             List<Map<String, String>> headers = new ArrayList<>();
             for (Field field : message.getHeader().getFields()) {
@@ -65,7 +63,7 @@ record MessageView(String from, String to, String subject, String date, List<Map
         }
     }
 
-    Map<String, Object> json(String uid) {
+    Map<String, Object> json(long uid) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("uid", uid);
         m.put("from", from);
