@@ -25,6 +25,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        dev.tern.app.log.RecentLogProvider.select(); // before the first logger: the console's recent log
         journalFriendlyLogs(System.getenv("JOURNAL_STREAM"));
         System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));

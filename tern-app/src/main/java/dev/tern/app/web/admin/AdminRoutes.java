@@ -1,6 +1,7 @@
 package dev.tern.app.web.admin;
 
 import dev.tern.app.control.QueueEntry;
+import dev.tern.app.log.RecentLog;
 import dev.tern.app.web.HttpError;
 import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
@@ -56,6 +57,7 @@ public final class AdminRoutes {
         router.get("/api/v1/accounts", routes::accounts);
         router.get("/api/v1/dkim", routes::dkim);
         router.get("/api/v1/health", routes::health);
+        router.get("/api/v1/log", routes::log);
         router.get("/api/v1/openapi.yaml", AdminRoutes::openapi);
         dev.tern.app.web.console.ConsoleRoutes.register(router);
     }
@@ -217,6 +219,29 @@ public final class AdminRoutes {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("uptime_seconds", Duration.between(started, context.clock().instant()).toSeconds());
         body.put("queue", Map.of("total", counts[0], "held", counts[1], "deferred", counts[2]));
+        exchange.json(200, body);
+    }
+
+    /** The newest records of the recent log at {@code level} or above, oldest first. */
+    private void log(WebExchange exchange) throws IOException {
+        auth.requireAdmin(exchange);
+        String name = exchange.query("level").orElse("info");
+        org.slf4j.event.Level level = RecentLog.level(name)
+                .orElseThrow(() -> HttpError.badField("level", "level must be trace, debug, info, warn or error"));
+        int limit = exchange.queryInt("limit", 100, 1, RecentLog.process().capacity());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("recording", RecentLog.process().recording());
+        body.put("capacity", RecentLog.process().capacity());
+        body.put("records", RecentLog.process().tail(level, limit).stream().map(e -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("at", e.at().toString());
+            m.put("level", e.level().name().toLowerCase(Locale.ROOT));
+            m.put("logger", e.logger());
+            m.put("thread", e.thread());
+            m.put("message", e.message());
+            m.put("throwable", e.throwable());
+            return m;
+        }).toList());
         exchange.json(200, body);
     }
 
