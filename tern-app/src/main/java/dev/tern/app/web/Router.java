@@ -27,7 +27,7 @@ public final class Router {
         void handle(WebExchange exchange) throws IOException;
     }
 
-    private record Route(String method, String[] segments, Handler handler) {}
+    private record Route(String method, String pattern, String[] segments, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
     private volatile long maxRequest = WebSettings.DEFAULT_MAX_REQUEST;
@@ -35,8 +35,13 @@ public final class Router {
     /** Adds a route; {@code method} is GET, POST, PUT, DELETE, PATCH (GET also answers HEAD). */
     public synchronized Router add(String method, String pattern, Handler handler) {
         if (!pattern.startsWith("/")) throw new IllegalArgumentException("a route pattern starts with /: " + pattern);
-        routes.add(new Route(method, split(pattern), handler));
+        routes.add(new Route(method, pattern, split(pattern), handler));
         return this;
+    }
+
+    /** Every route added, as {@code "METHOD /pattern"}, in order (a test compares them with the OpenAPI document). */
+    public synchronized List<String> routes() {
+        return routes.stream().map(r -> r.method() + " " + r.pattern()).toList();
     }
 
     public Router get(String pattern, Handler handler) {
