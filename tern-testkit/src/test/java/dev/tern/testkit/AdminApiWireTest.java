@@ -93,6 +93,63 @@ class AdminApiWireTest {
     }
 
     @Test
+    void foldersDeleteAndRecentLog() throws Exception {
+        try (TestServer server = ConsoleBrowserTest.start(data)) {
+            String auth = basic(ConsoleBrowserTest.ADMIN, ConsoleBrowserTest.PASSWORD);
+            String base = server.webUrl() + "/api/v1";
+            String queued = QueueCommandWireTest.submit(server, "one@remote.example");
+            long first = ConsoleBrowserTest.appendOverImap(server, "Projects.2026", "first");
+            String folder = base + "/mailboxes/" + ConsoleBrowserTest.ADMIN + "/Projects.2026/messages";
+
+            JsonNode folders = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/mailboxes/" + ConsoleBrowserTest.ADMIN))
+                    .header("Authorization", auth)).body());
+            assertThat(folders.get("folders").findValuesAsText("name")).contains("INBOX", "Junk", "Projects", "Projects.2026");
+            JsonNode page = JSON.readTree(send(HttpRequest.newBuilder(URI.create(folder)).header("Authorization", auth)).body());
+            assertThat(page.get("total").asInt()).isEqualTo(1);
+            assertThat(page.get("messages").get(0).get("uid").asLong()).isEqualTo(first);
+            assertThat(page.get("messages").get(0).get("subject").asText()).isEqualTo("first");
+            assertThat(send(HttpRequest.newBuilder(URI.create(base + "/mailboxes/" + ConsoleBrowserTest.ADMIN + "/Nope/messages"))
+                    .header("Authorization", auth)).statusCode()).isEqualTo(404);
+
+            // A session must send its CSRF token to delete; Basic needs none.
+            HttpResponse<String> ok = login(server, ConsoleBrowserTest.ADMIN, ConsoleBrowserTest.PASSWORD);
+            String setCookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
+            String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+            URI message = URI.create(folder + "/" + first);
+            assertThat(send(HttpRequest.newBuilder(message).header("Cookie", cookie).DELETE()).statusCode()).isEqualTo(403);
+            String csrf = JSON.readTree(ok.body()).get("csrf").asText();
+            assertThat(send(HttpRequest.newBuilder(message).header("Cookie", cookie).header("X-Tern-CSRF", csrf).DELETE())
+                    .statusCode()).isEqualTo(204);
+            assertThat(send(HttpRequest.newBuilder(message).header("Authorization", auth)).statusCode()).isEqualTo(404);
+            assertThat(send(HttpRequest.newBuilder(message).header("Authorization", auth).DELETE()).statusCode()).isEqualTo(404);
+            assertThat(send(HttpRequest.newBuilder(URI.create(folder + "/x")).header("Authorization", auth).DELETE())
+                    .statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(send(HttpRequest.newBuilder(URI.create(folder)).header("Authorization", auth)).body())
+                    .get("total").asInt()).isZero();
+            // The same index IMAP reads: the UID is gone, and a new message gets a higher one (never reused).
+            assertThat(ConsoleBrowserTest.imap(server, """
+                    typ, data = M.select('Projects.2026')
+                    print(int(data[0]))
+                    """)).isEqualTo("0");
+            assertThat(ConsoleBrowserTest.appendOverImap(server, "Projects.2026", "second")).isGreaterThan(first);
+
+            URI log = URI.create(base + "/log?level=info&limit=1000");
+            assertThat(send(HttpRequest.newBuilder(log)).statusCode()).isEqualTo(401);
+            JsonNode recent = JSON.readTree(send(HttpRequest.newBuilder(log).header("Authorization", auth)).body());
+            assertThat(recent.get("recording").asBoolean()).as("slf4j.provider is set for this module's tests").isTrue();
+            assertThat(recent.get("records").findValuesAsText("message")).anyMatch(m -> m.contains("queued id=" + queued));
+            assertThat(recent.get("records").findValuesAsText("level")).doesNotContain("debug", "trace");
+            JsonNode warnings = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/log?level=WARN"))
+                    .header("Authorization", auth)).body());
+            assertThat(warnings.get("records").findValuesAsText("level")).allMatch(l -> l.equals("warn") || l.equals("error"));
+            for (String bad : new String[] {"level=loud", "limit=0", "limit=1001"}) {
+                HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(base + "/log?" + bad)).header("Authorization", auth));
+                assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            }
+        }
+    }
+
+    @Test
     void pagingSearchAndNotFound() throws Exception {
         try (TestServer server = ConsoleBrowserTest.start(data)) {
             String auth = basic(ConsoleBrowserTest.ADMIN, ConsoleBrowserTest.PASSWORD);
@@ -160,6 +217,8 @@ class AdminApiWireTest {
                     .statusCode()).isEqualTo(404);
             HttpResponse<String> html = send(HttpRequest.newBuilder(URI.create(inbox + "/" + uid + "/html")).header("Authorization", auth));
             assertThat(html.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("sandbox; default-src 'none'");
+            assertThat(html.body()).contains("rendered html").doesNotContain("<script", "127.0.0.1:9");
+            assertThat(read.get("remote_images_blocked").asInt()).isEqualTo(1);
 
             HttpResponse<String> openapi = send(HttpRequest.newBuilder(URI.create(base + "/openapi.yaml")));
             assertThat(openapi.statusCode()).isEqualTo(200);

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The console in Debian's headless Chromium, driven by Playwright ({@code browser-tests/console.spec.mjs}): log
  * in (a wrong password first), find a queued message by its id, read a delivered message with an HTML part whose
- * script must not run. Screenshots go to {@code target/screenshots/}.
+ * script must not run, open a folder other than INBOX (made over IMAP by Python's imaplib), delete its message
+ * (then imaplib finds the folder empty), and read the recent log. Screenshots go to {@code target/screenshots/}.
  */
 class ConsoleBrowserTest {
     static final String ADMIN = "alice@localhost";
@@ -72,6 +73,44 @@ class ConsoleBrowserTest {
         Transport.send(message);
     }
 
+    /**
+     * Runs {@code body} in Python's imaplib, logged in as {@link #ADMIN} on the server's IMAPS port as {@code M};
+     * returns what it printed. A failed assertion in the script fails the test.
+     */
+    static String imap(TestServer server, String body) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        RequiredTool.requireExecutable(python, "python3");
+        // IMAPS: the server refuses LOGIN in clear; its certificate is the test's self-signed one, on loopback.
+        String script = "import imaplib, re, ssl, sys\n"
+                + "M = imaplib.IMAP4_SSL('127.0.0.1', int(sys.argv[1]), ssl_context=ssl._create_unverified_context())\n"
+                + "M.socket().settimeout(20)\n"
+                + "typ, _ = M.login(sys.argv[2], sys.argv[3])\n"
+                + "assert typ == 'OK'\n"
+                + body
+                + "M.logout()\n";
+        Process process = new ProcessBuilder(python.toString(), "-c", script, Integer.toString(server.imapsPort()), ADMIN, PASSWORD)
+                .redirectErrorStream(true).start();
+        String output;
+        try (var in = process.getInputStream()) {
+            output = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("imaplib ended").isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output.strip();
+    }
+
+    /** Creates {@code folder} for {@link #ADMIN} over IMAP if need be, appends a message to it; returns its UID (APPENDUID). */
+    static long appendOverImap(TestServer server, String folder, String subject) throws Exception {
+        String uid = imap(server, """
+                typ, data = M.create('%s')
+                assert typ == 'OK' or b'ALREADYEXISTS' in data[0], data
+                typ, data = M.append('%s', None, None, b'From: dan@localhost\\r\\nSubject: %s\\r\\n\\r\\nkept in a folder\\r\\n')
+                assert typ == 'OK', data
+                print(re.search(rb'APPENDUID \\d+ (\\d+)', data[0]).group(1).decode())
+                """.formatted(folder, folder, subject));
+        return Long.parseLong(uid);
+    }
+
     @Test
     void logInFindQueuedMessageAndReadMailInChromium() throws Exception {
         Path node = Path.of("/usr/bin/node");
@@ -90,13 +129,16 @@ class ConsoleBrowserTest {
                 Thread.sleep(20); // local delivery runs on the queue runner; no event to await
             }
             assertThat(server.newMessages("bob", "localhost")).hasSize(1);
+            String archived = "Archived " + System.nanoTime();
+            long archivedUid = appendOverImap(server, "Projects", archived);
 
             Path shots = Path.of("target", "screenshots").toAbsolutePath();
             ProcessBuilder builder = new ProcessBuilder(node.toString(), tests.resolve("console.spec.mjs").toString())
                     .directory(tests.toFile()).redirectErrorStream(true);
             builder.environment().putAll(java.util.Map.of("TERN_URL", server.webUrl(), "TERN_USER", ADMIN,
                     "TERN_PASSWORD", PASSWORD, "TERN_QUEUE_ID", queued, "TERN_MAILBOX", "bob@localhost",
-                    "TERN_SUBJECT", subject, "TERN_SCREENSHOTS", shots.toString()));
+                    "TERN_SUBJECT", subject, "TERN_SCREENSHOTS", shots.toString(), "TERN_FOLDER", "Projects",
+                    "TERN_FOLDER_SUBJECT", archived));
             Process process = builder.start();
             String output;
             try (var in = process.getInputStream()) {
@@ -108,6 +150,15 @@ class ConsoleBrowserTest {
             assertThat(process.exitValue()).as(output).isZero();
             assertThat(output).contains("console ok");
             assertThat(shots.resolve("3-mailbox-message.png")).isNotEmptyFile();
+            assertThat(shots.resolve("7-log.png")).isNotEmptyFile();
+            // The console's delete went through the store's expunge: IMAP sees the folder empty.
+            assertThat(imap(server, """
+                    typ, data = M.select('Projects')
+                    assert typ == 'OK', data
+                    print('exists', int(data[0]))
+                    typ, data = M.uid('SEARCH', None, 'UID', '%d')
+                    print('found', data[0].decode() or '-')
+                    """.formatted(archivedUid))).isEqualTo("exists 0\nfound -");
         }
     }
 }

@@ -19,6 +19,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
 public final class RecentLogProvider implements SLF4JServiceProvider {
     /** The system property by which SLF4J 2.0.9 and later take an explicit provider. */
     public static final String PROPERTY = "slf4j.provider";
+    private static final String VERBOSITY = "slf4j.internal.verbosity";
 
     private final SimpleServiceProvider simple = new SimpleServiceProvider();
     private final RecentLog log;
@@ -40,7 +41,10 @@ public final class RecentLogProvider implements SLF4JServiceProvider {
      * {@code main}); later it changes nothing, and the recent log stays empty.
      */
     public static void select() {
-        if (System.getProperty(PROPERTY) == null) System.setProperty(PROPERTY, RecentLogProvider.class.getName());
+        if (System.getProperty(PROPERTY) != null) return;
+        System.setProperty(PROPERTY, RecentLogProvider.class.getName());
+        // SLF4J reports an explicit provider at INFO on standard error, which every tern command would print.
+        if (System.getProperty(VERBOSITY) == null) System.setProperty(VERBOSITY, "WARN");
     }
 
     @Override

@@ -3,6 +3,8 @@
 'use strict';
 let csrf = '';
 let queueOffset = 0;
+let mailFolder = 'INBOX';
+let mailOffset = 0;
 const PAGE = 50;
 const $ = (id) => document.getElementById(id);
 
@@ -28,16 +30,18 @@ function el(tag, text) {
 }
 
 function show(view) {
-  for (const v of ['login', 'queue', 'mail', 'server']) $(v + '-view').hidden = v !== view;
+  for (const v of ['login', 'queue', 'mail', 'server', 'log']) $(v + '-view').hidden = v !== view;
   $('nav').hidden = view === 'login';
   $('status').textContent = '';
   if (view === 'queue') loadQueue();
   if (view === 'server') loadServer();
+  if (view === 'log') loadLog();
 }
 
 function route() {
   if (!csrf) return;
-  show(location.hash === '#mail' ? 'mail' : location.hash === '#server' ? 'server' : 'queue');
+  const views = { '#mail': 'mail', '#server': 'server', '#log': 'log' };
+  show(views[location.hash] || 'queue');
 }
 
 async function loadQueue() {
@@ -106,22 +110,52 @@ async function loadServer() {
   } catch (e) { $('status').textContent = e.message; }
 }
 
+function mailUser() {
+  return encodeURIComponent($('mail-user').value.trim());
+}
+
 function mailboxBase() {
-  return `/api/v1/mailboxes/${encodeURIComponent($('mail-user').value.trim())}/INBOX/messages`;
+  return `/api/v1/mailboxes/${mailUser()}/${encodeURIComponent(mailFolder)}/messages`;
+}
+
+async function loadFolders() {
+  try {
+    const tree = await api('GET', `/api/v1/mailboxes/${mailUser()}`);
+    const list = $('mail-folders');
+    list.replaceChildren();
+    for (const f of tree.folders) {
+      const b = el('button', f.special_use ? `${f.name} (${f.special_use})` : f.name);
+      b.type = 'button';
+      b.dataset.folder = f.name;
+      b.addEventListener('click', () => { mailFolder = f.name; mailOffset = 0; loadMailbox(); });
+      const li = el('li');
+      li.append(b);
+      list.append(li);
+    }
+    mailFolder = 'INBOX';
+    mailOffset = 0;
+    await loadMailbox();
+  } catch (e) { $('status').textContent = e.message; }
 }
 
 async function loadMailbox() {
   try {
-    const page = await api('GET', mailboxBase() + '?limit=100');
+    const page = await api('GET', `${mailboxBase()}?offset=${mailOffset}&limit=${PAGE}`);
+    for (const b of $('mail-folders').querySelectorAll('button')) b.setAttribute('aria-current', String(b.dataset.folder === mailFolder));
+    $('mail-folder').textContent = `${page.folder} (${page.total})`;
     const rows = $('mail-rows');
     rows.replaceChildren();
     $('mail-message').replaceChildren();
     for (const m of page.messages) {
       const tr = el('tr');
+      tr.dataset.uid = m.uid;
       for (const v of [m.from, m.subject, m.date, m.size]) tr.append(el('td', v));
+      if (!m.seen) tr.className = 'unseen';
       tr.addEventListener('click', () => openMessage(m.uid));
       rows.append(tr);
     }
+    $('mail-prev').disabled = mailOffset === 0;
+    $('mail-next').disabled = mailOffset + PAGE >= page.total;
   } catch (e) { $('status').textContent = e.message; }
 }
 
@@ -134,6 +168,7 @@ async function openMessage(uid) {
       el('p', 'Date: ' + m.date));
     if (m.text) box.append(el('pre', m.text));
     if (m.has_html) {
+      if (m.remote_images_blocked > 0) box.append(el('p', `${m.remote_images_blocked} remote image(s) blocked`));
       const frame = el('iframe');
       frame.setAttribute('sandbox', '');
       frame.title = 'HTML part';
@@ -148,7 +183,39 @@ async function openMessage(uid) {
     }
     const raw = el('a', 'Download the raw message');
     raw.href = base + '/raw';
-    box.append(raw);
+    const remove = el('button', 'Delete');
+    remove.type = 'button';
+    remove.id = 'mail-delete';
+    remove.addEventListener('click', async () => {
+      if (remove.dataset.armed !== 'yes') { // a second click confirms: no modal dialog
+        remove.dataset.armed = 'yes';
+        remove.textContent = 'Delete for good';
+        return;
+      }
+      try {
+        await api('DELETE', base);
+        $('status').textContent = `deleted message ${uid} from ${mailFolder}`;
+        await loadMailbox();
+      } catch (e) { $('status').textContent = e.message; }
+    });
+    box.append(el('p'), raw, ' ', remove);
+  } catch (e) { $('status').textContent = e.message; }
+}
+
+async function loadLog() {
+  try {
+    const log = await api('GET', `/api/v1/log?level=${encodeURIComponent($('log-level').value)}&limit=500`);
+    $('log-note').textContent = log.recording
+      ? `the newest ${log.records.length} of the last ${log.capacity} records, newest first`
+      : 'this server keeps no recent log (another SLF4J provider is in use)';
+    const rows = $('log-rows');
+    rows.replaceChildren();
+    for (const r of log.records.slice().reverse()) {
+      const tr = el('tr');
+      tr.className = r.level;
+      for (const v of [r.at, r.level, r.logger, r.thread, r.throwable ? `${r.message} (${r.throwable})` : r.message]) tr.append(el('td', v));
+      rows.append(tr);
+    }
   } catch (e) { $('status').textContent = e.message; }
 }
 
@@ -171,7 +238,10 @@ document.addEventListener('DOMContentLoaded', async () => {
   $('queue-search').addEventListener('submit', (event) => { event.preventDefault(); queueOffset = 0; loadQueue(); });
   $('queue-prev').addEventListener('click', () => { queueOffset = Math.max(0, queueOffset - PAGE); loadQueue(); });
   $('queue-next').addEventListener('click', () => { queueOffset += PAGE; loadQueue(); });
-  $('mail-open').addEventListener('submit', (event) => { event.preventDefault(); loadMailbox(); });
+  $('mail-open').addEventListener('submit', (event) => { event.preventDefault(); loadFolders(); });
+  $('mail-prev').addEventListener('click', () => { mailOffset = Math.max(0, mailOffset - PAGE); loadMailbox(); });
+  $('mail-next').addEventListener('click', () => { mailOffset += PAGE; loadMailbox(); });
+  $('log-filter').addEventListener('submit', (event) => { event.preventDefault(); loadLog(); });
   window.addEventListener('hashchange', route);
   try {
     const me = await api('GET', '/api/v1/session');
