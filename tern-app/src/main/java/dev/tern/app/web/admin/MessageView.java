@@ -23,7 +23,7 @@ import org.apache.james.mime4j.stream.MimeConfig;
 /**
  * A stored message as the console shows it, parsed with mime4j: its main headers, its first text/plain and
  * text/html parts and its attachments (the other leaf parts). The HTML is never put into a console page: it is
- * served alone from its own endpoint under a sandboxing CSP.
+ * served alone from its own endpoint, sanitised ({@link SafeHtml}), under a sandboxing CSP.
  */
 record MessageView(String from, String to, String subject, String date, List<Map<String, String>> headers,
                    String text, String html, List<Attachment> attachments) {
