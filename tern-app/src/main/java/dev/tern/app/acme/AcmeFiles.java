@@ -81,12 +81,18 @@ public final class AcmeFiles {
     }
 
     /**
-     * Makes sure a certificate file exists for TLS to load from the first start: a self-signed stand-in for
-     * {@code domains} under the certificate key, until the CA's certificate replaces it.
+     * Makes sure a certificate file that TLS can load exists from the first start: a self-signed stand-in for
+     * {@code domains} under the certificate key, until the CA's certificate replaces it. A missing or unreadable
+     * {@code fullchain.pem}, or one for another key, is replaced by the stand-in.
      */
     public void ensureCertificate(List<String> domains) throws IOException {
         KeyPair key = certificateKey();
-        if (Files.exists(certificateFiles().fullchain())) return;
+        List<X509Certificate> chain = chain();
+        // A chain for another key (privkey.pem deleted to rotate it) would stop TLS from loading: replace it too.
+        if (!chain.isEmpty() && java.util.Arrays.equals(chain.getFirst().getPublicKey().getEncoded(),
+                key.getPublic().getEncoded())) {
+            return;
+        }
         writeChain(List.of(standIn(key, domains)));
     }
 
