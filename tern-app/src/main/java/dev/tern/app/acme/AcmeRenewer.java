@@ -183,11 +183,14 @@ public final class AcmeRenewer implements AutoCloseable {
         if (e instanceof AcmeServerException server) return AcmeOrder.describe(server.getProblem());
         StringBuilder reason = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         Throwable cause = e.getCause();
+        String last = e.getClass().getSimpleName();
         for (int depth = 0; cause != null && depth < 4; depth++, cause = cause.getCause()) {
             String message = cause.getMessage();
-            if (message != null && reason.indexOf(message) >= 0) continue;
-            reason.append(": ").append(cause.getClass().getSimpleName());
+            String name = cause.getClass().getSimpleName();
+            if (message != null && reason.indexOf(message) >= 0 || name.equals(last) && message == null) continue;
+            reason.append(": ").append(name);
             if (message != null) reason.append(" ").append(message);
+            last = name;
         }
         return reason.toString();
     }
