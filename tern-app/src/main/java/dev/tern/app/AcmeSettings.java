@@ -39,7 +39,9 @@ public record AcmeSettings(Optional<URI> directory, List<String> contacts, List<
         positive(renewBefore, "renew_before");
         positive(checkInterval, "check_interval");
         positive(retry, "retry");
-        if (challenge == null || httpListen == null) throw new IllegalArgumentException("challenge and http_listen are required");
+        if (challenge == null || httpListen == null) {
+            throw new IllegalArgumentException("challenge and http_listen are required");
+        }
     }
 
     private static void positive(Duration value, String key) {
@@ -69,8 +71,8 @@ public record AcmeSettings(Optional<URI> directory, List<String> contacts, List<
     }
 
     public AcmeSettings withDirectory(URI value) {
-        return new AcmeSettings(Optional.of(value), contacts, domains, renewBefore, challenge, httpListen, checkInterval,
-                retry, trust);
+        return new AcmeSettings(Optional.of(value), contacts, domains, renewBefore, challenge, httpListen,
+                checkInterval, retry, trust);
     }
 
     public AcmeSettings withContacts(List<String> value) {

@@ -100,7 +100,8 @@ class AcmeWireTest {
     @Test
     void renewalServesNewSerialWithoutRestart() throws Exception {
         // renew_before longer than pebble's certificates live: every check (each second here) renews.
-        AcmeSettings renewing = acme().withRenewBefore(Duration.ofDays(365 * 100)).withCheckInterval(Duration.ofSeconds(1));
+        AcmeSettings renewing = acme().withRenewBefore(Duration.ofDays(365 * 100))
+                .withCheckInterval(Duration.ofSeconds(1));
         try (TestServer server = TestServer.start(data, c -> c.withAcme(renewing))) {
             BigInteger first = awaitOutcome(server, Outcome.Renewed.class, 1).getFirst().serial();
             BigInteger servedFirst = startTlsChain(server.port()).getFirst().getSerialNumber();

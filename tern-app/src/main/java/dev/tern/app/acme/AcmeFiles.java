@@ -1,5 +1,7 @@
 package dev.tern.app.acme;
 
+import java.net.MalformedURLException;
+import java.util.Arrays;
 import dev.tern.app.DurableFiles;
 import dev.tern.tls.TlsSettings;
 import dev.tern.tls.TlsSettings.CertificateFiles;
@@ -89,7 +91,7 @@ public final class AcmeFiles {
         KeyPair key = certificateKey();
         List<X509Certificate> chain = chain();
         // A chain for another key (privkey.pem deleted to rotate it) would stop TLS from loading: replace it too.
-        if (!chain.isEmpty() && java.util.Arrays.equals(chain.getFirst().getPublicKey().getEncoded(),
+        if (!chain.isEmpty() && Arrays.equals(chain.getFirst().getPublicKey().getEncoded(),
                 key.getPublic().getEncoded())) {
             return;
         }
@@ -126,7 +128,7 @@ public final class AcmeFiles {
         if (lines.size() < 2 || !lines.get(0).equals(directoryUrl.toString())) return Optional.empty();
         try {
             return Optional.of(URI.create(lines.get(1)).toURL());
-        } catch (IllegalArgumentException | java.net.MalformedURLException e) {
+        } catch (IllegalArgumentException | MalformedURLException e) {
             return Optional.empty(); // unreadable: registering again finds the same account by its key
         }
     }
@@ -194,7 +196,8 @@ public final class AcmeFiles {
             }
         }
         if (privateKey == null || publicKey == null) {
-            throw new IOException(file + ": expected a PRIVATE KEY and a PUBLIC KEY block (delete it to make a new key)");
+            throw new IOException(file + ": expected a PRIVATE KEY and a PUBLIC KEY block"
+                    + " (delete it to make a new key)");
         }
         return new KeyPair(publicKey, privateKey);
     }

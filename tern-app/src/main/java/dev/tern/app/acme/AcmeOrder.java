@@ -1,5 +1,6 @@
 package dev.tern.app.acme;
 
+import java.util.Optional;
 import dev.tern.app.AcmeSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,7 @@ final class AcmeOrder {
     private Login login(Session session, boolean register) throws AcmeException, IOException {
         URI directory = settings.directory().orElseThrow();
         KeyPair key = files.accountKey();
-        var known = register ? java.util.Optional.<URL>empty() : files.accountUrl(directory);
+        Optional<URL> known = register ? Optional.empty() : files.accountUrl(directory);
         if (known.isPresent()) return session.login(known.get(), key);
         AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
         settings.contacts().forEach(builder::addContact);
@@ -110,7 +111,7 @@ final class AcmeOrder {
         }
     }
 
-    private static AcmeException failed(String what, java.util.Optional<Problem> problem) {
+    private static AcmeException failed(String what, Optional<Problem> problem) {
         return new AcmeException(what + " failed: " + problem.map(AcmeOrder::describe).orElse("no reason given"));
     }
 

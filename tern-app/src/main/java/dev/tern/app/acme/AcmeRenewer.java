@@ -1,5 +1,8 @@
 package dev.tern.app.acme;
 
+import java.util.Locale;
+import java.net.InetSocketAddress;
+import java.io.IOException;
 import dev.tern.app.AcmeSettings;
 import java.math.BigInteger;
 import java.security.cert.CertificateParsingException;
@@ -74,7 +77,7 @@ public final class AcmeRenewer implements AutoCloseable {
         AcmeRenewer renewer = new AcmeRenewer(settings, domains, files, reload, clock);
         try {
             renewer.responder.bind();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.error("acme http-01 responder cannot listen address={}: {}", settings.httpListen(), e.toString());
         }
         renewer.thread = Thread.ofVirtual().name("acme-renewer").start(renewer::run);
@@ -87,7 +90,7 @@ public final class AcmeRenewer implements AutoCloseable {
     }
 
     /** Where the HTTP-01 responder listens, once bound. */
-    public Optional<java.net.InetSocketAddress> httpAddress() {
+    public Optional<InetSocketAddress> httpAddress() {
         return responder.address();
     }
 
@@ -136,7 +139,7 @@ public final class AcmeRenewer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome.Failed("stopped", Duration.ZERO);
-        } catch (AcmeException | java.io.IOException | RuntimeException e) {
+        } catch (AcmeException | IOException | RuntimeException e) {
             Duration retryIn = backoff(failuresSoFar, e);
             String reason = reason(e);
             log.warn("acme order failed domains={} directory={} retryIn={} reason={}", domains,
@@ -152,7 +155,7 @@ public final class AcmeRenewer implements AutoCloseable {
         if (AcmeFiles.selfSigned(leaf)) return Optional.of("no certificate from the CA yet");
         List<String> names = dnsNames(leaf);
         for (String domain : domains) {
-            if (!names.contains(domain.toLowerCase(java.util.Locale.ROOT))) return Optional.of("does not name " + domain);
+            if (!names.contains(domain.toLowerCase(Locale.ROOT))) return Optional.of("names no " + domain);
         }
         Duration left = Duration.between(clock.instant(), leaf.getNotAfter().toInstant());
         if (left.compareTo(settings.renewBefore()) < 0) return Optional.of("expires in " + left.toDays() + "d");
@@ -166,10 +169,12 @@ public final class AcmeRenewer implements AutoCloseable {
         return untilDue.compareTo(settings.checkInterval()) < 0 ? untilDue : settings.checkInterval();
     }
 
-    /** {@code retry} doubled per earlier failure, at most {@code check_interval}; never before the CA's Retry-After. */
+    /** {@code retry} doubled per earlier failure, at most {@code check_interval}; not before the CA's Retry-After. */
     private Duration backoff(int failuresSoFar, Exception failure) {
         Duration wait = settings.retry();
-        for (int i = 0; i < failuresSoFar && wait.compareTo(settings.checkInterval()) < 0; i++) wait = wait.multipliedBy(2);
+        for (int i = 0; i < failuresSoFar && wait.compareTo(settings.checkInterval()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
         if (wait.compareTo(settings.checkInterval()) > 0) wait = settings.checkInterval();
         if (failure instanceof AcmeRateLimitedException limited && limited.getRetryAfter().isPresent()) {
             Duration told = Duration.between(clock.instant(), limited.getRetryAfter().get());
@@ -201,7 +206,7 @@ public final class AcmeRenewer implements AutoCloseable {
             if (leaf.getSubjectAlternativeNames() == null) return names;
             for (List<?> entry : leaf.getSubjectAlternativeNames()) {
                 if (entry.get(0) instanceof Integer type && type == 2) { // RFC 5280 §4.2.1.6: dNSName
-                    names.add(((String) entry.get(1)).toLowerCase(java.util.Locale.ROOT));
+                    names.add(((String) entry.get(1)).toLowerCase(Locale.ROOT));
                 }
             }
         } catch (CertificateParsingException e) {

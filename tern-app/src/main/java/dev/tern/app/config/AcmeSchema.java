@@ -39,7 +39,8 @@ final class AcmeSchema {
             throw new IllegalArgumentException("expected a URL like https://acme-v02.api.letsencrypt.org/directory");
         }
         if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("expected an https:// URL, like https://acme-v02.api.letsencrypt.org/directory");
+            throw new IllegalArgumentException(
+                    "expected an https:// URL, like https://acme-v02.api.letsencrypt.org/directory");
         }
         return uri;
     }
