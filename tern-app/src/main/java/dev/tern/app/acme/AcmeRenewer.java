@@ -162,10 +162,19 @@ public final class AcmeRenewer implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The wait before the next check: until the renewal falls due, at most {@code check_interval}. A certificate
+     * that is due as soon as it is issued (its lifetime no longer than {@code renew_before}) waits the whole
+     * interval, so a short-lived certificate is not ordered again and again in a tight loop.
+     */
     private Duration untilDue(Instant notAfter) {
         Duration untilDue = Duration.between(clock.instant(), notAfter.minus(settings.renewBefore()));
-        Duration atLeast = Duration.ofSeconds(1);
-        if (untilDue.compareTo(atLeast) < 0) untilDue = atLeast;
+        if (untilDue.isNegative() || untilDue.isZero()) {
+            log.warn("acme certificate is due for renewal as soon as issued notAfter={} renew_before={}: renewing at"
+                    + " each check_interval={}; set renew_before to about a third of the lifetime", notAfter,
+                    settings.renewBefore(), settings.checkInterval());
+            return settings.checkInterval();
+        }
         return untilDue.compareTo(settings.checkInterval()) < 0 ? untilDue : settings.checkInterval();
     }
 
