@@ -1,5 +1,7 @@
 package dev.tern.app;
 
+import dev.tern.app.acme.AcmeFiles;
+import dev.tern.app.acme.AcmeRenewer;
 import dev.tern.app.capture.CapturePolicy;
 import dev.tern.app.capture.CaptureStore;
 import dev.tern.app.capture.CaptureTransport;
@@ -92,6 +94,7 @@ public final class Tern implements AutoCloseable {
     private SubmitServer submit;
     private WebServer web;
     private CaptureStore capture;
+    private AcmeRenewer acme;
 
     public Tern(TernConfig config) {
         this.config = config;
@@ -127,7 +130,11 @@ public final class Tern implements AutoCloseable {
                     directory, store, Domain.parse(hostname), ownAddresses(config), clock, srs, resealer);
         }
         runner.start();
-        TlsContext tls = TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
+        // docs/acme.md: the ACME certificate comes first (the default), a self-signed stand-in until the CA's arrives.
+        AcmeFiles acmeFiles = config.acme().enabled() ? AcmeFiles.open(config.dataDirectory().resolve("acme")) : null;
+        var tlsSettings = acmeFiles == null ? config.tls()
+                : acmeFiles.withCertificate(config.tls(), config.acme().domainsOr(hostname));
+        TlsContext tls = TlsContext.open(tlsSettings, config.dataDirectory(), config.session().hostname());
         AccountStore accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
         RecipientPolicy policy = new InboundPolicy(directory, config.checkSender());
@@ -167,6 +174,9 @@ public final class Tern implements AutoCloseable {
         imap.start();
         pop3 = new Pop3Server(config.pop3(), store, throttle::forClient, tls);
         pop3.start();
+        if (acmeFiles != null) {
+            acme = AcmeRenewer.start(config.acme(), config.acme().domainsOr(hostname), acmeFiles, tls::reload, clock);
+        }
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
     }
@@ -306,6 +316,11 @@ public final class Tern implements AutoCloseable {
         return Optional.ofNullable(capture);
     }
 
+    /** The ACME renewer (docs/acme.md); empty when {@code tls.acme} is off. */
+    public Optional<AcmeRenewer> acme() {
+        return Optional.ofNullable(acme);
+    }
+
     /** The web listener's bound addresses (console, APIs, metrics); empty when {@code web.enabled} is off. */
     public List<InetSocketAddress> webAddresses() {
         return web == null ? List.of() : web.addresses();
@@ -315,6 +330,7 @@ public final class Tern implements AutoCloseable {
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
         try {
+            if (acme != null) acme.close();
             if (pop3 != null) pop3.close();
             if (imap != null) imap.close();
             if (server != null) server.close();

@@ -112,6 +112,11 @@ public final class TestServer implements AutoCloseable {
         return tern.pop3Addresses(true).getFirst().getPort();
     }
 
+    /** The ACME renewer (docs/acme.md); empty when {@code tls.acme} is off. */
+    public java.util.Optional<dev.tern.app.acme.AcmeRenewer> acme() {
+        return tern.acme();
+    }
+
     public TernConfig config() {
         return config;
     }

@@ -167,6 +167,14 @@ public final class TlsContext {
         }
     }
 
+    /**
+     * Checks the files now, without waiting for the next check interval, and swaps in new material if they changed;
+     * true if it did. For a writer that just replaced them (an ACME renewal), so the next handshake presents them.
+     */
+    public boolean reload() {
+        return reloadIfChanged();
+    }
+
     /** Checks the files now and swaps in new material if they changed; true if it did. For tests and signals. */
     boolean reloadIfChanged() {
         Material current = material;

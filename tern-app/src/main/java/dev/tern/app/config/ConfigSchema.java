@@ -63,7 +63,9 @@ final class ConfigSchema {
                 ServerSettings::withPlaintextAuthOnLoopback);
         AuthSettings authSettings = AuthSchema.read(auth, defaults.auth());
         auth.rejectUnknown();
-        TlsSettings tls = readTls(top.section("tls"));
+        Section tlsSection = top.section("tls");
+        dev.tern.app.AcmeSettings acme = AcmeSchema.read(tlsSection.section("acme"));
+        TlsSettings tls = readTls(tlsSection);
         Supplier<SessionSettings> session = readSession(limits, hostname, vrfy, expn);
         limits.rejectUnknown();
         Section deliverySection = top.section("delivery");
@@ -91,7 +93,7 @@ final class ConfigSchema {
         if (!errors.isEmpty()) return new ConfigResult.Invalid(errors);
         return new ConfigResult.Loaded(new TernConfig(dataDirectory, server, sessionSettings, directorySettings,
                 spool, deliverySettings, tls, checkSender, authSettings, remote, readers.imap(), readers.pop3(), dnsbl,
-                trust, web, dev.tern.app.AcmeSettings.off()));
+                trust, web, acme));
     }
 
     /**

@@ -46,12 +46,8 @@ public final class WebServer implements AutoCloseable {
                 HttpServer server;
                 if (settings.https(address)) {
                     HttpsServer https = HttpsServer.create(address, 256);
-                    https.setHttpsConfigurator(new HttpsConfigurator(tls.get()) {
-                        @Override
-                        public SSLContext getSSLContext() {
-                            return tls.get(); // asked per connection: a swapped certificate serves at once
-                        }
-
+                    // HttpsServer keeps its context for good: this one takes each connection's from tls.
+                    https.setHttpsConfigurator(new HttpsConfigurator(CurrentSslContext.of(tls)) {
                         @Override
                         public void configure(HttpsParameters parameters) {
                             SSLContext context = tls.get();
