@@ -92,6 +92,8 @@ public final class Tern implements AutoCloseable {
     private SubmitServer submit;
     private WebServer web;
     private CaptureStore capture;
+    private Directory directory;
+    private AccountStore accounts;
 
     public Tern(TernConfig config) {
         this.config = config;
@@ -104,7 +106,7 @@ public final class Tern implements AutoCloseable {
         MaildirSettings maildir = config.maildir();
         Files.createDirectories(maildir.root());
         store = new MaildirStore(maildir);
-        var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
+        directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
         Optional<Srs> srs = srs(config);
         Clock clock = Clock.systemUTC();
         String hostname = config.session().hostname();
@@ -128,7 +130,7 @@ public final class Tern implements AutoCloseable {
         }
         runner.start();
         TlsContext tls = TlsContext.open(config.tls(), config.dataDirectory(), config.session().hostname());
-        AccountStore accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
+        accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
         RecipientPolicy policy = new InboundPolicy(directory, config.checkSender());
         if (srs.isPresent()) policy = new SrsReversePolicy(policy, directory, srs.get());
@@ -304,6 +306,19 @@ public final class Tern implements AutoCloseable {
     /** Capture mode's store of kept messages (docs/capture.md); empty when not in capture mode. */
     public Optional<CaptureStore> capture() {
         return Optional.ofNullable(capture);
+    }
+
+    /**
+     * The accounts that AUTH, IMAP and POP3 check (as {@code tern user} changes them): a change here takes
+     * effect at once, in this process.
+     */
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    /** Who the addresses are: {@link Directory#addDomain} makes a domain local in the running server. */
+    public Directory directory() {
+        return directory;
     }
 
     /** The web listener's bound addresses (console, APIs, metrics); empty when {@code web.enabled} is off. */
