@@ -25,12 +25,12 @@ import org.apache.james.mime4j.stream.MimeConfig;
 /**
  * A stored message as the console shows it, parsed with mime4j: its main headers, its first text/plain and
  * text/html parts and its attachments (the other leaf parts). The HTML is never put into a console page: it is
- * served alone from its own endpoint under a sandboxing CSP.
+ * served alone from its own endpoint under a sandboxing CSP. Capture mode's API uses it too (CaptureRoutes).
  */
-record MessageView(String from, String to, String subject, String date, List<Map<String, String>> headers,
-                   String text, String html, List<Attachment> attachments) {
+public record MessageView(String from, String to, String cc, String subject, String date,
+                          List<Map<String, String>> headers, String text, String html, List<Attachment> attachments) {
     /** A leaf part that is neither the text nor the HTML body. */
-    record Attachment(String filename, String contentType, byte[] content) {}
+    public record Attachment(String filename, String contentType, byte[] content) {}
 
     private static final long MAX_PART = 16L * 1024 * 1024;
 
@@ -41,16 +41,17 @@ record MessageView(String from, String to, String subject, String date, List<Map
     }
 
     /** The From, Subject and Date of a message file, reading its header section only. */
-    static MessageView headersOf(Path file) throws IOException {
+    public static MessageView headersOf(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             Message message = builder().parseMessage(new HeaderOnly(in));
-            return new MessageView(addresses(message.getFrom()), addresses(message.getTo()), nz(message.getSubject()),
+            return new MessageView(addresses(message.getFrom()), addresses(message.getTo()),
+                    addresses(message.getCc()), nz(message.getSubject()),
                     message.getDate() == null ? "" : message.getDate().toInstant().toString(), List.of(), "", "", List.of());
         }
     }
 
     /** The whole message, with its parts. */
-    static MessageView read(Path file) throws IOException {
+    public static MessageView read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             Message message = builder().parseMessage(in);
             List<Map<String, String>> headers = new ArrayList<>();
@@ -59,7 +60,8 @@ record MessageView(String from, String to, String subject, String date, List<Map
             }
             Parts parts = new Parts();
             walk(message, parts);
-            return new MessageView(addresses(message.getFrom()), addresses(message.getTo()), nz(message.getSubject()),
+            return new MessageView(addresses(message.getFrom()), addresses(message.getTo()),
+                    addresses(message.getCc()), nz(message.getSubject()),
                     message.getDate() == null ? "" : message.getDate().toInstant().toString(), headers,
                     parts.text, parts.html, parts.attachments);
         }
@@ -70,6 +72,7 @@ record MessageView(String from, String to, String subject, String date, List<Map
         m.put("uid", uid);
         m.put("from", from);
         m.put("to", to);
+        m.put("cc", cc);
         m.put("subject", subject);
         m.put("date", date);
         m.put("headers", headers);
