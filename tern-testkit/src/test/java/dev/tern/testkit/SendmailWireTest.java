@@ -240,6 +240,9 @@ class SendmailWireTest {
         assertThat(message).contains("Return-Path: <app@localhost>", "Subject: batch")
                 .containsPattern("one\\r?\\n\\.two\\r?\\n")
                 .containsPattern("from userid " + USER + ";");
+        // RCPT's NOTIFY=SUCCESS went with the submission: the sender gets the success DSN (RFC 3461).
+        assertThat(only("app")).contains("multipart/report", "report-type=delivery-status")
+                .containsPattern("(?i)Action: delivered").containsPattern("(?i)Final-Recipient: rfc822; ?eve@localhost");
     }
 
     /** With no server running, {@code -bs} still takes the message (into the maildrop, as postdrop does). */

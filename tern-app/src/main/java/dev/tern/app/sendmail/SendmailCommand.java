@@ -96,8 +96,13 @@ public final class SendmailCommand implements Callable<Integer> {
         if (listQueue) return queue(err, "list", dataDirectory);
         if (flush) return queue(err, "flush", dataDirectory);
         if (smtp) {
-            new StandaloneSmtp(sessionSettings(), new Submitter(dataDirectory)).run(System.in, System.out);
-            return 0;
+            try {
+                new StandaloneSmtp(sessionSettings(), new Submitter(dataDirectory), err).run(System.in, System.out);
+                return 0;
+            } catch (IOException e) {
+                err.println("sendmail: the SMTP session ended: " + e.getMessage()); // the client went away
+                return EX_TEMPFAIL;
+            }
         }
         Submission submission;
         try {

@@ -25,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -41,10 +42,13 @@ import java.util.Optional;
 final class StandaloneSmtp {
     private final SessionSettings settings;
     private final Submitter submitter;
+    private final PrintWriter err;
 
-    StandaloneSmtp(SessionSettings settings, Submitter submitter) {
+    /** {@code err} gets the details of a failure that the reply states only generically (standard error). */
+    StandaloneSmtp(SessionSettings settings, Submitter submitter, PrintWriter err) {
         this.settings = settings;
         this.submitter = submitter;
+        this.err = err;
     }
 
     /** Runs the session until QUIT, a closing 421 or the end of input. */
@@ -83,6 +87,11 @@ final class StandaloneSmtp {
                 next = send(output, step);
             }
             output.flush();
+        } catch (RuntimeException e) {
+            // A bug: the client is told, as a connection of the server tells it, and the error propagates.
+            output.add(Replies.INTERNAL_ERROR);
+            output.flush();
+            throw e;
         } finally {
             session.end();
         }
@@ -131,7 +140,11 @@ final class StandaloneSmtp {
             case Submitter.Outcome.Refused(String kind, String text) -> new ContentStage.Stored.Refused(switch (kind) {
                 case "usage" -> Reply.of(550, "5.1.3", "Refused: " + text);
                 case "data" -> Reply.of(554, "5.6.0", "Refused: " + text);
-                default -> Reply.of(451, "4.3.0", "Not queued, try again later: " + text);
+                default -> {
+                    err.println("sendmail: " + text); // may name paths: not for the reply
+                    err.flush();
+                    yield Reply.of(451, "4.3.0", "Not queued, try again later");
+                }
             });
         };
     }
