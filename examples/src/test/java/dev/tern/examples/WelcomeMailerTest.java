@@ -23,6 +23,16 @@ class WelcomeMailerTest {
         List<MimeMessage> bob = mail.awaitMessages(1).to("bob@example.test");
         assertEquals("Welcome, Bob", bob.getFirst().getSubject());
         assertTrue(((String) bob.getFirst().getContent()).contains("your account is ready"));
-        assertEquals(2, mail.awaitMessages(2).all().size());
+        assertEquals("Welcome, Ann", mail.awaitMessages(1).to("ann@example.test").getFirst().getSubject());
+    }
+
+    @Test
+    void theSupportTeamReadsTheWelcomeCopyOverImap() throws Exception {
+        mail.createAccount("support@shop.example", "support-secret");   // a login, in one call
+        new WelcomeMailer("127.0.0.1", mail.smtpPort()).welcome("support@shop.example", "Support");
+        mail.awaitMessages(1).to("support@shop.example");
+
+        SupportInbox inbox = new SupportInbox("127.0.0.1", mail.imapPort(), "support@shop.example", "support-secret");
+        assertEquals(List.of("Welcome, Support"), inbox.subjects());
     }
 }

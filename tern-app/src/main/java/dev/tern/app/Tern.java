@@ -95,6 +95,8 @@ public final class Tern implements AutoCloseable {
     private WebServer web;
     private CaptureStore capture;
     private AcmeRenewer acme;
+    private Directory directory;
+    private AccountStore accounts;
 
     public Tern(TernConfig config) {
         this.config = config;
@@ -107,7 +109,7 @@ public final class Tern implements AutoCloseable {
         MaildirSettings maildir = config.maildir();
         Files.createDirectories(maildir.root());
         store = new MaildirStore(maildir);
-        var directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
+        directory = new Directory(withOwnHostname(config.directory(), config.session().hostname()));
         Optional<Srs> srs = srs(config);
         Clock clock = Clock.systemUTC();
         String hostname = config.session().hostname();
@@ -135,7 +137,7 @@ public final class Tern implements AutoCloseable {
         var tlsSettings = acmeFiles == null ? config.tls()
                 : acmeFiles.withCertificate(config.tls(), config.acme().domainsOr(hostname));
         TlsContext tls = TlsContext.open(tlsSettings, config.dataDirectory(), config.session().hostname());
-        AccountStore accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
+        accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
         RecipientPolicy policy = new InboundPolicy(directory, config.checkSender());
         if (srs.isPresent()) policy = new SrsReversePolicy(policy, directory, srs.get());
@@ -319,6 +321,19 @@ public final class Tern implements AutoCloseable {
     /** The ACME renewer (docs/acme.md); empty when {@code tls.acme} is off. */
     public Optional<AcmeRenewer> acme() {
         return Optional.ofNullable(acme);
+    }
+
+    /**
+     * The accounts that AUTH, IMAP and POP3 check (as {@code tern user} changes them): a change here takes
+     * effect at once, in this process.
+     */
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    /** Who the addresses are: {@link Directory#addDomain} makes a domain local in the running server. */
+    public Directory directory() {
+        return directory;
     }
 
     /** The web listener's bound addresses (console, APIs, metrics); empty when {@code web.enabled} is off. */

@@ -143,10 +143,14 @@ public final class QueueRunner implements AutoCloseable {
                                         Domain hostname, Clock clock, Optional<Srs> srs, Resealer resealer,
                                         Transport capture) {
         Transport mailboxes = new LocalTransport(spool, directory, store, srs, resealer);
+        // The mailbox copy first, then the capture: once a message shows in the capture it is in its local
+        // mailboxes too, so a test that awaited the capture reads it over IMAP at once (tern-junit). Every message
+        // is captured whatever the mailboxes said; a capture that fails is retried (with the mailbox copy again).
         Transport local = (message, recipients) -> {
+            List<RecipientOutcome> delivered = mailboxes.deliver(message, recipients);
             List<RecipientOutcome> kept = capture.deliver(message, recipients);
             boolean all = kept.stream().allMatch(o -> o instanceof RecipientOutcome.Delivered);
-            return all ? mailboxes.deliver(message, recipients) : kept;
+            return all ? delivered : kept;
         };
         var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
                 hostname.name()), resealer);

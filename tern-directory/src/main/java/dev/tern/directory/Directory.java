@@ -13,7 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who an address is. Immutable and thread-safe; a new configuration makes a new Directory.
+ * Who an address is. Thread-safe, and immutable but for one thing: {@link #addDomain} makes one more domain
+ * local in a running server (the JUnit extension's {@code createAccount}); a new configuration makes a new
+ * Directory.
  *
  * <p>Rules, in the order {@link #resolve} applies them to an address at a local domain:
  * <ol>
@@ -38,8 +40,9 @@ public final class Directory {
     public static final int MAX_DEPTH = 20;
     private static final String POSTMASTER = "postmaster";
 
-    private final Set<Domain> domains;
-    private final List<Domain> domainsByName;
+    // Replaced whole (never changed in place) by addDomain, so a reader sees the old set or the new one.
+    private volatile Set<Domain> domains;
+    private volatile List<Domain> domainsByName;
     private final Mailbox postmaster;
     private final boolean anyLocalPart;
     private final Set<Mailbox> users;
@@ -67,6 +70,18 @@ public final class Directory {
                         throw new IllegalArgumentException(address + " expands to unknown " + target);
                     }));
         }
+    }
+
+    /**
+     * Makes {@code domain} local from now on, with the configured rules (any local part a user when
+     * {@code anyLocalPart}); the configured users, aliases and lists stay as they are. Idempotent.
+     */
+    public synchronized void addDomain(Domain domain) {
+        if (domains.contains(domain)) return;
+        Set<Domain> more = new LinkedHashSet<>(domains);
+        more.add(domain);
+        domainsByName = more.stream().sorted(Comparator.comparing(Domain::name)).toList();
+        domains = Set.copyOf(more);
     }
 
     /** True when {@code domain} is one of ours. Domains are canonical, so this is IDNA-aware and case-blind. */

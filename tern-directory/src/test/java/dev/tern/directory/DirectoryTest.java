@@ -136,6 +136,18 @@ class DirectoryTest {
     }
 
     @Test
+    void anAddedDomainIsLocalWithTheConfiguredRules() {
+        Directory directory = new Directory(DirectorySettings.defaults()); // any local part at localhost
+        Mailbox alice = mailbox("alice@added.example");
+        assertThat(directory.resolve(alice)).isEqualTo(new Resolution.Remote());
+        directory.addDomain(Domain.parse("Added.Example"));
+        directory.addDomain(Domain.parse("added.example")); // idempotent
+        assertThat(directory.isLocal(Domain.parse("added.example"))).isTrue();
+        assertThat(directory.resolve(alice)).isEqualTo(new Resolution.Local(List.of(alice), List.of(), Resolution.Kind.USER));
+        assertThat(directory.resolve(mailbox("bob@localhost"))).isInstanceOf(Resolution.Local.class);
+    }
+
+    @Test
     void chainDeeperThanTheLimitReachesNobody() {
         Map<Mailbox, List<Mailbox>> aliases = new HashMap<>();
         int links = Directory.MAX_DEPTH + 5;

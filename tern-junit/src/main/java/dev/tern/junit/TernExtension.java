@@ -3,6 +3,9 @@ package dev.tern.junit;
 import dev.tern.app.Tern;
 import dev.tern.app.TernConfig;
 import dev.tern.app.capture.CaptureStore;
+import dev.tern.auth.AccountChange;
+import dev.tern.auth.Usernames;
+import dev.tern.mail.Mailbox;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * An in-JVM Tern in capture mode for tests (docs/junit.md): every listener on a free loopback port, data in a
  * fresh temp directory, every message for any domain kept; {@link #awaitMessages(int)} waits for them and hands
- * them back parsed with Angus Mail. Register it on a static field with {@link #perClass()} (one server for the
+ * them back parsed with Angus Mail; {@link #createAccount} makes a login for IMAP, POP3 and SMTP AUTH. Register it on a static field with {@link #perClass()} (one server for the
  * class) or {@link #perTest()} (a fresh one for each test).
  */
 public final class TernExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
@@ -82,7 +86,12 @@ public final class TernExtension implements BeforeAllCallback, AfterAllCallback,
         long begin = System.nanoTime();
         data = Files.createTempDirectory("tern-junit");
         TernConfig loopback = TernConfig.loopbackOnly(data); // free ports; DNS to a closed port: nothing leaves
-        TernConfig config = loopback.withWeb(loopback.web().withCapture(true));
+        // Every listener is on loopback: the code under test may log in without TLS (LOGIN, PLAIN, USER/PASS).
+        TernConfig config = new TernConfig(data, loopback.server().withPlaintextAuthOnLoopback(true), loopback.session(),
+                loopback.directory(), loopback.spool(), loopback.delivery())
+                .withReaders(loopback.imap().withPlaintextOnLoopback(true), loopback.pop3().withPlaintextOnLoopback(true))
+                .withWeb(loopback.web().withCapture(true))
+                .withRemote(loopback.remote());
         tern = new Tern(config);
         tern.start();
         lastStart = Duration.ofNanos(System.nanoTime() - begin);
@@ -123,6 +132,28 @@ public final class TernExtension implements BeforeAllCallback, AfterAllCallback,
     /** The web listener, e.g. {@code http://127.0.0.1:40123}: the capture API is under /api/v1/capture. */
     public String webUrl() {
         return "http://127.0.0.1:" + running().webAddresses().getFirst().getPort();
+    }
+
+    /**
+     * Makes an account in the running server, in one call: {@code address} can log in with {@code password} over
+     * IMAP, POP3 and SMTP AUTH (submission) at once, and mail to it is kept in its mailbox (as well as captured).
+     * Its domain becomes a local domain if it was not one. The password needs 8 characters at least, as for
+     * {@code tern user add}.
+     *
+     * @throws IllegalArgumentException when the address is not one, the account exists or the password is refused
+     */
+    public void createAccount(String address, String password) {
+        Tern server = running();
+        Optional<String> username = Usernames.canonical(address);
+        if (username.isEmpty()) throw new IllegalArgumentException("not an address usable as a login: " + address);
+        try {
+            if (server.accounts().add(username.get(), password) instanceof AccountChange.Refused(String reason)) {
+                throw new IllegalArgumentException("cannot create " + address + ": " + reason);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the accounts of the test server", e);
+        }
+        server.directory().addDomain(Mailbox.parse(username.get()).domain());
     }
 
     /** Waits until at least {@code count} messages arrived (all recipients); filter with {@link Awaited#to}. */

@@ -3,7 +3,10 @@ package dev.tern.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Folder;
 import jakarta.mail.Message;
+import jakarta.mail.Store;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
@@ -31,9 +34,57 @@ class TernExtensionTest {
     @Test
     void failsListingWhatArrived() throws Exception {
         send("ann@example.test", "only one");
+        mail.awaitMessages(1).to("ann@example.test"); // arrived: the short wait below cannot miss it on a busy machine
         assertThatThrownBy(() -> mail.withTimeout(Duration.ofMillis(300)).awaitMessages(2).to("ann@example.test"))
                 .isInstanceOf(AssertionError.class).hasMessageContaining("got 1").hasMessageContaining("ann@example.test");
         mail.withTimeout(Duration.ofSeconds(5));
+    }
+
+    /** One call makes a login: the mail to it is read over IMAP and POP3, and it authenticates on submission. */
+    @Test
+    void createdAccountReadsOverImapAndPop3AndSubmits() throws Exception {
+        mail.createAccount("alice@accounts.test", "alice-secret");
+        send("alice@accounts.test", "for alice");
+        mail.awaitMessages(1).to("alice@accounts.test");
+
+        Session session = Session.getInstance(new Properties()); // plaintext login: loopback only
+        try (Store imap = session.getStore("imap")) {
+            imap.connect("127.0.0.1", mail.imapPort(), "alice@accounts.test", "alice-secret");
+            Folder inbox = imap.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            // Awaited in the capture means in the mailbox too: no polling here.
+            assertThat(inbox.getMessages()).extracting(Message::getSubject).containsExactly("for alice");
+            inbox.close(false);
+        }
+        try (Store pop3 = session.getStore("pop3")) {
+            pop3.connect("127.0.0.1", mail.pop3Port(), "alice@accounts.test", "alice-secret");
+            Folder inbox = pop3.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            assertThat(inbox.getMessages()).extracting(Message::getSubject).containsExactly("for alice");
+            inbox.close(false);
+        }
+        try (Store wrong = session.getStore("imap")) {
+            assertThatThrownBy(() -> wrong.connect("127.0.0.1", mail.imapPort(), "alice@accounts.test", "not-her-password"))
+                    .isInstanceOf(AuthenticationFailedException.class);
+        }
+
+        Properties submission = new Properties();
+        submission.put("mail.smtp.host", "127.0.0.1");
+        submission.put("mail.smtp.port", Integer.toString(mail.submissionPort()));
+        submission.put("mail.smtp.auth", "true");
+        MimeMessage message = new MimeMessage(Session.getInstance(submission));
+        message.setFrom(new InternetAddress("alice@accounts.test"));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress("carl@example.test"));
+        message.setSubject("from alice");
+        message.setText("sent with a login");
+        Transport.send(message, "alice@accounts.test", "alice-secret");
+        assertThat(mail.awaitMessages(1).to("carl@example.test")).extracting(MimeMessage::getSubject)
+                .containsExactly("from alice");
+
+        assertThatThrownBy(() -> mail.createAccount("alice@accounts.test", "another-one"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exists");
+        assertThatThrownBy(() -> mail.createAccount("bob@accounts.test", "short"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("8 characters");
     }
 
     @Test

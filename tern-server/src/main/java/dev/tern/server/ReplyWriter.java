@@ -10,16 +10,16 @@ import java.util.Arrays;
  * block on input, so the replies to a pipelined batch leave in one segment (RFC 2920 §3.1) and never wait on
  * Nagle's algorithm and the peer's delayed ACK.
  */
-final class ReplyWriter {
+public final class ReplyWriter {
     private final OutputStream out;
     private byte[] pending = new byte[256];
     private int length;
 
-    ReplyWriter(OutputStream out) {
+    public ReplyWriter(OutputStream out) {
         this.out = out;
     }
 
-    void add(Reply reply) {
+    public void add(Reply reply) {
         byte[] bytes = reply.wireBytes();
         if (length + bytes.length > pending.length) {
             pending = Arrays.copyOf(pending, Math.max(pending.length * 2, length + bytes.length));
@@ -28,7 +28,7 @@ final class ReplyWriter {
         length += bytes.length;
     }
 
-    void flush() throws IOException {
+    public void flush() throws IOException {
         if (length == 0) return;
         out.write(pending, 0, length);
         out.flush();

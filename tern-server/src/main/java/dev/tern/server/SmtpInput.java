@@ -14,9 +14,10 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The buffer starts small, because idle sessions must stay cheap (thousands of them), and grows only while
  * content is being read. Before every read that may block, {@link #beforeBlocking} runs: the connection
- * flushes its pending replies there, so a pipelined batch is answered in one write.
+ * flushes its pending replies there, so a pipelined batch is answered in one write. Public for the other
+ * loop that runs an {@code SmtpSession}: {@code tern sendmail -bs} on standard input.
  */
-final class SmtpInput {
+public final class SmtpInput {
     private static final int SMALL = 1024;
     private static final int LARGE = 64 * 1024;
 
@@ -27,7 +28,7 @@ final class SmtpInput {
     private int end;
 
     /** The result of reading a command line. */
-    sealed interface Line {
+    public sealed interface Line {
         record Text(String text) implements Line {}
 
         record TooLong() implements Line {}
@@ -37,17 +38,17 @@ final class SmtpInput {
 
     /** Runs before every read that may block: flush replies, arm the read timeout, or give up. */
     @FunctionalInterface
-    interface BeforeRead {
+    public interface BeforeRead {
         void prepare() throws IOException;
     }
 
-    SmtpInput(InputStream in, BeforeRead beforeBlocking) {
+    public SmtpInput(InputStream in, BeforeRead beforeBlocking) {
         this.in = in;
         this.beforeBlocking = beforeBlocking;
     }
 
     /** Octets read from the socket but not used yet (pipelined input). */
-    int buffered() {
+    public int buffered() {
         return end - start;
     }
 
@@ -55,7 +56,7 @@ final class SmtpInput {
      * Reads one line ending in LF (a CR before it is dropped). A line longer than {@code max} octets with its
      * CRLF is consumed up to its end and reported as {@link Line.TooLong} (RFC 5321 §4.5.3.1.4).
      */
-    Line readLine(int max) throws IOException {
+    public Line readLine(int max) throws IOException {
         boolean tooLong = false;
         while (true) {
             for (int i = start; i < end; i++) {
@@ -82,7 +83,7 @@ final class SmtpInput {
     }
 
     /** Feeds content to {@code decoder} until it has seen the end of data. */
-    void readData(DotDecoder decoder, ByteSink sink) throws IOException {
+    public void readData(DotDecoder decoder, ByteSink sink) throws IOException {
         grow();
         while (true) {
             if (start < end) {
@@ -95,7 +96,7 @@ final class SmtpInput {
     }
 
     /** Passes exactly {@code octets} octets to {@code sink} (a BDAT chunk, RFC 3030 §2). */
-    void readExactly(long octets, ByteSink sink) throws IOException {
+    public void readExactly(long octets, ByteSink sink) throws IOException {
         if (octets > SMALL) grow();
         long remaining = octets;
         while (remaining > 0) {

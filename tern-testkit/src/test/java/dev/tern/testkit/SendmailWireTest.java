@@ -198,7 +198,65 @@ class SendmailWireTest {
         assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "-t").code()).isEqualTo(64);
         assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "bob@").code()).isEqualTo(64);
         assertThat(run("Subject: x\n\nb\n", Map.of(), launcher.toString(), "-R", "some").code()).isEqualTo(64);
-        assertThat(run("", Map.of(), launcher.toString(), "-bs").code()).isEqualTo(64); // not built yet: refused as unknown
+        assertThat(run("", Map.of(), launcher.toString(), "-bz").code()).isEqualTo(64);
+    }
+
+    /** swaks speaking SMTP over a pipe to {@code sendmail -bs}, pipelining its commands, as a program would. */
+    @Test
+    void swaksSpeaksSmtpOverAPipeAsTheUnixUser() throws Exception {
+        Path swaks = Path.of("/usr/bin/swaks");
+        RequiredTool.requireExecutable(swaks, "swaks");
+        Run run = run("", Map.of(), swaks.toString(), "--pipe", launcher + " -bs", "--pipeline",
+                "--from", "app@localhost", "--to", "bob@localhost,carol@example.test",
+                "--header", "Subject: over a pipe", "--body", "Hello from swaks.\n.leading dot\n");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("PIPELINING").containsPattern("<-\\s+250 2.0.0 Ok: queued as \\w+")
+                .contains("221 2.0.0");
+
+        for (String[] who : new String[][] {{"bob", "localhost"}, {"carol", "example.test"}}) {
+            String message = only(who[0], who[1]);
+            assertThat(message).contains("Return-Path: <app@localhost>", "Subject: over a pipe", "Hello from swaks.")
+                    .containsPattern("\\n\\.leading dot\\r?\\n")
+                    .containsPattern("Received: by " + hostname + " \\(Tern\\) id \\S+;\\r?\\n\\tfrom userid " + USER + ";");
+        }
+    }
+
+    /**
+     * A pipelined batch with mistakes in it, written at once: each command gets its own reply in order, the bad
+     * ones refused without ending the session, and the one good transaction is queued as the Unix user.
+     */
+    @Test
+    void pipelinedBatchWithBadCommandsOverStandardInput() throws Exception {
+        String batch = String.join("\r\n", "MAIL FROM:<early@localhost>", "EHLO client.test", "FROBNICATE",
+                "RCPT TO:<eve@localhost>", "MAIL FROM:<app@localhost>", "RCPT TO:<not an address>",
+                "RCPT TO:<eve@localhost> NOTIFY=SUCCESS,FAILURE", "DATA", "Subject: batch", "", "one", "..two", ".",
+                "DATA", "QUIT", "");
+        Run run = run(batch, Map.of(), launcher.toString(), "-bs");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output().lines().filter(l -> !l.matches("250-.*")).map(l -> l.substring(0, 3)).toList())
+                .as(run.output())
+                .containsExactly("220", "503", "250", "500", "503", "250", "501", "250", "354", "250", "503", "221");
+        String message = only("eve");
+        assertThat(message).contains("Return-Path: <app@localhost>", "Subject: batch")
+                .containsPattern("one\\r?\\n\\.two\\r?\\n")
+                .containsPattern("from userid " + USER + ";");
+        // RCPT's NOTIFY=SUCCESS went with the submission: the sender gets the success DSN (RFC 3461).
+        assertThat(only("app")).contains("multipart/report", "report-type=delivery-status")
+                .containsPattern("(?i)Action: delivered").containsPattern("(?i)Final-Recipient: rfc822; ?eve@localhost");
+    }
+
+    /** With no server running, {@code -bs} still takes the message (into the maildrop, as postdrop does). */
+    @Test
+    void smtpOnStandardInputWhileTheServerIsStoppedGoesToTheMaildrop() throws Exception {
+        server.close();
+        String batch = String.join("\r\n", "HELO client.test", "MAIL FROM:<app@localhost>",
+                "RCPT TO:<frank@localhost>", "DATA", "Subject: dropped", "", "later", ".", "QUIT", "");
+        Run run = run(batch, Map.of(), launcher.toString(), "-bs");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("250 2.0.0 Ok: queued as maildrop");
+        server = startServer();
+        assertThat(only("frank")).contains("Return-Path: <app@localhost>", "Subject: dropped", "later")
+                .containsPattern("from userid " + USER + ";");
     }
 
     @Test

@@ -3,13 +3,19 @@ package dev.tern.app.capture;
 import dev.tern.app.web.HttpError;
 import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
+import dev.tern.app.web.admin.MessageView;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The capture API (docs/capture.md), present only in capture mode: list (newest first, {@code q} searches from
- * and to), fetch, raw bytes, delete one or all. No login: capture mode is a developer's tool on loopback.
+ * The capture API (docs/capture.md), present only in capture mode: list (newest first, {@code q} searches as
+ * {@link CaptureSearch} says), fetch with the parsed fields, raw bytes, HTML part, attachments, delete one or all. No login: capture mode is a developer's tool on loopback.
  */
 public final class CaptureRoutes {
     private CaptureRoutes() {}
@@ -24,19 +30,47 @@ public final class CaptureRoutes {
         // The live page: lists the messages and reloads the list on each server-sent event.
         router.get("/capture", ex -> ex.html(200, html));
         router.get("/api/v1/capture/messages", ex -> {
-            String q = ex.query("q").orElse("").toLowerCase(Locale.ROOT);
+            CaptureSearch search = CaptureSearch.parse(ex.query("q").orElse(""));
             int offset = ex.queryInt("offset", 0, 0, Integer.MAX_VALUE);
             int limit = ex.queryInt("limit", 50, 1, 1000);
-            List<CaptureStore.Captured> all = store.list().stream().filter(c -> q.isEmpty()
-                    || c.from().toLowerCase(Locale.ROOT).contains(q)
-                    || c.to().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(q))).toList();
+            List<CaptureStore.Captured> all = store.list().stream()
+                    .filter(c -> search.matches(c, () -> text(store, c))).toList();
             var page = all.stream().skip(offset).limit(limit).toList();
             ex.json(200, Map.of("total", all.size(), "offset", offset, "messages", page));
         });
-        router.get("/api/v1/capture/messages/{id}", ex -> ex.json(200, found(store, ex.parameter("id"))));
+        router.get("/api/v1/capture/messages/{id}", ex -> {
+            var c = found(store, ex.parameter("id"));
+            ex.json(200, detail(c, MessageView.read(Files.newInputStream(store.file(c.id())))));
+        });
         router.get("/api/v1/capture/messages/{id}/raw", ex -> {
             var c = found(store, ex.parameter("id"));
             ex.send(200, "message/rfc822", store.bytes(c.id()));
+        });
+        router.get("/api/v1/capture/messages/{id}/html", ex -> {
+            var c = found(store, ex.parameter("id"));
+            MessageView view = MessageView.read(Files.newInputStream(store.file(c.id())));
+            if (view.html().isEmpty()) throw HttpError.notFound("the message has no HTML part");
+            // As the console's: for an <iframe sandbox>, no scripts, no same origin, no remote resources.
+            ex.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
+            ex.header("X-Frame-Options", "SAMEORIGIN");
+            ex.html(200, view.html());
+        });
+        router.get("/api/v1/capture/messages/{id}/attachments/{n}", ex -> {
+            var c = found(store, ex.parameter("id"));
+            List<MessageView.Attachment> attachments = MessageView.read(Files.newInputStream(store.file(c.id()))).attachments();
+            int n;
+            try {
+                n = Integer.parseInt(ex.parameter("n"));
+            } catch (NumberFormatException e) {
+                throw HttpError.notFound("no such attachment");
+            }
+            if (n < 0 || n >= attachments.size()) throw HttpError.notFound("no such attachment");
+            MessageView.Attachment a = attachments.get(n);
+            String safe = a.filename().replaceAll("[^A-Za-z0-9._ -]", "_");
+            ex.header("Content-Disposition", "attachment; filename=\"" + safe + "\"; filename*=UTF-8''"
+                    + URLEncoder.encode(a.filename(), StandardCharsets.UTF_8).replace("+", "%20"));
+            // Never the part's own type: an HTML "attachment" must not run in this origin (as in the console).
+            ex.send(200, "application/octet-stream", a.content());
         });
         router.delete("/api/v1/capture/messages/{id}", ex -> {
             if (!store.delete(ex.parameter("id"))) throw HttpError.notFound("no captured message with this id");
@@ -76,6 +110,48 @@ public final class CaptureRoutes {
             // the client went away: the stream ends
         } finally {
             store.removeListener(listener);
+        }
+    }
+
+    /**
+     * One message: its envelope as listed, and under {@code message} what its header and parts say, parsed with
+     * mime4j as the console does ({@link MessageView}); each attachment with its download path.
+     */
+    static Map<String, Object> detail(CaptureStore.Captured c, MessageView view) {
+        Map<String, Object> parsed = new LinkedHashMap<>();
+        parsed.put("from", view.from());
+        parsed.put("to", view.to());
+        parsed.put("cc", view.cc());
+        parsed.put("subject", view.subject());
+        parsed.put("date", view.date());
+        parsed.put("headers", view.headers());
+        parsed.put("text", view.text());
+        parsed.put("html", view.html());
+        List<Map<String, Object>> attachments = new ArrayList<>();
+        for (int i = 0; i < view.attachments().size(); i++) {
+            MessageView.Attachment a = view.attachments().get(i);
+            attachments.add(Map.of("index", i, "filename", a.filename(), "content_type", a.contentType(),
+                    "size", a.content().length, "href", "/api/v1/capture/messages/" + c.id() + "/attachments/" + i));
+        }
+        parsed.put("attachments", attachments);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", c.id());
+        answer.put("from", c.from());
+        answer.put("to", c.to());
+        answer.put("received", c.received());
+        answer.put("size", c.size());
+        answer.put("subject", c.subject());
+        answer.put("message", parsed);
+        return answer;
+    }
+
+    /** The text a plain search word looks in: the text/plain and text/html parts; empty if unreadable. */
+    private static String text(CaptureStore store, CaptureStore.Captured c) {
+        try {
+            MessageView view = MessageView.read(Files.newInputStream(store.file(c.id())));
+            return view.text() + "\n" + view.html();
+        } catch (IOException e) {
+            return ""; // deleted meanwhile, or unreadable: it cannot match on its text
         }
     }
 

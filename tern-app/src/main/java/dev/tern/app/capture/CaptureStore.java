@@ -1,5 +1,6 @@
 package dev.tern.app.capture;
 
+import dev.tern.app.web.admin.MessageView;
 import dev.tern.spool.SpooledMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +67,8 @@ public final class CaptureStore {
         if (old == null || !Files.exists(raw(id))) write(raw(id), content);
         else content.close();
         Captured c = new Captured(id, message.envelope().reversePath().toString(), List.copyOf(to),
-                old == null ? message.accepted().toString() : old.received(), Files.size(raw(id)));
+                old == null ? message.accepted().toString() : old.received(), Files.size(raw(id)),
+                old == null ? subject(raw(id)) : old.subject());
         write(directory.resolve(id + ".json"),
                 new java.io.ByteArrayInputStream(dev.tern.app.web.Json.write(c)));
         messages.put(id, c);
@@ -82,6 +84,20 @@ public final class CaptureStore {
 
     public Optional<Captured> get(String id) {
         return Optional.ofNullable(messages.get(id));
+    }
+
+    /** The Subject: field, decoded (RFC 2047), for the list and its search. */
+    private static String subject(Path file) {
+        try {
+            return MessageView.headersOf(Files.newInputStream(file)).subject();
+        } catch (IOException e) {
+            return ""; // a header section mime4j cannot read: the message is kept all the same, without a subject
+        }
+    }
+
+    /** The file holding the message's bytes (for parsing it without a copy). */
+    public Path file(String id) {
+        return raw(id);
     }
 
     /** The message's bytes as received. */
@@ -119,6 +135,11 @@ public final class CaptureStore {
      * @param to       the recipients, in the order first seen
      * @param received when the spool accepted it (ISO-8601, UTC)
      * @param size     its size in bytes
+     * @param subject  its Subject: field, decoded; empty when it has none (and in files kept before it was recorded)
      */
-    public record Captured(String id, String from, List<String> to, String received, long size) {}
+    public record Captured(String id, String from, List<String> to, String received, long size, String subject) {
+        public Captured {
+            subject = subject == null ? "" : subject;
+        }
+    }
 }

@@ -3,18 +3,12 @@ package dev.tern.app.sendmail;
 import dev.tern.app.Main;
 import dev.tern.app.config.ConfigLoader;
 import dev.tern.app.config.ConfigResult;
-import dev.tern.app.web.Json;
+import dev.tern.smtp.SessionSettings;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code tern sendmail}: the sendmail(1) command line programs call to send mail (docs/sendmail.md). Reads a
  * message on standard input and submits it through the server's local submission socket ({@link SubmitServer}),
  * which records the invoking Unix user; {@code -bp} lists the queue and {@code -q} flushes it (as
- * {@code tern queue list|flush}).
+ * {@code tern queue list|flush}); {@code -bs} speaks SMTP on standard input and output ({@link StandaloneSmtp}).
  *
  * <p>Exit codes are sendmail's (sysexits.h): 0 queued; 64 EX_USAGE a wrong command line or address;
  * 65 EX_DATAERR unreadable input; 75 EX_TEMPFAIL the server is not running or could not queue it (try again).
@@ -74,6 +68,9 @@ public final class SendmailCommand implements Callable<Integer> {
     @Option(names = "-q", description = "flush the queue: try every deferred message now")
     boolean flush;
 
+    @Option(names = "-bs", description = "speak SMTP on standard input and output (each message submitted as you)")
+    boolean smtp;
+
     @Option(names = "-bm", description = "read a message and send it (the default)")
     boolean deliverMode;
 
@@ -98,6 +95,15 @@ public final class SendmailCommand implements Callable<Integer> {
         if (dataDirectory == null) return EX_USAGE;
         if (listQueue) return queue(err, "list", dataDirectory);
         if (flush) return queue(err, "flush", dataDirectory);
+        if (smtp) {
+            try {
+                new StandaloneSmtp(sessionSettings(), new Submitter(dataDirectory), err).run(System.in, System.out);
+                return 0;
+            } catch (IOException e) {
+                err.println("sendmail: the SMTP session ended: " + e.getMessage()); // the client went away
+                return EX_TEMPFAIL;
+            }
+        }
         Submission submission;
         try {
             submission = Submission.read(System.in, recipients, !ignoreDots, fromHeader, MAX_INPUT);
@@ -110,53 +116,33 @@ public final class SendmailCommand implements Callable<Integer> {
         return submit(err, dataDirectory, request, submission.message());
     }
 
-    private int submit(PrintWriter err, Path dataDirectory, SubmitRequest request, byte[] message) throws IOException {
-        Path socket = SubmitServer.socketPath(dataDirectory);
-        SocketChannel channel;
-        try {
-            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            return drop(err, dataDirectory, request, message, e);
-        }
-        try (channel) {
-            OutputStream out = Channels.newOutputStream(channel);
-            out.write(Json.write(request));
-            out.write('\n');
-            out.write(message);
-            out.flush();
-            InputStream in = Channels.newInputStream(channel);
-            byte[] answer = in.readNBytes(SubmitServer.MAX_ENVELOPE);
-            Map<?, ?> reply = Json.MAPPER.readValue(answer, Map.class);
-            if (Boolean.TRUE.equals(reply.get("ok"))) return 0;
-            err.println("sendmail: " + reply.get("message"));
-            return switch (String.valueOf(reply.get("error"))) {
-                case "usage" -> EX_USAGE;
-                case "data" -> EX_DATAERR;
-                default -> EX_TEMPFAIL;
-            };
-        } catch (IOException e) {
-            err.println("sendmail: the submission failed: " + e.getMessage());
-            return EX_TEMPFAIL;
-        }
-    }
-
-    /** No server answers: leave the message in the maildrop for the server to pick up when it runs. */
-    private static int drop(PrintWriter err, Path dataDirectory, SubmitRequest request, byte[] message,
-                            IOException refused) {
-        try {
-            Maildrop.drop(dataDirectory, Json.write(request), message);
-            return 0;
-        } catch (IOException e) {
-            err.println("sendmail: the server is not running (" + refused.getMessage()
-                    + ") and the maildrop cannot take the message: " + e);
-            return EX_TEMPFAIL;
-        }
+    private static int submit(PrintWriter err, Path dataDirectory, SubmitRequest request, byte[] message) {
+        return switch (new Submitter(dataDirectory).submit(request, message)) {
+            case Submitter.Outcome.Queued q -> 0;
+            case Submitter.Outcome.Dropped d -> 0;
+            case Submitter.Outcome.Refused(String kind, String text) -> {
+                err.println("sendmail: " + text);
+                yield switch (kind) {
+                    case "usage" -> EX_USAGE;
+                    case "data" -> EX_DATAERR;
+                    default -> EX_TEMPFAIL;
+                };
+            }
+        };
     }
 
     private int queue(PrintWriter err, String action, Path dataDirectory) {
         PrintWriter out = spec.commandLine().getOut();
         int code = Main.run(out, err, "queue", action, "--data", dataDirectory.toString());
         return code == 0 ? 0 : code == EX_TEMPFAIL ? EX_TEMPFAIL : EX_SOFTWARE;
+    }
+
+    /** The greeting's hostname and the session's limits: the config's when {@code -C} names one. */
+    private SessionSettings sessionSettings() {
+        if (config != null && ConfigLoader.load(config) instanceof ConfigResult.Loaded loaded) {
+            return loaded.config().session();
+        }
+        return SessionSettings.defaults();
     }
 
     private Path dataDirectory(PrintWriter err) {

@@ -14,10 +14,19 @@ import java.util.List;
  * @param ret      the DSN RET (full, hdrs), or empty
  * @param envid    the DSN ENVID, or empty
  * @param size     the message's length in octets
+ * @param notifyEach the NOTIFY keywords of each recipient, in the order of {@code to} ({@code tern sendmail -bs},
+ *                 where RCPT TO gives them one by one); empty when {@code notifyOn} applies to all
  */
 public record SubmitRequest(String from, List<String> to, String fullName, List<String> notifyOn, String ret,
-                            String envid, long size) {
+                            String envid, long size, List<List<String>> notifyEach) {
+    /** A request whose recipients all take {@code notifyOn} (the command line's {@code -N}). */
+    public SubmitRequest(String from, List<String> to, String fullName, List<String> notifyOn, String ret,
+                         String envid, long size) {
+        this(from, to, fullName, notifyOn, ret, envid, size, List.of());
+    }
+
     public SubmitRequest {
+        notifyEach = notifyEach == null ? List.of() : notifyEach.stream().map(List::copyOf).toList();
         from = from == null ? "" : from;
         to = to == null ? List.of() : List.copyOf(to);
         fullName = fullName == null ? "" : fullName;

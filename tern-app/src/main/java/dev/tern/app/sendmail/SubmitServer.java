@@ -32,8 +32,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -267,14 +269,10 @@ public final class SubmitServer implements AutoCloseable {
         if (request.to().isEmpty()) throw new Refusal("usage", "no recipients");
         ReversePath from = request.from().isEmpty() ? ReversePath.of(Mailbox.of(user, hostname))
                 : request.from().equals("<>") ? ReversePath.NULL : ReversePath.of(address(request.from()));
-        Set<Notify> notify = EnumSet.noneOf(Notify.class);
-        for (String keyword : request.notifyOn()) {
-            try {
-                notify.add(Notify.valueOf(keyword.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new Refusal("usage", "unknown NOTIFY keyword " + keyword);
-            }
+        if (!request.notifyEach().isEmpty() && request.notifyEach().size() != request.to().size()) {
+            throw new Refusal("usage", "one NOTIFY list per recipient");
         }
+        Set<Notify> notify = notify(request.notifyOn());
         MailOptions.Ret ret = switch (request.ret().toLowerCase(Locale.ROOT)) {
             case "" -> MailOptions.Ret.UNSPECIFIED;
             case "full" -> MailOptions.Ret.FULL;
@@ -282,11 +280,27 @@ public final class SubmitServer implements AutoCloseable {
             default -> throw new Refusal("usage", "RET must be full or hdrs");
         };
         try {
-            var recipients = request.to().stream().map(a -> new Recipient(address(a), notify, "")).toList();
+            var recipients = new ArrayList<Recipient>();
+            for (int i = 0; i < request.to().size(); i++) {
+                Set<Notify> each = request.notifyEach().isEmpty() ? notify : notify(request.notifyEach().get(i));
+                recipients.add(new Recipient(address(request.to().get(i)), each, ""));
+            }
             return new Envelope(from, recipients, new MailOptions(0, MailOptions.Body.UNSPECIFIED, false, ret, request.envid()));
         } catch (IllegalArgumentException e) {
             throw new Refusal("usage", e.getMessage());
         }
+    }
+
+    private static Set<Notify> notify(List<String> keywords) {
+        Set<Notify> notify = EnumSet.noneOf(Notify.class);
+        for (String keyword : keywords) {
+            try {
+                notify.add(Notify.valueOf(keyword.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new Refusal("usage", "unknown NOTIFY keyword " + keyword);
+            }
+        }
+        return notify;
     }
 
     /** An address {@code local@domain}; a bare name is a user at the server's hostname (as sendmail takes it). */

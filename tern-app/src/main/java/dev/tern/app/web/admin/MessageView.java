@@ -23,12 +23,13 @@ import org.apache.james.mime4j.stream.MimeConfig;
 /**
  * A stored message as the console shows it, parsed with mime4j: its main headers, its first text/plain and
  * text/html parts and its attachments (the other leaf parts). The HTML is never put into a console page: it is
- * served alone from its own endpoint, sanitised ({@link SafeHtml}), under a sandboxing CSP.
+ * served alone from its own endpoint, sanitised ({@link SafeHtml}), under a sandboxing CSP. Capture mode's API
+ * uses it too (CaptureRoutes).
  */
-record MessageView(String from, String to, String subject, String date, List<Map<String, String>> headers,
-                   String text, String html, List<Attachment> attachments) {
+public record MessageView(String from, String to, String cc, String subject, String date,
+                          List<Map<String, String>> headers, String text, String html, List<Attachment> attachments) {
     /** A leaf part that is neither the text nor the HTML body. */
-    record Attachment(String filename, String contentType, byte[] content) {}
+    public record Attachment(String filename, String contentType, byte[] content) {}
 
     private static final long MAX_PART = 16L * 1024 * 1024;
 
@@ -39,16 +40,17 @@ record MessageView(String from, String to, String subject, String date, List<Map
     }
 
     /** The From, Subject and Date of a message, reading its header section only; closes {@code content}. */
-    static MessageView headersOf(InputStream content) throws IOException {
+    public static MessageView headersOf(InputStream content) throws IOException {
         try (InputStream in = content) {
             Message message = builder().parseMessage(new HeaderOnly(in));
-            return new MessageView(addresses(message.getFrom()), addresses(message.getTo()), nz(message.getSubject()),
+            return new MessageView(addresses(message.getFrom()), addresses(message.getTo()),
+                    addresses(message.getCc()), nz(message.getSubject()),
                     message.getDate() == null ? "" : message.getDate().toInstant().toString(), List.of(), "", "", List.of());
         }
     }
 
     /** The whole message, with its parts; closes {@code content}. */
-    static MessageView read(InputStream content) throws IOException {
+    public static MessageView read(InputStream content) throws IOException {
         try (InputStream in = content) {
             Message message = builder().parseMessage(in);
             List<Map<String, String>> headers = new ArrayList<>();
@@ -57,7 +59,8 @@ record MessageView(String from, String to, String subject, String date, List<Map
             }
             Parts parts = new Parts();
             walk(message, parts);
-            return new MessageView(addresses(message.getFrom()), addresses(message.getTo()), nz(message.getSubject()),
+            return new MessageView(addresses(message.getFrom()), addresses(message.getTo()),
+                    addresses(message.getCc()), nz(message.getSubject()),
                     message.getDate() == null ? "" : message.getDate().toInstant().toString(), headers,
                     parts.text, parts.html, parts.attachments);
         }
@@ -68,6 +71,7 @@ record MessageView(String from, String to, String subject, String date, List<Map
         m.put("uid", uid);
         m.put("from", from);
         m.put("to", to);
+        m.put("cc", cc);
         m.put("subject", subject);
         m.put("date", date);
         m.put("headers", headers);

@@ -1,0 +1,68 @@
+// Drives Debian's Chromium through capture mode's live page: open /capture, say "ready" on stdout, and wait for
+// the message the Java side then sends over SMTP to appear WITHOUT a reload (a marker set in the page must
+// survive, and no navigation may happen); then search for it and open it. Run by CaptureBrowserTest with
+// TERN_URL, TERN_SUBJECT and TERN_SCREENSHOTS in the environment; exits non-zero on the first failed step.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`missing ${name}`);
+  return value;
+};
+const url = env('TERN_URL');
+const subject = env('TERN_SUBJECT');
+const shots = env('TERN_SCREENSHOTS');
+mkdirSync(shots, { recursive: true });
+
+const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'tern-chromium-')), {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const timeout = 15000;
+try {
+  const page = browser.pages()[0] ?? await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  let navigations = 0;
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations++; });
+
+  await page.goto(url + '/capture', { timeout });
+  await page.locator('#count', { hasText: '0 message(s)' }).waitFor({ timeout });
+  // The event stream is open (the page says "live"): only then may the message be sent.
+  await page.locator('#live', { hasText: /^live$/ }).waitFor({ timeout });
+  await page.evaluate(() => { window.ternNotReloaded = true; });
+  const before = navigations;
+  await page.screenshot({ path: join(shots, 'capture-1-empty.png'), fullPage: true });
+  console.log('ready');
+
+  await page.locator('#messages td', { hasText: subject }).waitFor({ timeout });
+  if (!await page.evaluate(() => window.ternNotReloaded === true)) throw new Error('the page was reloaded');
+  if (navigations !== before) throw new Error(`the page navigated ${navigations - before} time(s)`);
+  await page.locator('#count', { hasText: '1 message(s)' }).waitFor({ timeout });
+  await page.screenshot({ path: join(shots, 'capture-2-live.png'), fullPage: true });
+
+  await page.fill('#q', 'no-such-word-anywhere');
+  await page.locator('#count', { hasText: '0 message(s)' }).waitFor({ timeout });
+  await page.fill('#q', 'subject:' + subject.split(' ').pop());
+  await page.locator('#count', { hasText: '1 message(s)' }).waitFor({ timeout });
+  await page.locator('#messages td', { hasText: subject }).click({ timeout });
+  await page.locator('#detail h2', { hasText: subject }).waitFor({ timeout });
+  await page.locator('#detail pre', { hasText: 'plain words' }).waitFor({ timeout });
+  await page.locator('#detail a.attachment', { hasText: 'notes.txt' }).waitFor({ timeout });
+  await page.frameLocator('#detail iframe').locator('body', { hasText: 'rendered html' }).waitFor({ timeout });
+  await page.screenshot({ path: join(shots, 'capture-3-detail.png'), fullPage: true });
+  if (await page.evaluate(() => window.ternPwned === true)) throw new Error('a script from the mail ran in the page');
+  console.log(`capture ok; page messages: ${JSON.stringify(problems)}`);
+} catch (e) {
+  const page = browser.pages()[0];
+  if (page) await page.screenshot({ path: join(shots, 'capture-failure.png'), fullPage: true });
+  throw e;
+} finally {
+  await browser.close();
+}
