@@ -9,6 +9,7 @@ import dev.tern.testbase.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -291,5 +292,28 @@ class SendmailWireTest {
         }
         Thread.sleep(2500); // past another pickup round: still exactly one
         assertThat(server.newMessages("dana", "localhost")).hasSize(1);
+    }
+
+    /** A second name of a file (a hard link) or a symbolic link in the maildrop is refused, never sent. */
+    @Test
+    void hardAndSymbolicLinksInTheMaildropAreRefused() throws Exception {
+        server.close();
+        Path maildrop = data.resolve("maildrop");
+        Path elsewhere = work.resolve("not-for-mail.txt");
+        Files.writeString(elsewhere, "{\"to\":[\"erin@localhost\"],\"size\":7}\nsecret\r\n");
+        Files.createLink(maildrop.resolve("linked.msg"), elsewhere);
+        Files.createSymbolicLink(maildrop.resolve("symbolic.msg"), elsewhere);
+
+        server = startServer();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline && !(Files.exists(maildrop.resolve("linked.msg.refused"), LinkOption.NOFOLLOW_LINKS)
+                && Files.exists(maildrop.resolve("symbolic.msg.refused"), LinkOption.NOFOLLOW_LINKS))) {
+            Thread.sleep(50);
+        }
+        assertThat(maildrop.resolve("linked.msg.refused")).exists();
+        assertThat(maildrop.resolve("symbolic.msg.refused")).isSymbolicLink();
+        Thread.sleep(2500); // past another pickup round
+        assertThat(server.newMessages("erin", "localhost")).isEmpty();
+        assertThat(elsewhere).hasContent("{\"to\":[\"erin@localhost\"],\"size\":7}\nsecret\r\n");
     }
 }

@@ -30,6 +30,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -214,14 +216,19 @@ public final class SubmitServer implements AutoCloseable {
         Path done = file.resolveSibling(file.getFileName() + ".done");
         try {
             if (!Files.exists(done, LinkOption.NOFOLLOW_LINKS)) {
-                if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                Optional<String> odd = notPlainFile(file, Optional.empty());
+                if (odd.isPresent()) {
                     Files.move(file, file.resolveSibling(file.getFileName() + ".refused"));
-                    log.warn("maildrop entry refused file={}: not a regular file", file.getFileName());
+                    log.warn("maildrop entry refused file={}: {}", file.getFileName(), odd.get());
                     return;
                 }
+                Object inode = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
                 String user = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
                 String id;
                 try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                    // Checked again once open: the file read is the one whose owner names the sender.
+                    Optional<String> swapped = notPlainFile(file, Optional.ofNullable(inode));
+                    if (swapped.isPresent()) throw new Refusal("usage", swapped.get());
                     id = take(user, new java.io.BufferedInputStream(in));
                 } catch (Refusal r) {
                     Files.move(file, file.resolveSibling(file.getFileName() + ".refused"));
@@ -236,6 +243,21 @@ public final class SubmitServer implements AutoCloseable {
         } catch (IOException e) {
             log.warn("maildrop pickup failed file={} (tried again later): {}", file.getFileName(), e.toString());
         }
+    }
+
+    /**
+     * Why a maildrop entry is not one plain file of its owner's making, if it is not: a symbolic link, a device, or
+     * a hard link (a second name of a file its owner did not write there, which Postfix's pickup refuses too), or not
+     * the inode seen before.
+     */
+    private static Optional<String> notPlainFile(Path file, Optional<Object> inode) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile()) return Optional.of("not a regular file");
+        if ((int) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) != 1) {
+            return Optional.of("a hard link (more than one name)");
+        }
+        if (inode.isPresent() && !inode.get().equals(attributes.fileKey())) return Optional.of("replaced while read");
+        return Optional.empty();
     }
 
     private static SubmitRequest readEnvelope(InputStream in) throws IOException {
