@@ -55,13 +55,18 @@ public final class RecentLog {
     }
 
     void add(Instant at, Level level, String logger, String thread, String message, Throwable throwable) {
-        String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
-        String problem = throwable == null ? "" : throwable.toString().lines().findFirst().orElse("");
+        String text = cut(message);
+        // An exception's message can be a whole input (a parser quoting what it read): cut as the message is.
+        String problem = throwable == null ? "" : cut(throwable.toString().lines().findFirst().orElse(""));
         Entry entry = new Entry(at, level, logger, thread, text, problem);
         synchronized (this) {
             if (entries.size() == capacity) entries.removeFirst();
             entries.addLast(entry);
         }
+    }
+
+    private static String cut(String text) {
+        return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
     }
 
     /** The newest {@code limit} entries at {@code minimum} or more severe, oldest first (as {@code tail} shows them). */
