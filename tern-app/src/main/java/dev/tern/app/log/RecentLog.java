@@ -9,8 +9,9 @@ import org.slf4j.event.Level;
 
 /**
  * The last {@link #capacity()} log records, oldest dropped first. Thread-safe: one lock, held only to add or copy.
- * A record costs its formatted message (cut to {@link #MAX_MESSAGE} characters) and the first line of its
- * throwable, so the ring stays a few hundred kilobytes however much is logged.
+ * A record costs its formatted message and the first line of its throwable, each cut to {@link #MAX_MESSAGE}
+ * characters, so however much is logged the ring holds at most about 4 million characters (a few hundred
+ * kilobytes for ordinary lines of a hundred or so).
  */
 public final class RecentLog {
     /** The ring of this process, which {@link RecentLogProvider} fills: SLF4J makes the provider by class name. */
