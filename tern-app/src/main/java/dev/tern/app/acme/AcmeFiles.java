@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
@@ -27,6 +29,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -50,8 +53,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * ({@link DurableFiles#replace}):
  * <ul>
  *   <li>{@code account-key.pem} (0600): the account's key pair, made once;</li>
- *   <li>{@code account.txt}: the directory URL and the account URL it registered there, so later orders log in
- *       to the same account instead of registering again;</li>
+ *   <li>{@code account.txt}: the directory URL, the account URL it registered there and which account key that
+ *       was, so later orders log in to the same account instead of registering again;</li>
  *   <li>{@code privkey.pem} (0600): the certificate's key pair, made once and kept across renewals, so that a
  *       renewal replaces only {@code fullchain.pem} and a reload never sees a key that does not match;</li>
  *   <li>{@code fullchain.pem}: the certificate and its chain, as the CA sent them; until the first one arrives, a
@@ -120,12 +123,19 @@ public final class AcmeFiles {
         return keyPair(certificateFiles().privateKey());
     }
 
-    /** The account URL registered at {@code directoryUrl}, if this data directory has one. */
+    /**
+     * The account URL registered at {@code directoryUrl} with the current account key, if this data directory has
+     * one. RFC 8555 §6.2: the CA checks each request against the key of the account it names, so a URL kept from
+     * another key (account-key.pem lost or deleted) would be refused at every order: it is not used.
+     */
     Optional<URL> accountUrl(URI directoryUrl) throws IOException {
         Path file = directory.resolve("account.txt");
         if (!Files.exists(file)) return Optional.empty();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.size() < 2 || !lines.get(0).equals(directoryUrl.toString())) return Optional.empty();
+        if (lines.size() < 3 || !lines.get(0).equals(directoryUrl.toString())
+                || !lines.get(2).equals(keyLine(accountKey()))) {
+            return Optional.empty(); // registering again finds or makes the account of the current key (§7.3.1)
+        }
         try {
             return Optional.of(URI.create(lines.get(1)).toURL());
         } catch (IllegalArgumentException | MalformedURLException e) {
@@ -134,8 +144,18 @@ public final class AcmeFiles {
     }
 
     void saveAccountUrl(URI directoryUrl, URL account) throws IOException {
-        String text = directoryUrl + "\n" + account + "\n";
+        String text = directoryUrl + "\n" + account + "\n" + keyLine(accountKey()) + "\n";
         DurableFiles.replace(directory.resolve("account.txt"), text.getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /** The third line of {@code account.txt}: which account key the URL belongs to. */
+    private static String keyLine(KeyPair key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getPublic().getEncoded());
+            return "key-sha256=" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
     }
 
     /** The chain in {@code fullchain.pem}, leaf first; empty when absent or unreadable. */

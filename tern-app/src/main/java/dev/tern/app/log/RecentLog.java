@@ -9,8 +9,9 @@ import org.slf4j.event.Level;
 
 /**
  * The last {@link #capacity()} log records, oldest dropped first. Thread-safe: one lock, held only to add or copy.
- * A record costs its formatted message (cut to {@link #MAX_MESSAGE} characters) and the first line of its
- * throwable, so the ring stays a few hundred kilobytes however much is logged.
+ * A record costs its formatted message and the first line of its throwable, each cut to {@link #MAX_MESSAGE}
+ * characters, so however much is logged the ring holds at most about 4 million characters (a few hundred
+ * kilobytes for ordinary lines of a hundred or so).
  */
 public final class RecentLog {
     /** The ring of this process, which {@link RecentLogProvider} fills: SLF4J makes the provider by class name. */
@@ -55,13 +56,18 @@ public final class RecentLog {
     }
 
     void add(Instant at, Level level, String logger, String thread, String message, Throwable throwable) {
-        String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
-        String problem = throwable == null ? "" : throwable.toString().lines().findFirst().orElse("");
+        String text = cut(message);
+        // An exception's message can be a whole input (a parser quoting what it read): cut as the message is.
+        String problem = throwable == null ? "" : cut(throwable.toString().lines().findFirst().orElse(""));
         Entry entry = new Entry(at, level, logger, thread, text, problem);
         synchronized (this) {
             if (entries.size() == capacity) entries.removeFirst();
             entries.addLast(entry);
         }
+    }
+
+    private static String cut(String text) {
+        return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + "…" : text;
     }
 
     /** The newest {@code limit} entries at {@code minimum} or more severe, oldest first (as {@code tail} shows them). */

@@ -75,4 +75,18 @@ class AcmeFilesTest {
         assertThat(files.accountUrl(staging)).contains(account);
         assertThat(files.accountUrl(java.net.URI.create("https://acme.example/directory"))).isEmpty();
     }
+
+    @Test
+    void accountUrlOfAnotherAccountKeyIsNotUsed() throws Exception {
+        AcmeFiles files = AcmeFiles.open(data.resolve("acme"));
+        var directory = java.net.URI.create("https://acme.example/directory");
+        files.accountKey(); // as AcmeOrder does: the key first, then the account it registers
+        files.saveAccountUrl(directory, java.net.URI.create("https://acme.example/acct/7").toURL());
+        assertThat(files.accountUrl(directory)).isPresent();
+
+        Files.delete(data.resolve("acme").resolve("account-key.pem")); // lost, or deleted to start afresh
+
+        // RFC 8555 §6.2: the CA would refuse every request signed by the new key for the old URL, order after order.
+        assertThat(files.accountUrl(directory)).isEmpty();
+    }
 }

@@ -64,6 +64,14 @@ class RecentLogTest {
     }
 
     @Test
+    void cutsLongThrowables() {
+        RecentLog ring = new RecentLog(1);
+        logger(ring).warn("parse failed", new IllegalArgumentException("y".repeat(20_000)));
+        assertThat(ring.tail(Level.WARN, 1).getFirst().throwable()).hasSizeLessThanOrEqualTo(RecentLog.MAX_MESSAGE + 1)
+                .startsWith("java.lang.IllegalArgumentException: yyy");
+    }
+
+    @Test
     void parsesLevelNames() {
         assertThat(RecentLog.level("Warn")).contains(Level.WARN);
         assertThat(RecentLog.level("loud")).isEmpty();
