@@ -160,6 +160,10 @@ class CaptureWireTest {
                         + java.net.URLEncoder.encode(row[0], StandardCharsets.UTF_8)).body();
                 assertThat(answer).as("q=" + row[0]).contains("\"total\":" + row[1]);
             }
+            // A query of a request line's size would cost a pass over every message per word: refused, naming q.
+            var tooLong = get(server, "/api/v1/capture/messages?q=" + "x+".repeat(100_000));
+            assertThat(tooLong.statusCode()).isEqualTo(400);
+            assertThat(tooLong.body()).contains("\"field\":\"q\"");
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * (case-insensitive, substrings); {@code "two words"} is one phrase; {@code subject:}, {@code from:} and
  * {@code to:} limit a word to that field (the envelope's sender and recipients, the decoded Subject:); a plain
  * word matches any of them or the message's text (its text/plain and text/html parts), which is read only when
- * the envelope and subject did not match already.
+ * the envelope and subject did not match already. A query is at most {@link #MAX_QUERY} characters: the list
+ * route answers anything longer with a 400, as each word costs a pass over every message.
  *
  * @param terms the words, lower-cased, each with the field it is limited to
  */
@@ -24,7 +25,14 @@ public record CaptureSearch(List<Term> terms) {
         terms = List.copyOf(terms);
     }
 
+    /** The longest query taken, in characters: far more than anyone types, far less than a request line holds. */
+    public static final int MAX_QUERY = 1000;
+
+    /** @throws IllegalArgumentException when {@code q} is longer than {@link #MAX_QUERY} */
     public static CaptureSearch parse(String q) {
+        if (q.length() > MAX_QUERY) {
+            throw new IllegalArgumentException("q is longer than " + MAX_QUERY + " characters");
+        }
         List<Term> terms = new ArrayList<>();
         String rest = q.strip();
         while (!rest.isEmpty()) {

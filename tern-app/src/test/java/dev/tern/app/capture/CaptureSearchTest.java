@@ -1,6 +1,7 @@
 package dev.tern.app.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,5 +55,13 @@ class CaptureSearchTest {
                 new CaptureSearch.Term(CaptureSearch.Field.SUBJECT, "two words"),
                 new CaptureSearch.Term(CaptureSearch.Field.FROM, "ann"),
                 new CaptureSearch.Term(CaptureSearch.Field.ANY, "x"));
+    }
+
+    /** Each word is a pass over every message, and the parse copies what is left per word: the length is bounded. */
+    @Test
+    void aQueryLongerThanTheLimitIsRefused() {
+        assertThat(CaptureSearch.parse("x ".repeat(CaptureSearch.MAX_QUERY / 2)).terms()).hasSize(CaptureSearch.MAX_QUERY / 2);
+        assertThatThrownBy(() -> CaptureSearch.parse("x ".repeat(CaptureSearch.MAX_QUERY / 2) + "y"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("q is longer than 1000 characters");
     }
 }
