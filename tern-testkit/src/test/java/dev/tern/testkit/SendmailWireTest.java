@@ -246,6 +246,22 @@ class SendmailWireTest {
                 .containsPattern("(?i)Action: delivered").containsPattern("(?i)Final-Recipient: rfc822; ?eve@localhost");
     }
 
+    /**
+     * Standard output that cannot be written (here {@code /dev/full}: ENOSPC) ends the session with 75 at the
+     * first reply, before any message is taken: a client that cannot read the replies would send it again.
+     */
+    @Test
+    void unwritableStandardOutputEndsTheSessionWithTempfail() throws Exception {
+        String batch = String.join("\r\n", "HELO client.test", "MAIL FROM:<app@localhost>",
+                "RCPT TO:<gina@localhost>", "DATA", "Subject: unanswered", "", "nobody reads the 250", ".", "QUIT", "");
+        Run run = run(batch, Map.of(), "/bin/sh", "-c", "exec \"$0\" -bs >/dev/full", launcher.toString());
+        assertThat(run.code()).as(run.output()).isEqualTo(75);
+        assertThat(run.output()).contains("sendmail: the SMTP session ended");
+        // Nothing was submitted: a message sent after it is the only one gina gets.
+        assertThat(run("Subject: after\n\nsecond\n", Map.of(), launcher.toString(), "gina@localhost").code()).isZero();
+        assertThat(only("gina")).contains("Subject: after").doesNotContain("unanswered");
+    }
+
     /** With no server running, {@code -bs} still takes the message (into the maildrop, as postdrop does). */
     @Test
     void smtpOnStandardInputWhileTheServerIsStoppedGoesToTheMaildrop() throws Exception {
