@@ -247,6 +247,25 @@ class SendmailWireTest {
     }
 
     /**
+     * A quoted local part (RFC 5321 §4.1.2) keeps its meaning on the way to the server: over {@code -bs}, where the
+     * session's parsed address is written back quoted, and on the command line; it was taken quotes and all.
+     */
+    @Test
+    void quotedLocalPartsReachTheServerUnchanged() throws Exception {
+        String batch = String.join("\r\n", "EHLO client.test", "MAIL FROM:<\"app sender\"@localhost>",
+                "RCPT TO:<hana@localhost>", "DATA", "Subject: quoted", "", "body", ".", "QUIT", "");
+        Run run = run(batch, Map.of(), launcher.toString(), "-bs");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("250 2.0.0 Ok: queued as");
+        assertThat(only("hana")).contains("Return-Path: <\"app sender\"@localhost>");
+
+        Run line = run("Subject: quoted too\n\nbody\n", Map.of(), launcher.toString(), "-f", "\"the app\"@localhost",
+                "ivy@localhost");
+        assertThat(line.code()).as(line.output()).isZero();
+        assertThat(only("ivy")).contains("Return-Path: <\"the app\"@localhost>");
+    }
+
+    /**
      * Standard output that cannot be written (here {@code /dev/full}: ENOSPC) ends the session with 75 at the
      * first reply, before any message is taken: a client that cannot read the replies would send it again.
      */
