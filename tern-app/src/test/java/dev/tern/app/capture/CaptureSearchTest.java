@@ -27,6 +27,10 @@ class CaptureSearchTest {
             marmalade                    | true
             "your invoice"               | true
             "invoice your"               | false
+            # a phrase still being typed: the open quote runs to the end, no literal quote is looked for
+            "your invo                   | true
+            subject:"invoice 4           | true
+            "invoice your                | false
             invoice jam                  | false
             """)
     void wordsMustAllMatchInTheirField(String query, boolean matches) {
