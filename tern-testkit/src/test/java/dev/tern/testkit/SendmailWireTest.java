@@ -247,6 +247,31 @@ class SendmailWireTest {
     }
 
     /**
+     * CHUNKING over standard input (RFC 3030): the chunks are one message, submitted at the last one and not
+     * before; a transaction left open at the end of input (no QUIT) is not submitted.
+     */
+    @Test
+    void bdatChunksOverStandardInputAreOneMessageAndAnOpenTransactionIsDropped() throws Exception {
+        String first = "Subject: chunked\r\n\r\none ";
+        String last = "two\r\n";
+        String batch = "EHLO client.test\r\nMAIL FROM:<app@localhost>\r\nRCPT TO:<jack@localhost>\r\n"
+                + "BDAT " + first.length() + "\r\n" + first + "BDAT " + last.length() + " LAST\r\n" + last
+                + "MAIL FROM:<app@localhost>\r\nRCPT TO:<jack@localhost>\r\nDATA\r\nSubject: unfinished\r\n\r\n"
+                + "no dot\r\n.\r\nMAIL FROM:<app@localhost>\r\nRCPT TO:<jack@localhost>\r\nBDAT 5\r\nhalf.";
+        Run run = run(batch, Map.of(), launcher.toString(), "-bs");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output().lines().filter(l -> !l.matches("250-.*")).map(l -> l.substring(0, 3)).toList())
+                .as(run.output()).containsExactly("220", "250", "250", "250", "250", "250", "250", "250", "354", "250",
+                        "250", "250", "250");
+        assertThat(run.output().split("Ok: queued as", -1)).as(run.output()).hasSize(3); // two messages, no more
+        assertThat(run.output()).contains("250 2.0.0 5 octets received");
+        List<Path> messages = server.awaitMessages("jack", "localhost", 2, Duration.ofSeconds(20));
+        assertThat(messages).hasSize(2);
+        assertThat(Files.readString(messages.get(0)) + Files.readString(messages.get(1)))
+                .contains("Subject: chunked", "one two", "Subject: unfinished").doesNotContain("half.");
+    }
+
+    /**
      * A quoted local part (RFC 5321 §4.1.2) keeps its meaning on the way to the server: over {@code -bs}, where the
      * session's parsed address is written back quoted, and on the command line; it was taken quotes and all.
      */
