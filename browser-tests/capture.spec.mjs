@@ -58,6 +58,18 @@ try {
   await page.frameLocator('#detail iframe').locator('body', { hasText: 'rendered html' }).waitFor({ timeout });
   await page.screenshot({ path: join(shots, 'capture-3-detail.png'), fullPage: true });
   if (await page.evaluate(() => window.ternPwned === true)) throw new Error('a script from the mail ran in the page');
+
+  // An older query's answer that arrives last must not replace the newest one's (search as you type).
+  const late = /q=no-such-word-late/;
+  await page.route(late, async (route) => { await new Promise((r) => setTimeout(r, 1000)); await route.continue(); });
+  const lateAnswer = page.waitForResponse(late, { timeout });
+  await page.fill('#q', 'no-such-word-late');
+  await page.fill('#q', 'subject:' + subject.split(' ').pop());
+  await (await lateAnswer).finished();
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 200))); // the page has handled the late answer
+  const count = await page.locator('#count').textContent();
+  if (count !== '1 message(s)') throw new Error(`a late answer to an older query replaced the newest: ${count}`);
+  await page.unroute(late);
   console.log(`capture ok; page messages: ${JSON.stringify(problems)}`);
 } catch (e) {
   const page = browser.pages()[0];

@@ -136,8 +136,8 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     /**
-     * Capture mode ({@code tern run --capture}, docs/capture.md): every recipient is handed to {@code capture}
-     * first; local recipients then go on to their mailboxes, remote ones no further (nothing leaves the host).
+     * Capture mode ({@code tern run --capture}, docs/capture.md): every recipient is handed to {@code capture};
+     * local recipients go to their mailboxes first, remote ones no further (nothing leaves the host).
      */
     public static QueueRunner capturing(DeliverySettings settings, Spool spool, Directory directory, MailStore store,
                                         Domain hostname, Clock clock, Optional<Srs> srs, Resealer resealer,

@@ -246,6 +246,66 @@ class SendmailWireTest {
                 .containsPattern("(?i)Action: delivered").containsPattern("(?i)Final-Recipient: rfc822; ?eve@localhost");
     }
 
+    /**
+     * CHUNKING over standard input (RFC 3030): the chunks are one message, submitted at the last one and not
+     * before; a transaction left open at the end of input (no QUIT) is not submitted.
+     */
+    @Test
+    void bdatChunksOverStandardInputAreOneMessageAndAnOpenTransactionIsDropped() throws Exception {
+        String first = "Subject: chunked\r\n\r\none ";
+        String last = "two\r\n";
+        String batch = "EHLO client.test\r\nMAIL FROM:<app@localhost>\r\nRCPT TO:<jack@localhost>\r\n"
+                + "BDAT " + first.length() + "\r\n" + first + "BDAT " + last.length() + " LAST\r\n" + last
+                + "MAIL FROM:<app@localhost>\r\nRCPT TO:<jack@localhost>\r\nDATA\r\nSubject: unfinished\r\n\r\n"
+                + "no dot\r\n.\r\nMAIL FROM:<app@localhost>\r\nRCPT TO:<jack@localhost>\r\nBDAT 5\r\nhalf.";
+        Run run = run(batch, Map.of(), launcher.toString(), "-bs");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output().lines().filter(l -> !l.matches("250-.*")).map(l -> l.substring(0, 3)).toList())
+                .as(run.output()).containsExactly("220", "250", "250", "250", "250", "250", "250", "250", "354", "250",
+                        "250", "250", "250");
+        assertThat(run.output().split("Ok: queued as", -1)).as(run.output()).hasSize(3); // two messages, no more
+        assertThat(run.output()).contains("250 2.0.0 5 octets received");
+        List<Path> messages = server.awaitMessages("jack", "localhost", 2, Duration.ofSeconds(20));
+        assertThat(messages).hasSize(2);
+        assertThat(Files.readString(messages.get(0)) + Files.readString(messages.get(1)))
+                .contains("Subject: chunked", "one two", "Subject: unfinished").doesNotContain("half.");
+    }
+
+    /**
+     * A quoted local part (RFC 5321 §4.1.2) keeps its meaning on the way to the server: over {@code -bs}, where the
+     * session's parsed address is written back quoted, and on the command line; it was taken quotes and all.
+     */
+    @Test
+    void quotedLocalPartsReachTheServerUnchanged() throws Exception {
+        String batch = String.join("\r\n", "EHLO client.test", "MAIL FROM:<\"app sender\"@localhost>",
+                "RCPT TO:<hana@localhost>", "DATA", "Subject: quoted", "", "body", ".", "QUIT", "");
+        Run run = run(batch, Map.of(), launcher.toString(), "-bs");
+        assertThat(run.code()).as(run.output()).isZero();
+        assertThat(run.output()).contains("250 2.0.0 Ok: queued as");
+        assertThat(only("hana")).contains("Return-Path: <\"app sender\"@localhost>");
+
+        Run line = run("Subject: quoted too\n\nbody\n", Map.of(), launcher.toString(), "-f", "\"the app\"@localhost",
+                "ivy@localhost");
+        assertThat(line.code()).as(line.output()).isZero();
+        assertThat(only("ivy")).contains("Return-Path: <\"the app\"@localhost>");
+    }
+
+    /**
+     * Standard output that cannot be written (here {@code /dev/full}: ENOSPC) ends the session with 75 at the
+     * first reply, before any message is taken: a client that cannot read the replies would send it again.
+     */
+    @Test
+    void unwritableStandardOutputEndsTheSessionWithTempfail() throws Exception {
+        String batch = String.join("\r\n", "HELO client.test", "MAIL FROM:<app@localhost>",
+                "RCPT TO:<gina@localhost>", "DATA", "Subject: unanswered", "", "nobody reads the 250", ".", "QUIT", "");
+        Run run = run(batch, Map.of(), "/bin/sh", "-c", "exec \"$0\" -bs >/dev/full", launcher.toString());
+        assertThat(run.code()).as(run.output()).isEqualTo(75);
+        assertThat(run.output()).contains("sendmail: the SMTP session ended");
+        // Nothing was submitted: a message sent after it is the only one gina gets.
+        assertThat(run("Subject: after\n\nsecond\n", Map.of(), launcher.toString(), "gina@localhost").code()).isZero();
+        assertThat(only("gina")).contains("Subject: after").doesNotContain("unanswered");
+    }
+
     /** With no server running, {@code -bs} still takes the message (into the maildrop, as postdrop does). */
     @Test
     void smtpOnStandardInputWhileTheServerIsStoppedGoesToTheMaildrop() throws Exception {

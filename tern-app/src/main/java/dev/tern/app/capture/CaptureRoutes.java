@@ -30,7 +30,11 @@ public final class CaptureRoutes {
         // The live page: lists the messages and reloads the list on each server-sent event.
         router.get("/capture", ex -> ex.html(200, html));
         router.get("/api/v1/capture/messages", ex -> {
-            CaptureSearch search = CaptureSearch.parse(ex.query("q").orElse(""));
+            String q = ex.query("q").orElse("");
+            if (q.length() > CaptureSearch.MAX_QUERY) {
+                throw HttpError.badField("q", "q is longer than " + CaptureSearch.MAX_QUERY + " characters");
+            }
+            CaptureSearch search = CaptureSearch.parse(q);
             int offset = ex.queryInt("offset", 0, 0, Integer.MAX_VALUE);
             int limit = ex.queryInt("limit", 50, 1, 1000);
             List<CaptureStore.Captured> all = store.list().stream()

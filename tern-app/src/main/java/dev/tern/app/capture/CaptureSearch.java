@@ -7,10 +7,11 @@ import java.util.function.Supplier;
 
 /**
  * The {@code q} of the capture list, as Mailpit reads it: words separated by spaces, all of which must match
- * (case-insensitive, substrings); {@code "two words"} is one phrase; {@code subject:}, {@code from:} and
- * {@code to:} limit a word to that field (the envelope's sender and recipients, the decoded Subject:); a plain
+ * (case-insensitive, substrings); {@code "two words"} is one phrase (a quote not closed runs to the end);
+ * {@code subject:}, {@code from:} and {@code to:} limit a word to that field (the envelope's sender and recipients, the decoded Subject:); a plain
  * word matches any of them or the message's text (its text/plain and text/html parts), which is read only when
- * the envelope and subject did not match already.
+ * the envelope and subject did not match already. A query is at most {@link #MAX_QUERY} characters: the list
+ * route answers anything longer with a 400, as each word costs a pass over every message.
  *
  * @param terms the words, lower-cased, each with the field it is limited to
  */
@@ -24,7 +25,14 @@ public record CaptureSearch(List<Term> terms) {
         terms = List.copyOf(terms);
     }
 
+    /** The longest query taken, in characters: far more than anyone types, far less than a request line holds. */
+    public static final int MAX_QUERY = 1000;
+
+    /** @throws IllegalArgumentException when {@code q} is longer than {@link #MAX_QUERY} */
     public static CaptureSearch parse(String q) {
+        if (q.length() > MAX_QUERY) {
+            throw new IllegalArgumentException("q is longer than " + MAX_QUERY + " characters");
+        }
         List<Term> terms = new ArrayList<>();
         String rest = q.strip();
         while (!rest.isEmpty()) {
@@ -38,9 +46,11 @@ public record CaptureSearch(List<Term> terms) {
                 }
             }
             String word;
-            if (rest.startsWith("\"") && rest.indexOf('"', 1) > 0) {
-                word = rest.substring(1, rest.indexOf('"', 1));
-                rest = rest.substring(rest.indexOf('"', 1) + 1);
+            if (rest.startsWith("\"")) {
+                // A quote not closed yet (a phrase being typed in the live page) runs to the end of q.
+                int close = rest.indexOf('"', 1);
+                word = close < 0 ? rest.substring(1) : rest.substring(1, close);
+                rest = close < 0 ? "" : rest.substring(close + 1);
             } else {
                 int space = rest.indexOf(' ');
                 word = space < 0 ? rest : rest.substring(0, space);

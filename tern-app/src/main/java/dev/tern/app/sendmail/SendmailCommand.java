@@ -4,6 +4,8 @@ import dev.tern.app.Main;
 import dev.tern.app.config.ConfigLoader;
 import dev.tern.app.config.ConfigResult;
 import dev.tern.smtp.SessionSettings;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -97,7 +99,10 @@ public final class SendmailCommand implements Callable<Integer> {
         if (flush) return queue(err, "flush", dataDirectory);
         if (smtp) {
             try {
-                new StandaloneSmtp(sessionSettings(), new Submitter(dataDirectory), err).run(System.in, System.out);
+                // Standard output itself, not System.out: a PrintStream swallows write errors, and the session
+                // would go on taking messages whose replies nobody reads.
+                new StandaloneSmtp(sessionSettings(), new Submitter(dataDirectory), err)
+                        .run(System.in, new FileOutputStream(FileDescriptor.out));
                 return 0;
             } catch (IOException e) {
                 err.println("sendmail: the SMTP session ended: " + e.getMessage()); // the client went away

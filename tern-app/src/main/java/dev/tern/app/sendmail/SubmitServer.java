@@ -325,15 +325,34 @@ public final class SubmitServer implements AutoCloseable {
         return notify;
     }
 
-    /** An address {@code local@domain}; a bare name is a user at the server's hostname (as sendmail takes it). */
+    /**
+     * An address {@code local@domain}; a bare name is a user at the server's hostname (as sendmail takes it). A
+     * quoted local part ({@code "john doe"@example.com}, as {@link Mailbox#toString} writes it for {@code -bs}) is
+     * unquoted, as Mailbox holds it.
+     */
     private Mailbox address(String text) {
         String a = text.strip();
         if (a.startsWith("<") && a.endsWith(">")) a = a.substring(1, a.length() - 1);
         try {
-            return a.indexOf('@') < 0 ? Mailbox.of(a, hostname) : Mailbox.parse(a);
+            if (a.indexOf('@') < 0) return Mailbox.of(unquoted(a), hostname);
+            Mailbox parsed = Mailbox.parse(a);
+            return new Mailbox(unquoted(parsed.localPart()), parsed.domain());
         } catch (IllegalArgumentException e) {
             throw new Refusal("usage", "not an address: " + text + " (" + e.getMessage() + ")");
         }
+    }
+
+    /** RFC 5321 §4.1.2 Quoted-string: the text between the quotes, each backslash pair its second character. */
+    private static String unquoted(String localPart) {
+        if (localPart.length() < 2 || !localPart.startsWith("\"") || !localPart.endsWith("\"")) return localPart;
+        StringBuilder text = new StringBuilder(localPart.length());
+        for (int i = 1; i < localPart.length() - 1; i++) {
+            char c = localPart.charAt(i);
+            if (c == '\\' && i + 1 < localPart.length() - 1) c = localPart.charAt(++i);
+            else if (c == '\\' || c == '"') throw new IllegalArgumentException("a quote or backslash not escaped");
+            text.append(c);
+        }
+        return text.toString();
     }
 
     private byte[] head(String user, SubmitRequest request, Envelope envelope, String id, byte[] message) {

@@ -1,6 +1,7 @@
 package dev.tern.app.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,10 @@ class CaptureSearchTest {
             marmalade                    | true
             "your invoice"               | true
             "invoice your"               | false
+            # a phrase still being typed: the open quote runs to the end, no literal quote is looked for
+            "your invo                   | true
+            subject:"invoice 4           | true
+            "invoice your                | false
             invoice jam                  | false
             """)
     void wordsMustAllMatchInTheirField(String query, boolean matches) {
@@ -54,5 +59,13 @@ class CaptureSearchTest {
                 new CaptureSearch.Term(CaptureSearch.Field.SUBJECT, "two words"),
                 new CaptureSearch.Term(CaptureSearch.Field.FROM, "ann"),
                 new CaptureSearch.Term(CaptureSearch.Field.ANY, "x"));
+    }
+
+    /** Each word is a pass over every message, and the parse copies what is left per word: the length is bounded. */
+    @Test
+    void aQueryLongerThanTheLimitIsRefused() {
+        assertThat(CaptureSearch.parse("x ".repeat(CaptureSearch.MAX_QUERY / 2)).terms()).hasSize(CaptureSearch.MAX_QUERY / 2);
+        assertThatThrownBy(() -> CaptureSearch.parse("x ".repeat(CaptureSearch.MAX_QUERY / 2) + "y"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("q is longer than 1000 characters");
     }
 }
