@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -22,6 +23,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
+    /**
+     * The JDK server's own limits, JVM-wide system properties it reads once; each set here unless the operator
+     * set it ({@code -D...}): a request's head and body must arrive within 60 s (a client sending a byte now
+     * and then cannot hold a connection), at most 100 header fields of 64 KiB in all, 1024 connections.
+     */
+    static final Map<String, String> LIMITS = Map.of(
+            "sun.net.httpserver.maxReqTime", "60", // seconds
+            "sun.net.httpserver.maxReqHeaders", "100",
+            "sun.net.httpserver.maxReqHeaderSize", "65536",
+            "jdk.httpserver.maxConnections", "1024");
+
+    static {
+        LIMITS.forEach((key, value) -> {
+            if (System.getProperty(key) == null) System.setProperty(key, value);
+        });
+    }
 
     private final List<HttpServer> servers;
     private final ExecutorService executor;

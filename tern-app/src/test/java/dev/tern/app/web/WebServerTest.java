@@ -156,4 +156,33 @@ class WebServerTest {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
+
+    /** What the JDK server answers to a raw request head, up to 2 KiB of it; "" when it closes without a word. */
+    private String raw(String head) throws Exception {
+        URI uri = URI.create(base);
+        try (var socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            try {
+                socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            } catch (java.io.IOException closedWhileSending) {
+                // refused before the whole head was sent
+            }
+            byte[] answer = socket.getInputStream().readNBytes(2048);
+            return new String(answer, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketException reset) {
+            return "";
+        }
+    }
+
+    @Test
+    void requestHeadsBeyondTheLimitsAreRefused() throws Exception {
+        assertThat(raw("GET /paged HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+        StringBuilder many = new StringBuilder("GET /paged HTTP/1.1\r\nHost: x\r\n");
+        for (int i = 0; i < 150; i++) many.append("X-Field-").append(i).append(": v\r\n");
+        assertThat(raw(many + "\r\n")).doesNotStartWith("HTTP/1.1 200");
+        String big = "GET /paged HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(70 * 1024) + "\r\n\r\n";
+        assertThat(raw(big)).doesNotStartWith("HTTP/1.1 200");
+        assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isEqualTo("60");
+        assertThat(System.getProperty("jdk.httpserver.maxConnections")).isEqualTo("1024");
+    }
 }
