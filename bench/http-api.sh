@@ -2,7 +2,7 @@
 # Issue 10's HTTP API clause: durable submission of 1 KiB JSON messages over keep-alive connections.
 #
 #   bench/http-api.sh [--secs S (default 15)] [--conns C (default 32)] [--threads T (default 2)] [--port P (default 2945)]
-#                     [--jfr FILE (record the server with Java Flight Recorder's profile settings into FILE)]
+#                     [--warmup S (default 10)] [--jfr FILE (record the server with JFR's profile settings into FILE)]
 #
 # Starts `tern run --config` (this checkout's jar, as ./tern runs it) with a fresh data dir in a temp dir, web on
 # 127.0.0.1:P, SMTP on P+1, no other listener; adds an API key with a rate high enough never to limit; runs wrk
@@ -13,16 +13,17 @@
 # signalled.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-SECS=15; CONNS=32; THREADS=2; PORT=2945; JFR=
+SECS=15; CONNS=32; THREADS=2; PORT=2945; JFR=; WARMUP=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --secs) SECS=$2; shift 2;; --conns) CONNS=$2; shift 2;; --threads) THREADS=$2; shift 2;; --port) PORT=$2; shift 2;;
     --jfr) JFR=$2; shift 2;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    --warmup) WARMUP=$2; shift 2;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
-[ "$SECS" -le 120 ] || { echo "at most 120 seconds" >&2; exit 2; }
+[ "$SECS" -le 120 ] && [ "$WARMUP" -le 60 ] || { echo "at most 120 seconds, warm-up at most 60" >&2; exit 2; }
 command -v wrk > /dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
 base=$(mktemp -d /tmp/tern-http-bench.XXXXXX)
 pid=
@@ -72,15 +73,29 @@ function done(summary, latency, requests)
   io.write(string.format("answers: 201=%d other=%d\n", c, o))
 end
 LUA
-# A short warm-up so the JIT has compiled the path, then the measured run.
-wrk -t1 -c4 -d3s -s "$base/post.lua" "http://127.0.0.1:$PORT/api/v1/messages" > /dev/null 2> "$base/warm.err"
+# A warm-up at the same concurrency, so the JIT has compiled the path (its compiler threads otherwise take a third
+# of the measured CPU: see the per-thread lines), then the measured run.
+[ "$WARMUP" -gt 0 ] && wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$base/post.lua" \
+  "http://127.0.0.1:$PORT/api/v1/messages" > /dev/null 2> "$base/warm.err"
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# CPU ticks per thread group (virtual threads run on the ForkJoinPool carriers, so they count there).
+threads() {
+  for t in /proc/"$pid"/task/*; do
+    name=$(cat "$t/comm" 2> /dev/null) || continue
+    ticks=$(sed 's/^.*) //' "$t/stat" 2> /dev/null | awk '{print $12 + $13}') || continue
+    echo "$name" | sed -E 's/^ForkJoinPool-.*/virtual-thread carriers/; s/^GC Thread#.*/GC (G1 workers)/;
+      s/^C[12] CompilerThre.*/JIT compilers/; s/^G1 .*/GC (G1 other)/' | tr '\n' '\t'
+    echo "$ticks"
+  done | awk -F'\t' '{sum[$1] += $2} END {for (n in sum) print sum[n] "\t" n}'
+}
 hz=$(getconf CLK_TCK)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
+threads > "$base/threads.before"
 before=$(ticks)
 wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$base/post.lua" "http://127.0.0.1:$PORT/api/v1/messages" \
   > "$base/wrk.out" 2> "$base/wrk.err"
 after=$(ticks)
+threads > "$base/threads.after"
 rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
 peak=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
 cat "$base/wrk.out"
@@ -90,4 +105,7 @@ elapsed=$(awk '/requests in/ {t = $4; sub(/,$/, "", t); if (t ~ /m$/) {sub(/m$/,
 [ -n "$created" ] && [ "$created" -gt 0 ] || { echo "no 201 answers; server log:" >&2; tail -20 "$base/server.log" >&2; exit 1; }
 rate=$(awk -v n="$created" -v s="$elapsed" 'BEGIN {printf "%.0f", n / s}')
 cpu_ms=$(awk -v a="$after" -v b="$before" -v hz="$hz" -v n="$created" 'BEGIN {printf "%.3f", (a - b) * 1000 / hz / n}')
+echo "server CPU by thread over the run (ms per message):"
+awk -F'\t' -v hz="$hz" -v n="$created" 'NR == FNR {b[$2] = $1; next} {d = $1 - b[$2]; if (d > 0) printf "  %7.3f  %s\n", d * 1000 / hz / n, $2}' \
+  "$base/threads.before" "$base/threads.after" | sort -rn | head -8
 echo "msgs/s: $rate   201: $created   other: $other   server CPU per message: ${cpu_ms} ms   RSS: ${rss} MiB (peak ${peak} MiB)   load before: $load (cores: $(nproc))"

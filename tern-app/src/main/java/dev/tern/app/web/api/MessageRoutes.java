@@ -20,7 +20,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,7 +86,8 @@ public final class MessageRoutes {
         List<String> envelopeTo = exchange.queryParameters().getOrDefault("to", List.of());
         Optional<String> idempotencyKey = exchange.header("Idempotency-Key");
         if (idempotencyKey.isEmpty()) {
-            exchange.json(201, raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo) : queue(exchange, key, body));
+            Queued queued = raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo) : queue(exchange, key, body);
+            exchange.send(201, "application/json", queued.json());
             return;
         }
         String idKey = IdempotencyLog.hash(idempotencyKey.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -107,15 +107,15 @@ public final class MessageRoutes {
                 exchange.send(201, "application/json", earlier.get().answer().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
-            byte[] answer = dev.tern.app.web.Json.write(raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo)
-                    : queue(exchange, key, body));
+            byte[] answer = (raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo)
+                    : queue(exchange, key, body)).json();
             idempotency.add(key.name(), idKey, bodyHash, new String(answer, java.nio.charset.StandardCharsets.UTF_8));
             exchange.send(201, "application/json", answer);
         }
     }
 
     /** Validates, composes and commits one message; returns the answer once the spool has fsynced it. */
-    private Map<String, Object> queue(WebExchange exchange, ApiKeys.Key key, byte[] body) {
+    private Queued queue(WebExchange exchange, ApiKeys.Key key, byte[] body) {
         long limit = context.config().session().maxMessageSize();
         Submission request = dev.tern.app.web.Json.read(body, Submission.class);
         if (request == null) throw HttpError.badRequest("the body is not a JSON object");
@@ -136,7 +136,7 @@ public final class MessageRoutes {
      * A whole RFC 5322 message: the envelope sender is {@code ?from=} or the From: field, the recipients
      * {@code ?to=} (repeated) or the To:, Cc: and Bcc: fields; Bcc: is removed before it is stored.
      */
-    private Map<String, Object> queueRaw(WebExchange exchange, ApiKeys.Key key, byte[] body, List<String> envelopeFrom,
+    private Queued queueRaw(WebExchange exchange, ApiKeys.Key key, byte[] body, List<String> envelopeFrom,
                                          List<String> envelopeTo) throws IOException {
         long limit = context.config().session().maxMessageSize();
         if (body.length > limit) throw HttpError.tooLarge("the message is larger than " + limit + " bytes");
@@ -180,7 +180,7 @@ public final class MessageRoutes {
         }
     }
 
-    private Map<String, Object> commit(WebExchange exchange, ApiKeys.Key key, byte[] content, InternetAddress from,
+    private Queued commit(WebExchange exchange, ApiKeys.Key key, byte[] content, InternetAddress from,
                                        List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc) {
         long wait = buckets.computeIfAbsent(key.name(), n -> new TokenBucket(key.rate())).take(key.rate());
         if (wait > 0) throw HttpError.rateLimited("the key's rate of " + key.rate() + " messages a minute is used up", wait);
@@ -202,10 +202,7 @@ public final class MessageRoutes {
             case ContentStage.Stored.Queued queued -> queued.id().toString();
             case ContentStage.Stored.Refused refused -> throw refusal(refused.reply());
         };
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", id);
-        answer.put("recipients", recipients.size());
-        return answer;
+        return new Queued(id, recipients.size());
     }
 
     private ApiKeys.Key authenticate(WebExchange exchange) throws IOException {
@@ -261,6 +258,17 @@ public final class MessageRoutes {
             return Mailbox.parse(address.getAddress());
         } catch (IllegalArgumentException e) {
             throw HttpError.badField(field, "not a mail address: " + address.getAddress());
+        }
+    }
+
+    /** The 201 answer: the queue id and the number of recipients. */
+    private record Queued(String id, int recipients) {
+        /** {@code {"id":"...","recipients":N}}, written here: a queue id is letters and digits, nothing to escape. */
+        byte[] json() {
+            if (!id.chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c))) {
+                return dev.tern.app.web.Json.write(new java.util.TreeMap<>(Map.of("id", id, "recipients", recipients)));
+            }
+            return ("{\"id\":\"" + id + "\",\"recipients\":" + recipients + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
 
