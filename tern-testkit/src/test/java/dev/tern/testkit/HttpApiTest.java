@@ -324,6 +324,8 @@ class HttpApiTest {
         assertThat(JSON.readTree(output[0]).get("recipients").asInt()).isEqualTo(2);
         String gina = Files.readString(server.awaitMessages("gina", "localhost", 1, Duration.ofSeconds(10)).getFirst());
         assertThat(gina).contains("Subject: raw\n", "\nraw body\n").doesNotContain("Bcc", "hank");
+        // The content stage of submission: our Received:, and the Date: and Message-ID: the message lacked.
+        assertThat(gina).contains("Received: from [127.0.0.1] (API key app)", "\nDate: ", "\nMessage-ID: <");
         assertThat(server.awaitMessages("hank", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
 
         HttpResponse<String> envelope = client.send(HttpRequest.newBuilder(URI.create(server.webUrl()
