@@ -137,7 +137,7 @@ public final class MessageRoutes {
      * {@code ?to=} (repeated) or the To:, Cc: and Bcc: fields; Bcc: is removed before it is stored.
      */
     private Queued queueRaw(WebExchange exchange, ApiKeys.Key key, byte[] body, List<String> envelopeFrom,
-                                         List<String> envelopeTo) throws IOException {
+                            List<String> envelopeTo) throws IOException {
         long limit = context.config().session().maxMessageSize();
         if (body.length > limit) throw HttpError.tooLarge("the message is larger than " + limit + " bytes");
         if (envelopeFrom.size() > 1) throw HttpError.badField("from", "give at most one from");
@@ -181,7 +181,7 @@ public final class MessageRoutes {
     }
 
     private Queued commit(WebExchange exchange, ApiKeys.Key key, byte[] content, InternetAddress from,
-                                       List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc) {
+                          List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc) {
         long wait = buckets.computeIfAbsent(key.name(), n -> new TokenBucket(key.rate())).take(key.rate());
         if (wait > 0) throw HttpError.rateLimited("the key's rate of " + key.rate() + " messages a minute is used up", wait);
         List<Recipient> recipients = new ArrayList<>();
