@@ -2,23 +2,28 @@
 # Issue 10's HTTP API clause: durable submission of 1 KiB JSON messages over keep-alive connections.
 #
 #   bench/http-api.sh [--secs S (default 15)] [--conns C (default 32)] [--threads T (default 2)] [--port P (default 2945)]
+#                     [--warmup S (default 10)] [--jfr FILE (record the server with JFR's profile settings into FILE)]
 #
 # Starts `tern run --config` (this checkout's jar, as ./tern runs it) with a fresh data dir in a temp dir, web on
 # 127.0.0.1:P, SMTP on P+1, no other listener; adds an API key with a rate high enough never to limit; runs wrk
 # for S seconds with a Lua script POSTing the same 1 KiB JSON message (to bench@localhost, so each is also
-# delivered to a Maildir). Reports msgs/s (201 answers) and the server's CPU (utime+stime from /proc/PID/stat)
-# per message over the wrk run. Only loopback; bounded in time; only the server this script started is signalled.
+# delivered to a Maildir). Reports msgs/s (201 answers, counted by the Lua script), the server's CPU (utime+stime
+# from /proc/PID/stat) per 201 over the wrk run, its resident memory at the end (VmRSS) and at its peak (VmHWM),
+# and the load average before the run. Only loopback; bounded in time; only the server this script started is
+# signalled.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-SECS=15; CONNS=32; THREADS=2; PORT=2945
+SECS=15; CONNS=32; THREADS=2; PORT=2945; JFR=; WARMUP=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --secs) SECS=$2; shift 2;; --conns) CONNS=$2; shift 2;; --threads) THREADS=$2; shift 2;; --port) PORT=$2; shift 2;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    --jfr) JFR=$2; shift 2;;
+    --warmup) WARMUP=$2; shift 2;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
-[ "$SECS" -le 120 ] || { echo "at most 120 seconds" >&2; exit 2; }
+[ "$SECS" -le 120 ] && [ "$WARMUP" -le 60 ] || { echo "at most 120 seconds, warm-up at most 60" >&2; exit 2; }
 command -v wrk > /dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
 base=$(mktemp -d /tmp/tern-http-bench.XXXXXX)
 pid=
@@ -39,7 +44,10 @@ pop3s: {listen: []}
 web: {listen: ["127.0.0.1:$PORT"]}
 YAML
 key=$("$here/tern" apikey add bench --rate 100000000 --data "$base/data") || exit 1
-"$here/tern" run --config "$base/tern.yaml" > "$base/server.log" 2>&1 &
+# The recorder only for the server: `tern apikey add` prints the key on stdout, which JFR would write to as well.
+opts=${TERN_JAVA_OPTS:--XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}
+[ -n "$JFR" ] && opts="$opts -XX:StartFlightRecording=filename=$JFR,settings=profile"
+TERN_JAVA_OPTS=$opts "$here/tern" run --config "$base/tern.yaml" > "$base/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
   curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
@@ -52,19 +60,52 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 wrk.body = '{"from":"app@localhost","to":["bench@localhost"],"subject":"bench","text":"$text"}'
-response = function(status, headers, body) if status ~= 201 then io.stderr:write("status " .. status .. "\n") end end
+-- Each wrk thread has its own Lua state: count there, add up in done().
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) created = 0; other = 0 end
+function response(status, headers, body)
+  if status == 201 then created = created + 1 else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local c, o = 0, 0
+  for _, t in ipairs(threads) do c = c + t:get("created"); o = o + t:get("other") end
+  io.write(string.format("answers: 201=%d other=%d\n", c, o))
+end
 LUA
-# A short warm-up so the JIT has compiled the path, then the measured run.
-wrk -t1 -c4 -d3s -s "$base/post.lua" "http://127.0.0.1:$PORT/api/v1/messages" > /dev/null 2> "$base/warm.err"
+# A warm-up at the same concurrency, so the JIT has compiled the path (its compiler threads otherwise take a third
+# of the measured CPU: see the per-thread lines), then the measured run.
+[ "$WARMUP" -gt 0 ] && wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s "$base/post.lua" \
+  "http://127.0.0.1:$PORT/api/v1/messages" > /dev/null 2> "$base/warm.err"
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# CPU ticks per thread group (virtual threads run on the ForkJoinPool carriers, so they count there).
+threads() {
+  for t in /proc/"$pid"/task/*; do
+    name=$(cat "$t/comm" 2> /dev/null) || continue
+    ticks=$(sed 's/^.*) //' "$t/stat" 2> /dev/null | awk '{print $12 + $13}') || continue
+    echo "$name" | sed -E 's/^ForkJoinPool-.*/virtual-thread carriers/; s/^GC Thread#.*/GC (G1 workers)/;
+      s/^C[12] CompilerThre.*/JIT compilers/; s/^G1 .*/GC (G1 other)/' | tr '\n' '\t'
+    echo "$ticks"
+  done | awk -F'\t' '{sum[$1] += $2} END {for (n in sum) print sum[n] "\t" n}'
+}
 hz=$(getconf CLK_TCK)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+threads > "$base/threads.before"
 before=$(ticks)
 wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --latency -s "$base/post.lua" "http://127.0.0.1:$PORT/api/v1/messages" \
   > "$base/wrk.out" 2> "$base/wrk.err"
 after=$(ticks)
+threads > "$base/threads.after"
+rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
+peak=$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
 cat "$base/wrk.out"
-errors=$(grep -c status "$base/wrk.err" || true)
-requests=$(awk '/requests in/ {print $1}' "$base/wrk.out")
-rate=$(awk '/Requests\/sec/ {print $2}' "$base/wrk.out")
-cpu_ms=$(awk -v a="$after" -v b="$before" -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.3f", (a - b) * 1000 / hz / n}')
-echo "msgs/s: $rate   requests: $requests   non-201: $errors   server CPU per message: ${cpu_ms} ms (cores: $(nproc))"
+created=$(awk -F'[= ]' '/^answers:/ {print $3}' "$base/wrk.out")
+other=$(awk -F'[= ]' '/^answers:/ {print $5}' "$base/wrk.out")
+elapsed=$(awk '/requests in/ {t = $4; sub(/,$/, "", t); if (t ~ /m$/) {sub(/m$/, "", t); t *= 60} else sub(/s$/, "", t); print t}' "$base/wrk.out")
+[ -n "$created" ] && [ "$created" -gt 0 ] || { echo "no 201 answers; server log:" >&2; tail -20 "$base/server.log" >&2; exit 1; }
+rate=$(awk -v n="$created" -v s="$elapsed" 'BEGIN {printf "%.0f", n / s}')
+cpu_ms=$(awk -v a="$after" -v b="$before" -v hz="$hz" -v n="$created" 'BEGIN {printf "%.3f", (a - b) * 1000 / hz / n}')
+echo "server CPU by thread over the run (ms per message):"
+awk -F'\t' -v hz="$hz" -v n="$created" 'NR == FNR {b[$2] = $1; next} {d = $1 - b[$2]; if (d > 0) printf "  %7.3f  %s\n", d * 1000 / hz / n, $2}' \
+  "$base/threads.before" "$base/threads.after" | sort -rn | head -8
+echo "msgs/s: $rate   201: $created   other: $other   server CPU per message: ${cpu_ms} ms   RSS: ${rss} MiB (peak ${peak} MiB)   load before: $load (cores: $(nproc))"

@@ -167,7 +167,7 @@ public final class Tern implements AutoCloseable {
         if (config.web().enabled()) {
             Router router = new Router();
             WebRoutes.register(router, new WebContext(config, spool, runner, store, accounts, throttle, queueControl,
-                    tls, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), capture));
+                    tls, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), capture, inspector));
             web = WebServer.start(config.web(), router, tls::sslContext);
         }
         server.start();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tern.app.Main;
+import dev.tern.mailauth.dkim.DkimKeys;
 import dev.tern.testbase.RequiredTool;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpApiTest {
     private static final Path CURL = Path.of("/usr/bin/curl");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** web.max_request here: 3 times it is more than the JDK server drains by itself from an unread body (64 KiB). */
+    private static final int LIMIT = 4 << 20;
+    /** The DKIM key records of signed.example, name to TXT text, for dkimpy. */
+    private static final Map<String, String> records = new LinkedHashMap<>();
 
     @TempDir
     static Path data;
@@ -36,10 +43,16 @@ class HttpApiTest {
     static final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() {
-        // A small request limit (16 KiB), so the 413 test sends 32 KiB: less than the JDK server drains from an
-        // unread body (64 KiB), so its answer is not lost to a reset connection.
-        server = TestServer.start(data, c -> c.withWeb(c.web().withMaxRequest(16 << 10)));
+    static void start() throws Exception {
+        // Keys for signed.example: submitted mail from that domain is DKIM-signed by the content stage.
+        for (DkimKeys.Key k : DkimKeys.generate(data.resolve("dkim"), "signed.example", "api")) {
+            String printed = k.dnsRecord();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(printed);
+            StringBuilder text = new StringBuilder();
+            while (m.find()) text.append(m.group(1));
+            records.put(printed.substring(0, printed.indexOf(". IN TXT")), text.toString());
+        }
+        server = TestServer.start(data, c -> c.withWeb(c.web().withMaxRequest(LIMIT)));
         key = apikey("add", "app").trim();
     }
 
@@ -148,8 +161,85 @@ class HttpApiTest {
         assertThat(error(post(key, "application/json", "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],"
                 + "\"attachments\":[{\"filename\":\"f\",\"content\":\"!!!\"}]}"), 400).get("field").asText())
                 .isEqualTo("attachments[0].content");
-        String huge = "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],\"text\":\"" + "x".repeat(32 << 10) + "\"}";
+        String huge = "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],\"text\":\"" + "x".repeat(3 * LIMIT) + "\"}";
         assertThat(error(post(key, "application/json", huge), 413).get("code").asText()).isEqualTo("too_large");
+    }
+
+    @Test
+    void aClientSendingThreeTimesTheLimitGetsA413NotAReset() throws Exception {
+        RequiredTool.requireExecutable(CURL, "curl");
+        Path file = data.resolve("huge.json");
+        Files.writeString(file, "{\"from\":\"a@example.com\",\"to\":[\"c@localhost\"],\"text\":\""
+                + "x".repeat(3 * LIMIT) + "\"}");
+        for (String length : List.of("Content-Length", "chunked")) {
+            List<String> command = new java.util.ArrayList<>(List.of(CURL.toString(), "-sS", "-w", "\n%{http_code}",
+                    "-H", "Authorization: Bearer " + key, "-H", "Content-Type: application/json",
+                    // No "Expect: 100-continue" (curl's own above 1 MiB): the client sends its body at once, as most do.
+                    "-H", "Expect:", "--data-binary", "@" + file, server.webUrl() + "/api/v1/messages"));
+            if (length.equals("chunked")) command.addAll(4, List.of("-H", "Transfer-Encoding: chunked"));
+            Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+            assertThat(curl.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(curl.exitValue()).as(length + ": " + output).isZero();
+            String[] lines = output.split("\n");
+            assertThat(lines[lines.length - 1]).as(output).isEqualTo("413");
+            assertThat(JSON.readTree(lines[0]).get("error").get("code").asText()).isEqualTo("too_large");
+        }
+        // Python's http.client sends the whole body before it reads: a server that closed early would reset it.
+        RequiredTool.requireExecutable(Path.of("/usr/bin/python3"), "python3");
+        String script = """
+                import http.client, sys
+                c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=20)
+                c.request("POST", "/api/v1/messages", body=open(sys.argv[2], "rb"), headers={
+                    "Authorization": "Bearer " + sys.argv[3], "Content-Type": "application/json",
+                    "Content-Length": sys.argv[4]})
+                r = c.getresponse()
+                print(r.status, r.read().decode())
+                """;
+        Process python = new ProcessBuilder("/usr/bin/python3", "-c", script, Integer.toString(server.webPort()),
+                file.toString(), key, Long.toString(Files.size(file))).redirectErrorStream(true).start();
+        String answer = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(answer).as(answer).startsWith("413 ").contains("too_large");
+    }
+
+    @Test
+    void aSubmissionGetsReceivedAndADkimSignatureThatDkimpyVerifies() throws Exception {
+        String body = """
+                {"from": "Shop <shop@signed.example>", "to": ["grace@localhost"], "subject": "Signed, Grüße",
+                 "text": "Your order is on its way.\\n", "html": "<p>Your order is on its way.</p>"}""";
+        HttpResponse<String> created = post(key, "application/json", body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = JSON.readTree(created.body()).get("id").asText();
+        String message = Files.readString(server.awaitMessages("grace", "localhost", 1, Duration.ofSeconds(10)).getFirst(),
+                StandardCharsets.UTF_8);
+        String received = message.substring(message.indexOf("Received: from [127.0.0.1] (API key app)"));
+        assertThat(received.substring(0, received.indexOf(';')).replaceAll("\\s+", " "))
+                .isEqualTo("Received: from [127.0.0.1] (API key app) by localhost (Tern) with HTTPA id " + id
+                        + " for <grace@localhost>");
+        assertThat(message).contains("DKIM-Signature:", "d=signed.example", "Message-ID: <" + id + "@localhost>",
+                "\nDate: ");
+
+        RequiredTool.require(RequiredTool.systemPythonHas("dkim"), "dkimpy is not installed (Debian package python3-dkim)");
+        Path eml = data.resolve("signed.eml");
+        Path keys = data.resolve("keys.json");
+        Files.writeString(eml, message.replace("\r\n", "\n").replace("\n", "\r\n"));
+        Files.writeString(keys, JSON.writeValueAsString(records));
+        int signatures = message.split("DKIM-Signature:", -1).length - 1;
+        Process python = new ProcessBuilder("/usr/bin/python3",
+                "../tern-mailauth/src/test/resources/dev/tern/mailauth/dkim/dkimpy_tool.py", "verify",
+                eml.toString(), keys.toString(), Integer.toString(signatures)).redirectErrorStream(true).start();
+        String verdicts = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(python.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(verdicts.strip().split("\n")).as(verdicts).hasSize(signatures).containsOnly("pass");
+        // A tampered copy fails, so the check above is not vacuous.
+        Files.writeString(eml, message.replace("on its way", "in the post").replace("\r\n", "\n").replace("\n", "\r\n"));
+        Process tampered = new ProcessBuilder("/usr/bin/python3",
+                "../tern-mailauth/src/test/resources/dev/tern/mailauth/dkim/dkimpy_tool.py", "verify",
+                eml.toString(), keys.toString(), "1").redirectErrorStream(true).start();
+        String failed = new String(tampered.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tampered.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(failed.strip()).startsWith("fail");
     }
 
     @Test
@@ -234,6 +324,8 @@ class HttpApiTest {
         assertThat(JSON.readTree(output[0]).get("recipients").asInt()).isEqualTo(2);
         String gina = Files.readString(server.awaitMessages("gina", "localhost", 1, Duration.ofSeconds(10)).getFirst());
         assertThat(gina).contains("Subject: raw\n", "\nraw body\n").doesNotContain("Bcc", "hank");
+        // The content stage of submission: our Received:, and the Date: and Message-ID: the message lacked.
+        assertThat(gina).contains("Received: from [127.0.0.1] (API key app)", "\nDate: ", "\nMessage-ID: <");
         assertThat(server.awaitMessages("hank", "localhost", 1, Duration.ofSeconds(10))).hasSize(1);
 
         HttpResponse<String> envelope = client.send(HttpRequest.newBuilder(URI.create(server.webUrl()

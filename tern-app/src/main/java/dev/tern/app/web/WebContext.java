@@ -6,6 +6,7 @@ import dev.tern.app.control.QueueControl;
 import dev.tern.auth.AccountStore;
 import dev.tern.auth.AuthThrottle;
 import dev.tern.delivery.QueueRunner;
+import dev.tern.server.MessageInspector;
 import dev.tern.spool.Spool;
 import dev.tern.store.MaildirStore;
 import dev.tern.tls.TlsContext;
@@ -16,16 +17,20 @@ import java.time.Clock;
 /**
  * What the web features may use of the running server: the parts {@link dev.tern.app.Tern} made, handed to
  * each feature's routes in {@link WebRoutes}; {@code meters} is the server's own Prometheus registry
- * (docs/metrics.md), {@code capture} is null unless in capture mode (docs/capture.md).
+ * (docs/metrics.md), {@code capture} is null unless in capture mode (docs/capture.md); {@code inspector} is the
+ * SMTP listeners' content checks, which mail submitted over HTTP goes through too (docs/http-api.md).
  */
 public record WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store,
                          AccountStore accounts, AuthThrottle throttle, QueueControl queue, TlsContext tls,
-                         Clock clock, PrometheusMeterRegistry meters, CaptureStore capture) {
+                         Clock clock, PrometheusMeterRegistry meters, CaptureStore capture, MessageInspector inspector) {
 
-    /** A context with a registry of its own and no capture, for a router made outside {@link dev.tern.app.Tern} (tests, benches). */
+    /**
+     * A context with a registry of its own, no capture and no content checks, for a router made outside
+     * {@link dev.tern.app.Tern} (tests, benches).
+     */
     public WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store, AccountStore accounts,
                       AuthThrottle throttle, QueueControl queue, TlsContext tls, Clock clock) {
         this(config, spool, runner, store, accounts, throttle, queue, tls, clock,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, MessageInspector.NONE);
     }
 }

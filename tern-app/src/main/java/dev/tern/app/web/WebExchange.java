@@ -104,36 +104,67 @@ public final class WebExchange {
         return exchange.getRemoteAddress();
     }
 
-    /** The request body, at most {@code web.max_request} bytes; more is a 413 before it is all read. */
+    /**
+     * The request body, at most {@code web.max_request} bytes; more is a 413 (see {@link #body(long)}).
+     */
     public byte[] body() throws IOException {
         return body(maxRequest);
     }
 
-    /** The request body, at most {@code limit} bytes; more is a 413. */
+    /**
+     * The request body, at most {@code limit} bytes; more is a 413. A larger body is still read, and thrown away,
+     * up to {@link #drainLimit}: a client still sending when the server closes would get a connection reset
+     * instead of the 413 (the kernel drops the answer it had not read yet). Beyond that bound the 413 goes out with
+     * {@code Connection: close} and the rest is not read.
+     */
     public byte[] body(long limit) throws IOException {
         long limitHere = Math.min(limit, maxRequest);
+        long declared = -1;
         Optional<String> length = header("Content-Length");
         if (length.isPresent()) {
             try {
-                if (Long.parseLong(length.get().trim()) > limitHere) {
-                    throw HttpError.tooLarge("the request body is larger than " + limitHere + " bytes");
-                }
+                declared = Long.parseLong(length.get().trim());
             } catch (NumberFormatException e) {
                 throw HttpError.badRequest("Content-Length is not a number");
             }
+            if (declared < 0) throw HttpError.badRequest("Content-Length is negative");
         }
         try (InputStream in = exchange.getRequestBody()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(length.isPresent()
-                    ? (int) Math.min(Long.parseLong(length.get().trim()), 1 << 20) : 8192);
+            if (declared > limitHere) throw tooLarge(in, 0, declared, limitHere);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(declared >= 0 ? (int) Math.min(declared, 1 << 20) : 8192);
             byte[] buffer = new byte[16384];
             long total = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
                 total += n;
-                if (total > limitHere) throw HttpError.tooLarge("the request body is larger than " + limitHere + " bytes");
+                if (total > limitHere) throw tooLarge(in, total, declared, limitHere);
                 out.write(buffer, 0, n);
             }
             return out.toByteArray();
         }
+    }
+
+    /** Octets of a body over its limit that are read and dropped so the 413 arrives: four times the limit, 1 to 256 MiB. */
+    static long drainLimit(long limit) {
+        return Math.clamp(4 * limit, 1L << 20, 256L << 20);
+    }
+
+    /**
+     * The 413 for a body over {@code limit}, {@code read} octets of which are read ({@code declared} in all, or -1
+     * when chunked): the rest is drained first, unless it is declared larger than the bound.
+     */
+    private HttpError tooLarge(InputStream in, long read, long declared, long limit) throws IOException {
+        HttpError error = HttpError.tooLarge("the request body is larger than " + limit + " bytes");
+        long bound = drainLimit(limit);
+        if (declared > bound) {
+            exchange.getResponseHeaders().set("Connection", "close");
+            return error;
+        }
+        byte[] buffer = new byte[65536];
+        long total = read;
+        int n = 0;
+        while (total <= bound && (n = in.read(buffer)) > 0) total += n;
+        if (n > 0) exchange.getResponseHeaders().set("Connection", "close"); // more is coming: do not wait for it
+        return error;
     }
 
     /** The request body as JSON of {@code type}; a wrong shape is a 400 naming the field. */

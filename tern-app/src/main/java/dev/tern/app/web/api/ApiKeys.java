@@ -53,9 +53,16 @@ public final class ApiKeys {
         }
     }
 
+    /** Secrets that matched since the file was last read, at most this many (only matches are kept). */
+    private static final int REMEMBERED = 64;
+
     private final Path file;
     private List<Key> keys = List.of();
     private FileTime loaded;
+    /** Secrets seen to match, with their key: the SHA-256 is made once per secret, not per request. */
+    private volatile List<Known> known = List.of();
+
+    private record Known(byte[] secret, Key key) {}
 
     public ApiKeys(Path dataDirectory) {
         this.file = dataDirectory.resolve("web").resolve("apikeys");
@@ -78,6 +85,7 @@ public final class ApiKeys {
         if (!modified.equals(loaded)) {
             keys = parse(Files.readAllLines(file, StandardCharsets.UTF_8));
             loaded = modified;
+            known = List.of(); // a deleted key must not live on here
         }
         return keys;
     }
@@ -87,12 +95,29 @@ public final class ApiKeys {
      * timing tells nothing about which key (or how much of one) matched.
      */
     public Optional<Key> authenticate(String secret) throws IOException {
-        byte[] hash = sha256(secret);
+        List<Key> current = keys(); // first: a changed file forgets the secrets remembered
+        byte[] given = secret.getBytes(StandardCharsets.UTF_8);
+        List<Known> remembered = known;
         Key found = null;
-        for (Key key : keys()) {
+        // Secrets already matched are compared in constant time too, each one, as the hashes are below.
+        for (Known k : remembered) {
+            if (MessageDigest.isEqual(k.secret(), given) && found == null) found = k.key();
+        }
+        if (found != null) return Optional.of(found);
+        byte[] hash = sha256Bytes(given);
+        for (Key key : current) {
             if (MessageDigest.isEqual(key.hash(), hash) && found == null) found = key;
         }
+        if (found != null) remember(given, found, current);
         return Optional.ofNullable(found);
+    }
+
+    /** Remembers a secret that matched in {@code from}, unless the keys were read again since (it may be gone). */
+    private synchronized void remember(byte[] secret, Key key, List<Key> from) {
+        if (keys != from || known.size() >= REMEMBERED) return;
+        List<Known> more = new ArrayList<>(known);
+        more.add(new Known(secret, key));
+        known = List.copyOf(more);
     }
 
     /** Adds a key named {@code name} and returns its secret, which is kept nowhere. */
@@ -136,6 +161,7 @@ public final class ApiKeys {
         dev.tern.app.DurableFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), true);
         keys = List.copyOf(list);
         loaded = Files.getLastModifiedTime(file);
+        known = List.of();
     }
 
     private static List<Key> parse(List<String> lines) throws IOException {

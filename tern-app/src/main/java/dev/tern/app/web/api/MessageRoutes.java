@@ -9,43 +9,32 @@ import dev.tern.mail.MailOptions;
 import dev.tern.mail.Mailbox;
 import dev.tern.mail.Recipient;
 import dev.tern.mail.ReversePath;
-import dev.tern.spool.MessageWriter;
-import dev.tern.spool.SpoolFullException;
-import jakarta.activation.DataHandler;
-import jakarta.mail.Message;
+import dev.tern.server.LocalSubmission;
+import dev.tern.smtp.ContentStage;
+import dev.tern.smtp.Reply;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/messages}: an application submits a message as JSON, authenticated by an API key
- * ({@code Authorization: Bearer tern_...}). The message is composed with Angus Mail, committed to the spool the
- * way SMTP commits it (the answer 201 follows the spool's fsync), and delivered by the queue runner.
+ * ({@code Authorization: Bearer tern_...}). The message is written by the {@link MessageComposer} (or, raw, read
+ * with Angus Mail), goes through the SMTP submission's content stage ({@link LocalSubmission}: our Received:,
+ * Date: and Message-ID: when missing, DKIM signing, the milters) into the spool (the answer 201 follows the
+ * spool's fsync, shared with concurrent commits), and is delivered by the queue runner.
  */
 public final class MessageRoutes {
-    private static final Logger log = LoggerFactory.getLogger(MessageRoutes.class);
-    /** Header fields the request's {@code headers} may not set: the API composes them itself. */
-    private static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "subject", "sender", "mime-version",
-            "content-type", "content-transfer-encoding", "received", "return-path");
 
     /** The JSON body of a submission. */
     public record Attachment(String filename, String contentType, String content) {}
@@ -63,6 +52,7 @@ public final class MessageRoutes {
 
     private final WebContext context;
     private final ApiKeys keys;
+    private final LocalSubmission submission;
     private final Session session = Session.getInstance(new Properties());
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Object[] locks = new Object[64];
@@ -72,6 +62,9 @@ public final class MessageRoutes {
     private MessageRoutes(WebContext context) throws IOException {
         this.context = context;
         this.keys = new ApiKeys(context.config().dataDirectory());
+        this.submission = new LocalSubmission(context.spool(), context.config().session().hostname(),
+                context.config().server().maxHeaderSize(), context.config().session().maxReceivedHeaders(),
+                context.inspector());
         for (int i = 0; i < locks.length; i++) locks[i] = new Object();
         this.idempotency = new IdempotencyLog(context.config().dataDirectory(), context.clock());
     }
@@ -93,7 +86,8 @@ public final class MessageRoutes {
         List<String> envelopeTo = exchange.queryParameters().getOrDefault("to", List.of());
         Optional<String> idempotencyKey = exchange.header("Idempotency-Key");
         if (idempotencyKey.isEmpty()) {
-            exchange.json(201, raw ? queueRaw(key, body, envelopeFrom, envelopeTo) : queue(key, body));
+            Queued queued = raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo) : queue(exchange, key, body);
+            exchange.send(201, "application/json", queued.json());
             return;
         }
         String idKey = IdempotencyLog.hash(idempotencyKey.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -113,14 +107,15 @@ public final class MessageRoutes {
                 exchange.send(201, "application/json", earlier.get().answer().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
-            byte[] answer = dev.tern.app.web.Json.write(raw ? queueRaw(key, body, envelopeFrom, envelopeTo) : queue(key, body));
+            byte[] answer = (raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo)
+                    : queue(exchange, key, body)).json();
             idempotency.add(key.name(), idKey, bodyHash, new String(answer, java.nio.charset.StandardCharsets.UTF_8));
             exchange.send(201, "application/json", answer);
         }
     }
 
     /** Validates, composes and commits one message; returns the answer once the spool has fsynced it. */
-    private Map<String, Object> queue(ApiKeys.Key key, byte[] body) throws IOException {
+    private Queued queue(WebExchange exchange, ApiKeys.Key key, byte[] body) {
         long limit = context.config().session().maxMessageSize();
         Submission request = dev.tern.app.web.Json.read(body, Submission.class);
         if (request == null) throw HttpError.badRequest("the body is not a JSON object");
@@ -132,17 +127,17 @@ public final class MessageRoutes {
         List<InternetAddress> cc = addresses("cc", request.cc());
         List<InternetAddress> bcc = addresses("bcc", request.bcc());
         if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw HttpError.badField("to", "at least one recipient is required");
-        byte[] content = compose(request, from, to, cc);
+        byte[] content = MessageComposer.compose(request, from, to, cc);
         if (content.length > limit) throw HttpError.tooLarge("the message is larger than " + limit + " bytes");
-        return commit(key, content, from, to, cc, bcc);
+        return commit(exchange, key, content, from, to, cc, bcc);
     }
 
     /**
      * A whole RFC 5322 message: the envelope sender is {@code ?from=} or the From: field, the recipients
      * {@code ?to=} (repeated) or the To:, Cc: and Bcc: fields; Bcc: is removed before it is stored.
      */
-    private Map<String, Object> queueRaw(ApiKeys.Key key, byte[] body, List<String> envelopeFrom,
-                                         List<String> envelopeTo) throws IOException {
+    private Queued queueRaw(WebExchange exchange, ApiKeys.Key key, byte[] body, List<String> envelopeFrom,
+                            List<String> envelopeTo) throws IOException {
         long limit = context.config().session().maxMessageSize();
         if (body.length > limit) throw HttpError.tooLarge("the message is larger than " + limit + " bytes");
         if (envelopeFrom.size() > 1) throw HttpError.badField("from", "give at most one from");
@@ -179,14 +174,14 @@ public final class MessageRoutes {
             message.removeHeader("Bcc");
             ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
             message.writeTo(new org.eclipse.angus.mail.util.CRLFOutputStream(out));
-            return commit(key, out.toByteArray(), from, to, List.of(), List.of());
+            return commit(exchange, key, out.toByteArray(), from, to, List.of(), List.of());
         } catch (MessagingException e) {
             throw HttpError.badRequest("the message cannot be read: " + e.getMessage());
         }
     }
 
-    private Map<String, Object> commit(ApiKeys.Key key, byte[] content, InternetAddress from, List<InternetAddress> to,
-                                       List<InternetAddress> cc, List<InternetAddress> bcc) throws IOException {
+    private Queued commit(WebExchange exchange, ApiKeys.Key key, byte[] content, InternetAddress from,
+                          List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc) {
         long wait = buckets.computeIfAbsent(key.name(), n -> new TokenBucket(key.rate())).take(key.rate());
         if (wait > 0) throw HttpError.rateLimited("the key's rate of " + key.rate() + " messages a minute is used up", wait);
         List<Recipient> recipients = new ArrayList<>();
@@ -198,21 +193,16 @@ public final class MessageRoutes {
             }
         }
         Envelope envelope = new Envelope(new ReversePath.Sender(mailbox("from", from)), recipients, MailOptions.NONE);
-        String id;
-        try (MessageWriter writer = context.spool().begin()) {
-            writer.write(content, 0, content.length);
-            writer.commit(envelope);
-            id = writer.id().toString();
-        } catch (SpoolFullException e) {
-            log.warn("api key={} spool full: {}", key.name(), e.getMessage());
-            throw HttpError.unavailable("the server's disk is full; try again later", 60);
-        }
-        log.info("api key={} queued id={} from={} rcpts={} size={}", key.name(), id, from.getAddress(),
-                recipients.size(), content.length);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", id);
-        answer.put("recipients", recipients.size());
-        return answer;
+        boolean https = exchange.raw() instanceof com.sun.net.httpserver.HttpsExchange;
+        // Key names are letters, digits, '.', '_' and '-' (ApiKeys.add): safe in a log field and a comment. The
+        // identity has no '@', so DKIM signs only as the envelope sender's domain, which the key was allowed.
+        var origin = new LocalSubmission.Origin("api/" + key.name(), exchange.remoteAddress().getAddress(),
+                "apikey:" + key.name(), "API key " + key.name(), https ? "HTTPSA" : "HTTPA");
+        String id = switch (submission.submit(origin, envelope, content)) {
+            case ContentStage.Stored.Queued queued -> queued.id().toString();
+            case ContentStage.Stored.Refused refused -> throw refusal(refused.reply());
+        };
+        return new Queued(id, recipients.size());
     }
 
     private ApiKeys.Key authenticate(WebExchange exchange) throws IOException {
@@ -229,91 +219,22 @@ public final class MessageRoutes {
         return key.get();
     }
 
-    private byte[] compose(Submission request, InternetAddress from, List<InternetAddress> to,
-                           List<InternetAddress> cc) {
-        try {
-            MimeMessage message = new MimeMessage(session);
-            message.setFrom(from);
-            if (!to.isEmpty()) message.setRecipients(Message.RecipientType.TO, to.toArray(InternetAddress[]::new));
-            if (!cc.isEmpty()) message.setRecipients(Message.RecipientType.CC, cc.toArray(InternetAddress[]::new));
-            if (request.subject() != null) message.setSubject(request.subject(), "UTF-8");
-            for (var header : request.headers().entrySet()) {
-                String name = header.getKey();
-                if (!name.matches("[!-9;-~]{1,76}") || RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-                    throw HttpError.badField("headers", "the header " + name + " may not be set here");
-                }
-                String value = header.getValue() == null ? "" : header.getValue();
-                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                    throw HttpError.badField("headers", "the header " + name + " has a line break");
-                }
-                message.setHeader(name, value);
-            }
-            if (request.attachments().isEmpty()) {
-                setBody(message, request);
-            } else {
-                MimeMultipart mixed = new MimeMultipart("mixed");
-                MimeBodyPart body = new MimeBodyPart();
-                setBody(body, request);
-                mixed.addBodyPart(body);
-                for (int i = 0; i < request.attachments().size(); i++) mixed.addBodyPart(attachment(i, request.attachments().get(i)));
-                message.setContent(mixed);
-            }
-            message.saveChanges();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-            message.writeTo(out);
-            return out.toByteArray();
-        } catch (MessagingException | IOException e) {
-            throw HttpError.badRequest("the message cannot be composed: " + e.getMessage());
-        }
-    }
-
-    /** The text, the HTML or both (as multipart/alternative) into {@code part}: the message itself or its first part. */
-    private static void setBody(jakarta.mail.internet.MimePart part, Submission request) throws MessagingException {
-        if (request.html() != null && request.text() != null) {
-            part.setContent(alternative(request));
-        } else if (request.html() != null) {
-            part.setText(request.html(), "UTF-8", "html");
-        } else {
-            part.setText(request.text() == null ? "" : request.text(), "UTF-8");
-        }
-    }
-
-    private static MimeMultipart alternative(Submission request) throws MessagingException {
-        MimeMultipart alternative = new MimeMultipart("alternative");
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(request.text(), "UTF-8");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(request.html(), "UTF-8", "html");
-        alternative.addBodyPart(text);
-        alternative.addBodyPart(html);
-        return alternative;
-    }
-
-    private static MimeBodyPart attachment(int index, Attachment a) throws MessagingException {
-        String field = "attachments[" + index + "]";
-        if (a == null || a.filename() == null || a.filename().isBlank()) throw HttpError.badField(field + ".filename", "a filename is required");
-        if (a.content() == null) throw HttpError.badField(field + ".content", "the content (base64) is required");
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(a.content().replaceAll("\\s", ""));
-        } catch (IllegalArgumentException e) {
-            throw HttpError.badField(field + ".content", "the content is not base64");
-        }
-        String type = a.contentType() == null ? "application/octet-stream" : a.contentType();
-        try {
-            new jakarta.mail.internet.ContentType(type);
-        } catch (jakarta.mail.internet.ParseException e) {
-            throw HttpError.badField(field + ".contentType", "not a media type: " + type);
-        }
-        MimeBodyPart part = new MimeBodyPart();
-        part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, type)));
-        part.setFileName(a.filename());
-        part.setDisposition(MimeBodyPart.ATTACHMENT);
-        return part;
+    /**
+     * The HTTP answer to what the content stage refused, as an SMTP client would have been refused: a full disk or
+     * a temporary failure is a 503 to retry later, a header section over the limit a 413, anything else (a loop, a
+     * filter's reject) a 422 with the reply's text.
+     */
+    private static HttpError refusal(Reply reply) {
+        String text = String.join(" ", reply.lines());
+        if (reply.code() == 452) return HttpError.unavailable("the server's disk is full; try again later", 60);
+        if (reply.code() / 100 == 4) return HttpError.unavailable("the message cannot be taken now: " + text, 60);
+        if (reply.code() == 552) return HttpError.tooLarge(text);
+        return new HttpError(422, "refused", "the message was refused: " + text);
     }
 
     private static InternetAddress address(String field, String text) {
         if (text == null || text.isBlank()) throw HttpError.badField(field, field + " is required");
+        if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) throw HttpError.badField(field, "an address has no line break");
         try {
             InternetAddress address = new InternetAddress(text, true);
             if (address.isGroup() || address.getAddress() == null || address.getAddress().lastIndexOf('@') < 1) {
@@ -337,6 +258,17 @@ public final class MessageRoutes {
             return Mailbox.parse(address.getAddress());
         } catch (IllegalArgumentException e) {
             throw HttpError.badField(field, "not a mail address: " + address.getAddress());
+        }
+    }
+
+    /** The 201 answer: the queue id and the number of recipients. */
+    private record Queued(String id, int recipients) {
+        /** {@code {"id":"...","recipients":N}}, written here: a queue id is letters and digits, nothing to escape. */
+        byte[] json() {
+            if (!id.chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c))) {
+                return dev.tern.app.web.Json.write(new java.util.TreeMap<>(Map.of("id", id, "recipients", recipients)));
+            }
+            return ("{\"id\":\"" + id + "\",\"recipients\":" + recipients + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
 
