@@ -27,6 +27,7 @@ public final class MetricsRoutes {
         context.spool().addListener(id -> spooled.increment());
         Gauge.builder("tern_spool_usable_bytes", spool, MetricsRoutes::usableBytes)
                 .description("Free bytes on the spool's file system").register(meters);
+        QueueGauges.register(meters, context.runner().census(), context.clock());
         router.get("/metrics", exchange -> {
             scrapes.increment();
             byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
@@ -35,7 +36,9 @@ public final class MetricsRoutes {
         router.get("/healthz", exchange -> exchange.text(200, "ok"));
         long reserve = context.config().spool().minFreeBytes();
         router.get("/readyz", exchange -> {
-            if (!Files.isDirectory(spool) || !Files.isWritable(spool)) {
+            if (context.stopping().getAsBoolean()) { // Tern.close began: a balancer sends new clients elsewhere
+                exchange.json(503, Map.of("ready", false, "reason", "shutting down"));
+            } else if (!Files.isDirectory(spool) || !Files.isWritable(spool)) {
                 exchange.json(503, Map.of("ready", false, "reason", "spool directory not writable"));
             } else if (usableBytes(spool) <= reserve) { // the spool refuses new mail below its reserve (spool.min_free)
                 exchange.json(503, Map.of("ready", false, "reason", "spool disk full"));

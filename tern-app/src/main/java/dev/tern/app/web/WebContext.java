@@ -12,15 +12,24 @@ import dev.tern.tls.TlsContext;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the web features may use of the running server: the parts {@link dev.tern.app.Tern} made, handed to
  * each feature's routes in {@link WebRoutes}; {@code meters} is the server's own Prometheus registry
- * (docs/metrics.md), {@code capture} is null unless in capture mode (docs/capture.md).
+ * (docs/metrics.md), {@code capture} is null unless in capture mode (docs/capture.md); {@code stopping} turns
+ * true when the server begins to shut down ({@code /readyz} answers 503 from then on).
  */
 public record WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store,
                          AccountStore accounts, AuthThrottle throttle, QueueControl queue, TlsContext tls,
-                         Clock clock, PrometheusMeterRegistry meters, CaptureStore capture) {
+                         Clock clock, PrometheusMeterRegistry meters, CaptureStore capture, BooleanSupplier stopping) {
+
+    /** A context of a server that never says it is stopping. */
+    public WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store, AccountStore accounts,
+                      AuthThrottle throttle, QueueControl queue, TlsContext tls, Clock clock,
+                      PrometheusMeterRegistry meters, CaptureStore capture) {
+        this(config, spool, runner, store, accounts, throttle, queue, tls, clock, meters, capture, () -> false);
+    }
 
     /** A context with a registry of its own and no capture, for a router made outside {@link dev.tern.app.Tern} (tests, benches). */
     public WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store, AccountStore accounts,
