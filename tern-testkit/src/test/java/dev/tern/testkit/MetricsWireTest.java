@@ -143,6 +143,45 @@ class MetricsWireTest {
         }
     }
 
+    /**
+     * {@code /readyz} says 503 from the moment the server begins to stop, while it waits for its connections: here an
+     * IMAPS login held in the failure throttle's delay (10 s before any check, by this test's policy), which keeps the
+     * IMAP listener's close waiting for its grace of 5 s before the web listener closes.
+     */
+    @Test
+    void readinessIsRefusedOnceShutdownBegins() throws Exception {
+        AccountStore.open(data).add(USER, PASSWORD);
+        var slow = new dev.tern.auth.AuthThrottle.Policy(Duration.ofMinutes(10), 0, Duration.ofSeconds(10),
+                Duration.ofSeconds(10), 10, 5, 100);
+        TestServer server = TestServer.start(data, c -> c.withAuth(new dev.tern.auth.AuthSettings(
+                c.auth().passwordCost(), c.auth().scramIterations(), c.auth().reloadInterval(), slow)));
+        Thread stopping = null;
+        try (HttpClient http = HttpClient.newHttpClient();
+             var imaps = (javax.net.ssl.SSLSocket) StartTlsWireTest.trustAll().getSocketFactory()
+                     .createSocket("127.0.0.1", server.imapsPort())) {
+            assertThat(get(http, server.webUrl() + "/readyz").statusCode()).isEqualTo(200);
+            imaps.setSoTimeout(10_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(imaps.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("* OK");
+            imaps.getOutputStream().write(("a1 LOGIN " + USER + " wrong\r\n").getBytes(StandardCharsets.US_ASCII));
+            imaps.getOutputStream().flush();
+            // The server has the login once the connection counts as open and a scrape has gone by.
+            awaitSamples(http, server, s -> s.get("tern_connections_open{listener=\"imaps\"}") == 1);
+            stopping = Thread.ofVirtual().start(server::close);
+            long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            HttpResponse<String> ready = get(http, server.webUrl() + "/readyz");
+            while (ready.statusCode() == 200 && System.nanoTime() < deadline) {
+                ready = get(http, server.webUrl() + "/readyz");
+            }
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"ready\":false").contains("shutting down");
+        } finally {
+            if (stopping == null) server.close();
+            else assertThat(stopping.join(Duration.ofSeconds(30))).isTrue();
+        }
+    }
+
     /** Scrapes until {@code done} holds of the parsed samples, for at most 30 seconds. */
     private static Map<String, Double> awaitSamples(HttpClient http, TestServer server,
                                                     java.util.function.Predicate<Map<String, Double>> done)
