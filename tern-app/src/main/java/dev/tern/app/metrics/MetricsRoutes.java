@@ -4,6 +4,7 @@ import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +29,17 @@ public final class MetricsRoutes {
         Gauge.builder("tern_spool_usable_bytes", spool, MetricsRoutes::usableBytes)
                 .description("Free bytes on the spool's file system").register(meters);
         QueueGauges.register(meters, context.runner().census(), context.clock());
+        // The server's own share of a scrape (rendering the exposition; not the HTTP exchange), for bench/metrics-scrape.sh.
+        Timer rendering = Timer.builder("tern_scrape_render").description("Time to render the exposition of a scrape")
+                .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofNanos(2_500_000),
+                        java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(25),
+                        java.time.Duration.ofMillis(100))
+                .register(meters);
         router.get("/metrics", exchange -> {
             scrapes.increment();
+            long started = System.nanoTime();
             byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
+            rendering.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             exchange.send(200, "text/plain; version=0.0.4; charset=utf-8", body);
         });
         router.get("/healthz", exchange -> exchange.text(200, "ok"));
