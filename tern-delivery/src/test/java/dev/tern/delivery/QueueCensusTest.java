@@ -15,6 +15,7 @@ import dev.tern.mail.Mailbox;
 import dev.tern.mail.QueueId;
 import dev.tern.mail.Recipient;
 import dev.tern.mail.ReversePath;
+import dev.tern.mail.Telemetry;
 import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpoolSettings;
@@ -116,6 +117,54 @@ class QueueCensusTest {
             await(() -> census.size() == 2);
             assertThat(census.count(State.HOLD)).isZero();
             assertThat(census.count(State.DEFERRED)).isEqualTo(2);
+            runner.close();
+        }
+    }
+
+    /** Counts what it hears, as the metrics do: an honest in-memory {@link Telemetry}. */
+    private static final class Tally implements Telemetry {
+        final java.util.Map<String, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void delivery(Route route, Outcome outcome) {
+            counts.merge(route + " " + outcome, 1, Integer::sum);
+        }
+
+        @Override
+        public void dsnQueued(DsnKind kind) {
+            counts.merge("dsn " + kind, 1, Integer::sum);
+        }
+    }
+
+    /**
+     * A recipient refused for good: counted as a remote bounce, its sender's failure DSN as queued, and the DSN's
+     * local delivery as delivered; the census sees the message and its DSN come and go.
+     */
+    @Test
+    void aBounceIsCountedWithItsDsnAndItsDelivery() throws Exception {
+        Transport local = (message, recipients) -> recipients.stream()
+                .<RecipientOutcome>map(i -> new RecipientOutcome.Delivered(i, "localhost", "")).toList();
+        Transport remote = (message, recipients) -> recipients.stream().<RecipientOutcome>map(i ->
+                new RecipientOutcome.PermanentFailure(i, EnhancedStatus.of(5, 1, 1), "mx.far.example", "550 no such user"))
+                .toList();
+        Tally tally = new Tally();
+        try (Spool spool = Spool.open(data, new SpoolSettings(false))) {
+            var notifier = new Notifier(spool, new DsnComposer(Domain.parse("localhost"), DsnSettings.defaults()),
+                    Mailbox.of("postmaster", "localhost"));
+            var runner = new QueueRunner(DeliverySettings.defaults(), spool, new Directory(DirectorySettings.defaults()),
+                    local, remote, notifier, Clock.systemUTC(), () -> { }, tally);
+            runner.start();
+            byte[] content = "Subject: bounce me\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII);
+            var envelope = new Envelope(ReversePath.of(Mailbox.of("me", "localhost")),
+                    List.of(Recipient.of(Mailbox.of("gone", "far.example"))), MailOptions.NONE);
+            try (MessageWriter writer = spool.begin()) {
+                writer.write(content, 0, content.length);
+                writer.commit(envelope);
+            }
+            await(() -> tally.counts.getOrDefault("LOCAL DELIVERED", 0) == 1 && runner.census().size() == 0);
+            assertThat(tally.counts).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                    "REMOTE BOUNCED", 1, "dsn FAILURE", 1, "LOCAL DELIVERED", 1));
+            assertThat(spool.pending()).isEmpty();
             runner.close();
         }
     }
