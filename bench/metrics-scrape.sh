@@ -7,8 +7,9 @@
 # for someone@down.test, routed to 127.0.1.250:2537 where nothing listens, so each one is deferred after its first
 # attempt (first retry in 30 minutes). Once tern_queue_messages{state="deferred"} says COUNT (at most 10 minutes),
 # it times SCRAPES scrapes with curl -w %{time_total} twice: a new connection per scrape, and all over one
-# keep-alive connection (as Prometheus scrapes); 20 warm-up scrapes before each series, and one series with the
-# queue still empty for comparison. Prints median, p90, p99 and max in ms, and the queue gauges of the last scrape.
+# keep-alive connection (as Prometheus scrapes); 2,000 warm-up scrapes and a wait for a quiet server before each
+# series, and one series with the queue still empty for comparison. Prints median, p90, p99 and max in ms, the
+# server's CPU per scrape (/proc/PID/stat), its own rendering time, and the queue gauges.
 # All traffic on loopback; every wait bounded. Stops only the processes it started, by PID.
 set -euo pipefail
 base=$1; count=${2:-100000}; scrapes=${3:-100}
@@ -38,7 +39,11 @@ YAML
 "$here/tern" --version > /dev/null 2>&1 || true # builds the jar first if a source is newer
 (setsid "$here/tern" run --config "$base/tern.yaml" > "$base/tern.log" 2>&1 < /dev/null &)
 for _ in $(seq 1 600); do grep -q "tern started" "$base/tern.log" 2>/dev/null && break; sleep 0.1; done
-pid=$(ss -ltnpH 'sport = :2735' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+pid=""
+for _ in $(seq 1 50); do
+  pid=$(ss -ltnpH 'sport = :2735' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+  [ -n "$pid" ] && break; sleep 0.1
+done
 [ -n "$pid" ] || { echo "tern did not start; see $base/tern.log" >&2; exit 1; }
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 echo "tern pid=$pid"
@@ -49,23 +54,31 @@ quiet() { # until the server uses under 5% of a CPU for a second (at most 60 s):
   for _ in $(seq 1 60); do a=$(cpu); sleep 1; b=$(cpu); [ $(( (b - a) * 100 )) -lt $(( hz * 5 )) ] && return 0; done
   echo "(the server did not go quiet in 60 s)"
 }
-# render: the server's own rendering time (tern_scrape_render_seconds): count, sum, and how many took <= 10 ms.
+# render: the server's own rendering time (tern_scrape_render_seconds): count, sum, how many took <= 10 ms and
+# how many <= 1 ms.
 render() { curl -s "$url" | awk '
   $1 == "tern_scrape_render_seconds_count" {c = $2} $1 == "tern_scrape_render_seconds_sum" {s = $2}
-  $1 == "tern_scrape_render_seconds_bucket{le=\"0.01\"}" {b = $2} END {print c, s, b}'; }
-# series LABEL: SCRAPES timed scrapes after 200 warm-up ones, each way; prints one line per way, and the server's
+  $1 == "tern_scrape_render_seconds_bucket{le=\"0.01\"}" {b = $2}
+  $1 == "tern_scrape_render_seconds_bucket{le=\"0.001\"}" {m = $2} END {print c, s, b, m}'; }
+# series LABEL: SCRAPES timed scrapes after 2,000 warm-up ones, each way; prints one line per way, and the server's
 # rendering time over both.
 series() {
-  local label=$1 i fresh kept before after
-  for i in $(seq 1 200); do curl -s -o /dev/null "$url"; done
+  local label=$1 i fresh kept before after cpu0 cpu1
+  # Warm-up: 2,000 scrapes over one connection, so the JIT has compiled the scrape (a cold one renders in ms,
+  # a compiled one in ~0.1 ms).
+  curl -s $(for i in $(seq 1 2000); do printf -- '-o /dev/null %s ' "$url"; done)
   quiet
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  before=$(render)
+  before=$(render); cpu0=$(cpu)
   fresh=$(for i in $(seq 1 "$scrapes"); do curl -s -o /dev/null -w '%{time_total}\n' "$url"; done)
   kept=$(curl -s $(for i in $(seq 1 "$scrapes"); do printf -- '-o /dev/null -w %%{time_total}\\n %s ' "$url"; done))
-  after=$(render)
-  echo "$before $after" | awk -v label="$label" '{ n = $4 - $1; printf "%-22s %-26s n=%d mean=%.3f ms, %d of them <= 10 ms\n",
-    label, "server-side rendering", n, ($5 - $2) * 1000 / n, $6 - $3 }'
+  cpu1=$(cpu); after=$(render)
+  echo "$cpu0 $cpu1 $(getconf CLK_TCK)" | awk -v label="$label" -v n="$((2 * scrapes))" '{
+    printf "%-22s %-26s %.3f ms per scrape (%d ticks over %d scrapes)\n", label, "server CPU (utime+stime)",
+    ($2 - $1) * 1000 / $3 / n, $2 - $1, n }'
+  echo "$before $after" | awk -v label="$label" '{ n = $5 - $1;
+    printf "%-22s %-26s n=%d mean=%.3f ms, %d of them <= 1 ms, %d <= 10 ms\n",
+    label, "server-side rendering", n, ($6 - $2) * 1000 / n, $8 - $4, $7 - $3 }'
   for way in fresh kept; do
     printf '%s\n' "${!way}" | sort -n | awk -v label="$label" -v way="$way" '
       { t[NR] = $1 * 1000 }
