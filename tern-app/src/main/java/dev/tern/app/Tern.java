@@ -7,6 +7,8 @@ import dev.tern.app.capture.CaptureStore;
 import dev.tern.app.capture.CaptureTransport;
 import dev.tern.app.control.ControlServer;
 import dev.tern.app.control.SpoolQueueControl;
+import dev.tern.app.metrics.CountedCredentials;
+import dev.tern.app.metrics.MeterTelemetry;
 import dev.tern.app.sendmail.SubmitServer;
 import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
@@ -82,6 +84,8 @@ public final class Tern implements AutoCloseable {
 
     private final TernConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    // True from the moment close() begins: /readyz answers 503 while the listeners drain (docs/metrics.md).
+    private volatile boolean stopping;
     private Spool spool;
     private QueueRunner runner;
     private MaildirStore store;
@@ -105,7 +109,10 @@ public final class Tern implements AutoCloseable {
     /** Opens the data directory, resumes the queue and starts listening. */
     public void start() throws IOException {
         Files.createDirectories(config.dataDirectory());
-        spool = Spool.open(config.dataDirectory().resolve("spool"), config.spool());
+        // The server's own registry (docs/metrics.md); the stages report to it through MeterTelemetry.
+        var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var telemetry = new MeterTelemetry(meters);
+        spool = Spool.open(config.dataDirectory().resolve("spool"), config.spool(), telemetry);
         MaildirSettings maildir = config.maildir();
         Files.createDirectories(maildir.root());
         store = new MaildirStore(maildir);
@@ -126,10 +133,10 @@ public final class Tern implements AutoCloseable {
             // Capture mode (docs/capture.md): every message kept, local copies delivered, nothing sent outward.
             capture = CaptureStore.open(config.dataDirectory().resolve("capture"));
             runner = QueueRunner.capturing(config.delivery(), spool, directory, store, Domain.parse(hostname), clock,
-                    srs, resealer, new CaptureTransport(spool, capture));
+                    srs, resealer, new CaptureTransport(spool, capture), telemetry);
         } else {
             runner = QueueRunner.open(config.delivery(), outboundTls(config, clock), ConnectionReuse.defaults(), spool,
-                    directory, store, Domain.parse(hostname), ownAddresses(config), clock, srs, resealer);
+                    directory, store, Domain.parse(hostname), ownAddresses(config), clock, srs, resealer, telemetry);
         }
         runner.start();
         // docs/acme.md: the ACME certificate comes first (the default), a self-signed stand-in until the CA's arrives.
@@ -151,8 +158,8 @@ public final class Tern implements AutoCloseable {
                 trust.dmarc(), signers, trust.milters().stream().map(MilterClient::new).toList()),
                 new SpfEvaluator(checks, SpfEvaluator.DEFAULT_TIME_LIMIT, hostname, clock), new DkimVerifier(checks, clock),
                 new DmarcEvaluator(checks, psl), arc);
-        server = new SmtpServer(config.server(), config.session(), policy, spool, tls, throttle::forClient, inspector,
-                dnsbl);
+        server = new SmtpServer(config.server(), config.session(), policy, spool, tls,
+                CountedCredentials.of("smtp", throttle::forClient, meters), inspector, dnsbl, telemetry);
         if (tlsReports != null) {
             TlsRptSettings reporting = tlsReports.settings();
             tlsReportSender = new TlsReportSender(reporting, tlsReports, checks, spool,
@@ -167,14 +174,16 @@ public final class Tern implements AutoCloseable {
         if (config.web().enabled()) {
             Router router = new Router();
             WebRoutes.register(router, new WebContext(config, spool, runner, store, accounts, throttle, queueControl,
-                    tls, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), capture, inspector));
+                    tls, clock, meters, capture, inspector, () -> stopping));
             web = WebServer.start(config.web(), router, tls::sslContext);
         }
         server.start();
         // The readers meet delivery only at the store: the same MaildirStore object, so a delivery wakes IDLE.
-        imap = new ImapServer(config.imap(), store, throttle::forClient, tls);
+        imap = new ImapServer(config.imap(), store, CountedCredentials.of("imap", throttle::forClient, meters), tls,
+                telemetry);
         imap.start();
-        pop3 = new Pop3Server(config.pop3(), store, throttle::forClient, tls);
+        pop3 = new Pop3Server(config.pop3(), store, CountedCredentials.of("pop3", throttle::forClient, meters), tls,
+                telemetry);
         pop3.start();
         if (acmeFiles != null) {
             acme = AcmeRenewer.start(config.acme(), config.acme().domainsOr(hostname), acmeFiles, tls::reload, clock);
@@ -344,6 +353,7 @@ public final class Tern implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (stopped.getCount() == 0) return;
+        stopping = true;
         try {
             if (acme != null) acme.close();
             if (pop3 != null) pop3.close();

@@ -17,6 +17,8 @@ import dev.tern.directory.Resolution;
 import dev.tern.mail.Domain;
 import dev.tern.mail.EnhancedStatus;
 import dev.tern.mail.QueueId;
+import dev.tern.mail.Telemetry;
+import dev.tern.delivery.QueueCensus.State;
 import dev.tern.spool.RecipientState;
 import dev.tern.spool.Spool;
 import dev.tern.spool.Spool.Change;
@@ -77,10 +79,18 @@ public final class QueueRunner implements AutoCloseable {
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private final AutoCloseable connections;
+    private final Telemetry telemetry;
+    private final QueueCensus census = new QueueCensus();
     private Thread dispatcher;
 
     QueueRunner(DeliverySettings settings, Spool spool, Directory directory, Transport local, Transport remote,
                 Notifier notifier, Clock clock, AutoCloseable connections) {
+        this(settings, spool, directory, local, remote, notifier, clock, connections, Telemetry.NONE);
+    }
+
+    QueueRunner(DeliverySettings settings, Spool spool, Directory directory, Transport local, Transport remote,
+                Notifier notifier, Clock clock, AutoCloseable connections, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.settings = settings;
         this.spool = spool;
         this.directory = directory;
@@ -121,6 +131,14 @@ public final class QueueRunner implements AutoCloseable {
     public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, ConnectionReuse reuse, Spool spool,
                                    Directory directory, MailStore store, Domain hostname, Set<InetAddress> ownAddresses,
                                    Clock clock, Optional<Srs> srs, Resealer resealer) {
+        return open(settings, remote, reuse, spool, directory, store, hostname, ownAddresses, clock, srs, resealer,
+                Telemetry.NONE);
+    }
+
+    /** As above; {@code telemetry} hears of each recipient's delivery outcome and of each DSN queued. */
+    public static QueueRunner open(DeliverySettings settings, RemoteSettings remote, ConnectionReuse reuse, Spool spool,
+                                   Directory directory, MailStore store, Domain hostname, Set<InetAddress> ownAddresses,
+                                   Clock clock, Optional<Srs> srs, Resealer resealer, Telemetry telemetry) {
         var resolver = new CachingResolver(new DnsjavaResolver(remote.dns()));
         var routing = RoutingSettings.defaults().withSelf(hostname, ownAddresses).withIpPreference(remote.ipPreference());
         var router = new MxRouter(resolver, routing);
@@ -132,7 +150,7 @@ public final class QueueRunner implements AutoCloseable {
         var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
                 hostname.name()), resealer);
         return new QueueRunner(settings, spool, directory, new LocalTransport(spool, directory, store, srs, resealer),
-                smtp, notifier, clock, connections);
+                smtp, notifier, clock, connections, telemetry);
     }
 
     /**
@@ -142,6 +160,13 @@ public final class QueueRunner implements AutoCloseable {
     public static QueueRunner capturing(DeliverySettings settings, Spool spool, Directory directory, MailStore store,
                                         Domain hostname, Clock clock, Optional<Srs> srs, Resealer resealer,
                                         Transport capture) {
+        return capturing(settings, spool, directory, store, hostname, clock, srs, resealer, capture, Telemetry.NONE);
+    }
+
+    /** As above, with {@code telemetry} (see {@link #open}). */
+    public static QueueRunner capturing(DeliverySettings settings, Spool spool, Directory directory, MailStore store,
+                                        Domain hostname, Clock clock, Optional<Srs> srs, Resealer resealer,
+                                        Transport capture, Telemetry telemetry) {
         Transport mailboxes = new LocalTransport(spool, directory, store, srs, resealer);
         // The mailbox copy first, then the capture: once a message shows in the capture it is in its local
         // mailboxes too, so a test that awaited the capture reads it over IMAP at once (tern-junit). Every message
@@ -154,15 +179,21 @@ public final class QueueRunner implements AutoCloseable {
         };
         var notifier = new Notifier(spool, new DsnComposer(hostname, DsnSettings.defaults()), Mailbox.of("postmaster",
                 hostname.name()), resealer);
-        return new QueueRunner(settings, spool, directory, local, capture, notifier, clock, () -> { });
+        return new QueueRunner(settings, spool, directory, local, capture, notifier, clock, () -> { }, telemetry);
     }
 
     /** Picks up every pending message and starts delivering. */
     public void start() throws IOException {
-        spool.addListener(id -> schedule(id, Duration.ZERO));
+        spool.addListener(id -> {
+            census.add(id, clock.instant(), State.QUEUED);
+            schedule(id, Duration.ZERO);
+        });
         int recovered = 0;
         for (QueueId id : spool.pending()) {
             SpooledMessage message = spool.read(id);
+            // The census is rebuilt from the spool's state: a message committed meanwhile is counted already.
+            census.add(id, message.accepted(), message.held() ? State.HOLD
+                    : message.attempts() > 0 ? State.DEFERRED : State.QUEUED);
             if (message.held()) continue;
             Duration wait = Duration.between(clock.instant(), message.nextAttempt());
             schedule(id, wait.isNegative() ? Duration.ZERO : wait);
@@ -178,8 +209,31 @@ public final class QueueRunner implements AutoCloseable {
      */
     public void flush(Collection<QueueId> ids) {
         for (QueueId id : ids) {
-            if (!inFlight.contains(id)) schedule(id, Duration.ZERO);
+            if (inFlight.contains(id)) continue;
+            census.move(id, State.DEFERRED, State.QUEUED);
+            schedule(id, Duration.ZERO);
         }
+    }
+
+    /** The queue by state and age, for the metrics (docs/metrics.md); kept up to date, cheap to read. */
+    public QueueCensus census() {
+        return census;
+    }
+
+    /** {@code id} was held ({@code tern queue hold}): counted as held until released. Thread-safe. */
+    public void held(QueueId id) {
+        census.move(id, State.HOLD);
+    }
+
+    /** {@code id} was released from hold: due now, as {@link #flush}. Thread-safe. */
+    public void released(QueueId id) {
+        census.move(id, State.HOLD, State.QUEUED);
+        flush(List.of(id));
+    }
+
+    /** {@code id} was deleted from the spool ({@code tern queue delete}): no longer counted. Thread-safe. */
+    public void deleted(QueueId id) {
+        census.remove(id);
     }
 
     /** The next attempt of {@code id} in {@code wait}; replaces any attempt scheduled before. */
@@ -225,6 +279,7 @@ public final class QueueRunner implements AutoCloseable {
                 // A newer attempt replaced this one (flush, release): skip it; the newer one comes up itself.
                 if (!scheduled.remove(next.id(), next.generation())) continue;
                 if (!inFlight.add(next.id())) continue; // already being delivered; that attempt covers it
+                census.move(next.id(), State.ACTIVE);
                 slots.acquire();
                 Thread.ofVirtual().name("deliver-" + next.id()).start(() -> {
                     try {
@@ -255,13 +310,18 @@ public final class QueueRunner implements AutoCloseable {
         try {
             message = spool.read(id);
         } catch (NoSuchElementException e) {
+            census.remove(id);
             return; // already finished: a message committed while start() listed the queue was scheduled twice
         } catch (IOException e) {
             log.error("id={} cannot read from spool: {}", id, e.toString());
             retryLater(id, 1);
             return;
         }
-        if (message.held()) return; // released by tern queue release, which schedules it again
+        if (message.held()) { // released by tern queue release, which schedules it again
+            census.move(id, State.HOLD);
+            return;
+        }
+        boolean expired = Duration.between(message.accepted(), clock.instant()).compareTo(settings.maxQueueTime()) > 0;
         List<RecipientOutcome> outcomes = new ArrayList<>();
         for (Map.Entry<Hop, List<Integer>> group : groups(message).entrySet()) {
             Transport transport = group.getKey() == Hop.LOCAL ? local : remote;
@@ -275,11 +335,26 @@ public final class QueueRunner implements AutoCloseable {
                 done = group.getValue().stream().<RecipientOutcome>map(i ->
                         new RecipientOutcome.TemporaryFailure(i, INTERNAL, "", "internal error")).toList();
             }
+            count(group.getKey() == Hop.LOCAL ? Telemetry.Route.LOCAL : Telemetry.Route.REMOTE, done, expired);
             // Delivered with no report due: recorded at once, so that a crash while the next domain is being
             // tried does not send this one again.
             outcomes.addAll(recordQuietSuccesses(message, done));
         }
         record(message, outcomes);
+    }
+
+    /** Tells the telemetry of each recipient's outcome (an expired one's temporary failure bounces it). */
+    private void count(Telemetry.Route route, List<RecipientOutcome> outcomes, boolean expired) {
+        for (RecipientOutcome outcome : outcomes) {
+            switch (outcome) {
+                case RecipientOutcome.Delivered d -> telemetry.delivery(route, Telemetry.Outcome.DELIVERED);
+                case RecipientOutcome.Relayed r -> telemetry.delivery(route, Telemetry.Outcome.DELIVERED);
+                case RecipientOutcome.PermanentFailure p -> telemetry.delivery(route, Telemetry.Outcome.BOUNCED);
+                case RecipientOutcome.TemporaryFailure t -> telemetry.delivery(route,
+                        expired ? Telemetry.Outcome.BOUNCED : Telemetry.Outcome.DEFERRED);
+                case RecipientOutcome.Postponed p -> { } // not an attempt
+            }
+        }
     }
 
     /** Records the deliveries of {@code outcomes} that need no DSN; returns the rest, for {@link #record}. */
@@ -393,7 +468,9 @@ public final class QueueRunner implements AutoCloseable {
                 && Duration.between(message.accepted(), now).compareTo(settings.delayWarning()) >= 0;
         Duration delay = greylisted(outcomes).map(this::withinBounds).orElseGet(() -> backoff(settings, message.attempts() + 1));
         try {
-            if (!failures.isEmpty()) notifier.report(message, failures, now);
+            if (!failures.isEmpty() && notifier.report(message, failures, now).isPresent()) {
+                telemetry.dsnQueued(Telemetry.DsnKind.FAILURE);
+            }
         } catch (IOException | RuntimeException e) {
             // The failure DSN could not be queued: those recipients stay pending (their failure is not
             // recorded before the sender can be told), the rest is recorded, and the attempt counts.
@@ -402,9 +479,11 @@ public final class QueueRunner implements AutoCloseable {
             deferred = true;
         }
         try {
-            if (!successes.isEmpty()) notifier.report(message, successes, now);
+            if (!successes.isEmpty() && notifier.report(message, successes, now).isPresent()) {
+                telemetry.dsnQueued(Telemetry.DsnKind.SUCCESS);
+            }
             if (warn) {
-                notifier.report(message, delays, now);
+                if (notifier.report(message, delays, now).isPresent()) telemetry.dsnQueued(Telemetry.DsnKind.DELAY);
                 changes.add(Change.Flagged.setting(SpooledMessage.DELAY_WARNED));
             }
         } catch (IOException | RuntimeException e) {
@@ -413,11 +492,18 @@ public final class QueueRunner implements AutoCloseable {
         }
         if (deferred) changes.add(new Change.Deferred(now.plus(delay)));
         // Only postponed (no slot to the destination): back in 1-3 s, untouched.
-        if (postponed && !deferred) schedule(message.id(), Duration.ofMillis(1000 + ThreadLocalRandom.current().nextInt(2000)));
-        if (changes.isEmpty()) return;
+        if (postponed && !deferred) {
+            census.move(message.id(), message.attempts() > 0 ? State.DEFERRED : State.QUEUED);
+            schedule(message.id(), Duration.ofMillis(1000 + ThreadLocalRandom.current().nextInt(2000)));
+        }
+        if (changes.isEmpty()) {
+            if (!postponed) census.remove(message.id()); // every recipient was recorded as delivered already
+            return;
+        }
         try {
             spool.update(message.id(), changes);
         } catch (NoSuchElementException e) {
+            census.remove(message.id());
             return; // deleted meanwhile (tern queue delete)
         } catch (IOException e) {
             log.error("id={} cannot record the attempt: {}", message.id(), e.toString());
@@ -425,8 +511,10 @@ public final class QueueRunner implements AutoCloseable {
             return;
         }
         for (RecipientOutcome outcome : outcomes) logOutcome(message, outcome, expired);
+        if (!deferred && !postponed) census.remove(message.id()); // every recipient is final: the spool forgot it
         if (deferred) {
             log.info("id={} deferred attempts={} retry_in={}s", message.id(), message.attempts() + 1, delay.toSeconds());
+            census.move(message.id(), State.DEFERRED);
             schedule(message.id(), delay);
         }
     }
@@ -478,6 +566,7 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     private void retryLater(QueueId id, int attempts) {
+        census.move(id, State.DEFERRED);
         schedule(id, backoff(settings, attempts));
     }
 

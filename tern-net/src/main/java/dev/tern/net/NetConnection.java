@@ -1,5 +1,6 @@
 package dev.tern.net;
 
+import dev.tern.mail.Telemetry;
 import dev.tern.sasl.ChannelBinding;
 import dev.tern.tls.TlsContext;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class NetConnection {
     private final TlsContext tls;
     private final NetListener owner;
     private final String kind;
+    private final Telemetry telemetry;
     private Socket socket;
     /** When the write under way began ({@link System#nanoTime()}), or 0 between writes: the watchdog's view. */
     private volatile long writingSince;
@@ -40,8 +42,9 @@ public final class NetConnection {
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofMinutes(5);
     private ChannelBinding channelBinding = ChannelBinding.NONE;
 
-    NetConnection(String id, Socket plain, TlsContext tls, NetListener owner, String kind) {
+    NetConnection(String id, Socket plain, TlsContext tls, NetListener owner, String kind, Telemetry telemetry) {
         this.kind = kind;
+        this.telemetry = telemetry;
         this.id = id;
         this.plain = plain;
         this.socket = plain;
@@ -146,7 +149,14 @@ public final class NetConnection {
      */
     public void startTls() throws IOException {
         if (secure()) throw new IllegalStateException("TLS is on already");
-        SSLSocket secured = tls.handshake(plain);
+        SSLSocket secured;
+        try {
+            secured = tls.handshake(plain);
+        } catch (IOException | RuntimeException e) {
+            telemetry.tlsHandshake(kind, "", false);
+            throw e;
+        }
+        telemetry.tlsHandshake(kind, secured.getSession().getProtocol(), true);
         socket = secured;
         channelBinding = channelBinding(id, secured.getSession());
         log.info("conn={} tls protocol={} cipher={}", id, secured.getSession().getProtocol(),

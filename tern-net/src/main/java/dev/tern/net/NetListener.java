@@ -1,5 +1,6 @@
 package dev.tern.net;
 
+import dev.tern.mail.Telemetry;
 import dev.tern.tls.TlsContext;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,13 +83,22 @@ public final class NetListener implements AutoCloseable {
     private final TlsContext tls;
     private final ConnectionHandler handler;
     private final ConnectionLimiter limiter;
+    private final Telemetry telemetry;
     private final List<Bound> bound = new ArrayList<>();
     private final List<Thread> acceptors = new ArrayList<>();
     private final ConcurrentHashMap<NetConnection, Thread> open = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     public NetListener(Settings settings, TlsContext tls, ConnectionHandler handler) {
-        if (settings == null || tls == null || handler == null) throw new IllegalArgumentException("settings, TLS and handler are required");
+        this(settings, tls, handler, Telemetry.NONE);
+    }
+
+    /** As above; {@code telemetry} hears of each connection admitted and ended, and of each TLS handshake. */
+    public NetListener(Settings settings, TlsContext tls, ConnectionHandler handler, Telemetry telemetry) {
+        if (settings == null || tls == null || handler == null || telemetry == null) {
+            throw new IllegalArgumentException("settings, TLS, handler and telemetry are required");
+        }
+        this.telemetry = telemetry;
         this.settings = settings;
         this.tls = tls;
         this.handler = handler;
@@ -209,11 +219,18 @@ public final class NetListener implements AutoCloseable {
         var client = socket.getInetAddress();
         log.info("conn={} connect client={} port={}", id, client.getHostAddress(), endpoint.kind());
         switch (limiter.acquire(client)) {
-            case TOO_MANY_TOTAL -> refuse(id, socket, settings.busy());
-            case TOO_MANY_FROM_ADDRESS -> refuse(id, socket, settings.busyFromAddress());
+            case TOO_MANY_TOTAL -> {
+                telemetry.connectionRefused(endpoint.kind());
+                refuse(id, socket, settings.busy());
+            }
+            case TOO_MANY_FROM_ADDRESS -> {
+                telemetry.connectionRefused(endpoint.kind());
+                refuse(id, socket, settings.busyFromAddress());
+            }
             case ADMITTED -> {
-                NetConnection connection = new NetConnection(id, socket, tls, this, endpoint.kind());
+                NetConnection connection = new NetConnection(id, socket, tls, this, endpoint.kind(), telemetry);
                 open.put(connection, Thread.currentThread());
+                telemetry.connectionOpened(endpoint.kind());
                 try {
                     if (endpoint.implicitTls()) {
                         connection.readTimeout(settings.handshakeTimeout());
@@ -228,6 +245,7 @@ public final class NetListener implements AutoCloseable {
                     open.remove(connection);
                     connection.close();
                     limiter.release(client);
+                    telemetry.connectionClosed(endpoint.kind());
                 }
             }
         }

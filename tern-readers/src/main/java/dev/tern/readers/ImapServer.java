@@ -3,6 +3,7 @@ package dev.tern.readers;
 import dev.tern.auth.Usernames;
 import dev.tern.imap.FolderAccess;
 import dev.tern.mail.Mailbox;
+import dev.tern.mail.Telemetry;
 import dev.tern.net.NetListener;
 import dev.tern.sasl.Credentials;
 import dev.tern.store.MailStore;
@@ -33,6 +34,12 @@ public final class ImapServer implements AutoCloseable {
      * @param credentials the accounts as one client address may try them (tern-auth's {@code AuthThrottle::forClient})
      */
     public ImapServer(ImapServerSettings settings, MailStore store, Function<InetAddress, Credentials> credentials, TlsContext tls) {
+        this(settings, store, credentials, tls, Telemetry.NONE);
+    }
+
+    /** As above; {@code telemetry} hears of each connection and TLS handshake. */
+    public ImapServer(ImapServerSettings settings, MailStore store, Function<InetAddress, Credentials> credentials,
+                      TlsContext tls, Telemetry telemetry) {
         this.settings = settings;
         this.credentials = credentials;
         this.folders = user -> store.folders(mailbox(user));
@@ -42,7 +49,7 @@ public final class ImapServer implements AutoCloseable {
         this.listener = new NetListener(new NetListener.Settings("imap", endpoints, settings.maxConnections(),
                 settings.maxPerAddress(), List.of("127.0.0.0/8", "::1/128"), "* BYE Too many connections, try again later",
                 "* BYE Too many connections from your address", Duration.ofSeconds(30), 1024),
-                tls, connection -> new ImapConnection(connection, this).serve());
+                tls, connection -> new ImapConnection(connection, this).serve(), telemetry);
     }
 
     private static Mailbox mailbox(String user) throws IOException {

@@ -3,6 +3,7 @@ package dev.tern.readers;
 import dev.tern.auth.Usernames;
 import dev.tern.mail.Mailbox;
 import dev.tern.net.NetConnection;
+import dev.tern.mail.Telemetry;
 import dev.tern.net.NetListener;
 import dev.tern.pop3.MaildropLocks;
 import dev.tern.pop3.Pop3Profile;
@@ -36,6 +37,12 @@ public final class Pop3Server implements AutoCloseable {
      */
     public Pop3Server(Pop3Settings settings, MailStore store, Function<InetAddress, Credentials> credentials,
                       TlsContext tlsContext) {
+        this(settings, store, credentials, tlsContext, Telemetry.NONE);
+    }
+
+    /** As above; {@code telemetry} hears of each connection and TLS handshake. */
+    public Pop3Server(Pop3Settings settings, MailStore store, Function<InetAddress, Credentials> credentials,
+                      TlsContext tlsContext, Telemetry telemetry) {
         if (settings == null || store == null || credentials == null || tlsContext == null) {
             throw new IllegalArgumentException("settings, store, credentials and TLS are required");
         }
@@ -50,7 +57,7 @@ public final class Pop3Server implements AutoCloseable {
                 settings.maxPerAddress(), settings.exemptNetworks(),
                 "-ERR [SYS/TEMP] too many connections; try again later",
                 "-ERR [SYS/TEMP] too many connections from your address; try again later",
-                settings.handshakeTimeout(), 1024), tlsContext, c -> serve(c, c.listener().equals("pop3s")));
+                settings.handshakeTimeout(), 1024), tlsContext, c -> serve(c, c.listener().equals("pop3s")), telemetry);
     }
 
     public void start() throws IOException {

@@ -1,5 +1,6 @@
 package dev.tern.server;
 
+import dev.tern.mail.Telemetry;
 import dev.tern.smtp.ByteSink;
 import dev.tern.net.NetConnection;
 import dev.tern.sasl.ChannelBinding;
@@ -47,6 +48,10 @@ final class Connection {
     private volatile boolean stopping;
     // Why the session ended, when it was the session's decision (QUIT, or a 421 it sent).
     private String closedBy = "client closed";
+    private final String kind;
+    private final Telemetry telemetry;
+    // The step being sent answers the end of a message's content (for the refusal's reason).
+    private boolean afterContent;
 
     /**
      * {@code tls} is used when {@code security} offers STARTTLS or is implicit TLS; nothing TLS exists before.
@@ -55,9 +60,11 @@ final class Connection {
      */
     Connection(String id, Socket socket, ServerSettings server, SessionSettings settings, RecipientPolicy policy,
                Spool spool, SecurityProfile security, TlsHandshake tls, MessageInspector inspector, boolean submission,
-               boolean trustedNetwork, Optional<Reply> refusal)
+               boolean trustedNetwork, Optional<Reply> refusal, String kind, Telemetry telemetry)
             throws IOException {
         this.id = id;
+        this.kind = kind;
+        this.telemetry = telemetry;
         this.blocked = refusal.map(BlockedSession::new).orElse(null);
         this.plain = socket;
         this.socket = socket;
@@ -80,6 +87,7 @@ final class Connection {
             socket.setTcpNoDelay(true); // replies are already coalesced per batch; Nagle would only add delay
             // RFC 8314 §3.3: on an implicit TLS port the handshake comes first, before the greeting.
             if (security.implicitTls()) session.implicitTlsStarted(startTls());
+            if (blocked != null) telemetry.refused(Telemetry.Refusal.DNSBL);
             Next next = send(blocked != null ? blocked.greeting() : session.greeting());
             while (!(next instanceof Next.Close)) {
                 next = send(switch (next) {
@@ -133,6 +141,10 @@ final class Connection {
     private Next send(Step step) {
         if (step == null) return null;
         step.reply().ifPresent(output::add);
+        if (step.reply().isPresent() && RefusalReason.refuses(step.reply().get()) && blocked == null) {
+            telemetry.refused(RefusalReason.of(step.reply().get(), afterContent));
+        }
+        afterContent = false;
         if (step.next() instanceof Next.Close) {
             closedBy = step.reply().map(Connection::reason).orElse("closed");
         }
@@ -176,8 +188,10 @@ final class Connection {
         try {
             secured = tls.handshake(plain);
         } catch (IOException e) {
+            telemetry.tlsHandshake(kind, "", false);
             throw new HandshakeFailed(e);
         }
+        telemetry.tlsHandshake(kind, secured.getSession().getProtocol(), true);
         socket = secured;
         output = new ReplyWriter(secured.getOutputStream());
         input = new SmtpInput(secured.getInputStream(), this::beforeRead);
@@ -196,12 +210,21 @@ final class Connection {
     private Step readData(DotDecoder decoder, ByteSink sink) throws IOException {
         output.flush(); // the 354 must reach the client before it sends content (RFC 2920 §3.1)
         input.readData(decoder, sink);
-        return session.contentEnded();
+        return contentEnded();
+    }
+
+    /** The session's answer to the end of a message's content, counted as accepted when it was queued. */
+    private Step contentEnded() {
+        int before = content.queued();
+        Step step = session.contentEnded();
+        if (content.queued() > before) telemetry.messageAccepted(kind);
+        afterContent = true;
+        return step;
     }
 
     private Step readChunk(long octets, ByteSink sink) throws IOException {
         input.readExactly(octets, sink);
-        return session.contentEnded();
+        return contentEnded();
     }
 
     private Step discardChunk(Next.DiscardChunk discard) throws IOException {

@@ -2,6 +2,7 @@ package dev.tern.server;
 
 import dev.tern.net.Cidr;
 import dev.tern.net.NetConnection;
+import dev.tern.mail.Telemetry;
 import dev.tern.net.NetListener;
 import dev.tern.tls.TlsContext;
 import dev.tern.sasl.Credentials;
@@ -62,6 +63,7 @@ public final class SmtpServer implements AutoCloseable {
     private final NetListener listener;
     private final MessageInspector inspector;
     private final Optional<Dnsbl> dnsbl;
+    private final Telemetry telemetry;
     private final ConcurrentHashMap<Connection, Boolean> open = new ConcurrentHashMap<>();
 
     /**
@@ -93,6 +95,15 @@ public final class SmtpServer implements AutoCloseable {
     public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
                       TlsContext tls, Function<InetAddress, Credentials> credentials, MessageInspector inspector,
                       Optional<Dnsbl> dnsbl) {
+        this(server, session, policy, spool, tls, credentials, inspector, dnsbl, Telemetry.NONE);
+    }
+
+    /** As above; {@code telemetry} hears of connections, TLS handshakes, accepted messages and refusals. */
+    public SmtpServer(ServerSettings server, SessionSettings session, RecipientPolicy policy, Spool spool,
+                      TlsContext tls, Function<InetAddress, Credentials> credentials, MessageInspector inspector,
+                      Optional<Dnsbl> dnsbl, Telemetry telemetry) {
+        if (telemetry == null) throw new IllegalArgumentException("telemetry is required");
+        this.telemetry = telemetry;
         if (server == null || session == null || policy == null || spool == null || tls == null || credentials == null
                 || inspector == null || dnsbl == null) {
             throw new IllegalArgumentException("settings, policy, spool, TLS, credentials and inspector are required");
@@ -116,7 +127,7 @@ public final class SmtpServer implements AutoCloseable {
         this.listener = new NetListener(new NetListener.Settings("smtp", endpoints, server.maxConnections(),
                 server.maxConnectionsPerIp(), server.exemptNetworks(), line(Replies.TOO_MANY_CONNECTIONS),
                 line(Replies.TOO_MANY_CONNECTIONS_FROM_ADDRESS), Duration.ofSeconds(30), server.listenBacklog()),
-                tls, this::serve);
+                tls, this::serve, telemetry);
     }
 
     private static String name(Kind kind) {
@@ -170,7 +181,7 @@ public final class SmtpServer implements AutoCloseable {
                 !listener.isExempt(client));
         Connection connection = new Connection(accepted.id(), accepted.plainSocket(), server, session, limited, spool,
                 profile(kind, client), handshake, inspector, kind != Kind.SMTP, trusted,
-                kind == Kind.SMTP ? refusal(accepted.id(), client) : Optional.empty());
+                kind == Kind.SMTP ? refusal(accepted.id(), client) : Optional.empty(), accepted.listener(), telemetry);
         open.put(connection, Boolean.TRUE);
         try {
             if (accepted.closing()) connection.stop();

@@ -1,5 +1,6 @@
 package dev.tern.spool;
 
+import dev.tern.mail.Telemetry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -53,6 +54,7 @@ final class SegmentLog implements AutoCloseable {
     private boolean closing; // guarded by lock
     private IOException broken; // guarded by lock
     private final Thread committer;
+    private final Telemetry telemetry;
 
     // Touched by the committer thread only (and by the constructor before it starts).
     private long nextNumber;
@@ -66,6 +68,12 @@ final class SegmentLog implements AutoCloseable {
      * @param freeSpace   told of every byte appended, so that its estimate between measurements is right
      */
     SegmentLog(Segments segments, long firstNumber, SpoolSettings settings, FreeSpace freeSpace) {
+        this(segments, firstNumber, settings, freeSpace, Telemetry.NONE);
+    }
+
+    /** As above; {@code telemetry} is told how long each batch's fsync took. */
+    SegmentLog(Segments segments, long firstNumber, SpoolSettings settings, FreeSpace freeSpace, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.segments = segments;
         this.fsync = settings.fsync();
         this.segmentBytes = settings.segmentBytes();
@@ -204,7 +212,11 @@ final class SegmentLog implements AutoCloseable {
             }
             start = end;
             locations = write(batch);
-            if (fsync) active.force(false);
+            if (fsync) {
+                long before = System.nanoTime();
+                active.force(false);
+                telemetry.fsync(System.nanoTime() - before);
+            }
             freeSpace.appended(end - start);
         } catch (IOException | RuntimeException e) {
             undo(start, e);

@@ -2,6 +2,7 @@ package dev.tern.spool;
 
 import dev.tern.mail.Envelope;
 import dev.tern.mail.QueueId;
+import dev.tern.mail.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -84,11 +85,21 @@ public final class Spool implements AutoCloseable {
      * @throws IOException when another process has the spool open, or a segment is of an unknown format
      */
     public static Spool open(Path directory, SpoolSettings settings) throws IOException {
-        return open(directory, settings, UnaryOperator.identity());
+        return open(directory, settings, UnaryOperator.identity(), Telemetry.NONE);
+    }
+
+    /** {@link #open}, telling {@code telemetry} how long each of the log's fsyncs takes. */
+    public static Spool open(Path directory, SpoolSettings settings, Telemetry telemetry) throws IOException {
+        return open(directory, settings, UnaryOperator.identity(), telemetry);
     }
 
     /** {@link #open} with {@code wrapper} applied to the channels the log appends to: for fault tests. */
     static Spool open(Path directory, SpoolSettings settings, UnaryOperator<FileChannel> wrapper) throws IOException {
+        return open(directory, settings, wrapper, Telemetry.NONE);
+    }
+
+    private static Spool open(Path directory, SpoolSettings settings, UnaryOperator<FileChannel> wrapper,
+                              Telemetry telemetry) throws IOException {
         boolean created = !Files.isDirectory(directory);
         Files.createDirectories(directory.resolve("tmp"));
         if (created && settings.fsync()) Segments.syncDirectory(directory.toAbsolutePath().getParent());
@@ -107,7 +118,7 @@ public final class Spool implements AutoCloseable {
             Recovery recovery = Recovery.run(directory, segments, settings.fsync());
             segments.reclaim();
             var freeSpace = new FreeSpace(directory, settings.minFreeBytes());
-            var log = new SegmentLog(segments, recovery.nextSegment(), settings, freeSpace);
+            var log = new SegmentLog(segments, recovery.nextSegment(), settings, freeSpace, telemetry);
             var spool = new Spool(directory, settings, lockFile, segments, log, freeSpace, recovery);
             LOG.info("spool opened pending={}", recovery.live().size());
             try {

@@ -81,13 +81,15 @@ public final class SpoolQueueControl implements QueueControl {
 
     @Override
     public ControlResult hold(QueueId id) throws IOException {
-        return flags(id, true);
+        ControlResult result = flags(id, true);
+        if (result instanceof ControlResult.Done) runner.held(id);
+        return result;
     }
 
     @Override
     public ControlResult release(QueueId id) throws IOException {
         ControlResult result = flags(id, false);
-        if (result instanceof ControlResult.Done) runner.flush(List.of(id));
+        if (result instanceof ControlResult.Done) runner.released(id);
         return result;
     }
 
@@ -107,6 +109,7 @@ public final class SpoolQueueControl implements QueueControl {
         } catch (NoSuchElementException e) {
             return new ControlResult.NotFound(id);
         }
+        runner.deleted(id);
         return new ControlResult.Done(1);
     }
 

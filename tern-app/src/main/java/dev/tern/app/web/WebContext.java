@@ -13,16 +13,26 @@ import dev.tern.tls.TlsContext;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the web features may use of the running server: the parts {@link dev.tern.app.Tern} made, handed to
  * each feature's routes in {@link WebRoutes}; {@code meters} is the server's own Prometheus registry
  * (docs/metrics.md), {@code capture} is null unless in capture mode (docs/capture.md); {@code inspector} is the
- * SMTP listeners' content checks, which mail submitted over HTTP goes through too (docs/http-api.md).
+ * SMTP listeners' content checks, which mail submitted over HTTP goes through too (docs/http-api.md);
+ * {@code stopping} turns true when the server begins to shut down ({@code /readyz} answers 503 from then on).
  */
 public record WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store,
                          AccountStore accounts, AuthThrottle throttle, QueueControl queue, TlsContext tls,
-                         Clock clock, PrometheusMeterRegistry meters, CaptureStore capture, MessageInspector inspector) {
+                         Clock clock, PrometheusMeterRegistry meters, CaptureStore capture, MessageInspector inspector,
+                         BooleanSupplier stopping) {
+
+    /** A context of a server that never says it is stopping. */
+    public WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store, AccountStore accounts,
+                      AuthThrottle throttle, QueueControl queue, TlsContext tls, Clock clock,
+                      PrometheusMeterRegistry meters, CaptureStore capture, MessageInspector inspector) {
+        this(config, spool, runner, store, accounts, throttle, queue, tls, clock, meters, capture, inspector, () -> false);
+    }
 
     /**
      * A context with a registry of its own, no capture and no content checks, for a router made outside
