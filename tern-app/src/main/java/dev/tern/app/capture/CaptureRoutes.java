@@ -5,8 +5,6 @@ import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
 import dev.tern.app.web.admin.MessageView;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,20 +59,8 @@ public final class CaptureRoutes {
         });
         router.get("/api/v1/capture/messages/{id}/attachments/{n}", ex -> {
             var c = found(store, ex.parameter("id"));
-            List<MessageView.Attachment> attachments = MessageView.read(Files.newInputStream(store.file(c.id()))).attachments();
-            int n;
-            try {
-                n = Integer.parseInt(ex.parameter("n"));
-            } catch (NumberFormatException e) {
-                throw HttpError.notFound("no such attachment");
-            }
-            if (n < 0 || n >= attachments.size()) throw HttpError.notFound("no such attachment");
-            MessageView.Attachment a = attachments.get(n);
-            String safe = a.filename().replaceAll("[^A-Za-z0-9._ -]", "_");
-            ex.header("Content-Disposition", "attachment; filename=\"" + safe + "\"; filename*=UTF-8''"
-                    + URLEncoder.encode(a.filename(), StandardCharsets.UTF_8).replace("+", "%20"));
-            // Never the part's own type: an HTML "attachment" must not run in this origin (as in the console).
-            ex.send(200, "application/octet-stream", a.content());
+            MessageView.download(ex, MessageView.read(Files.newInputStream(store.file(c.id()))).attachments(),
+                    ex.parameter("n"));
         });
         router.delete("/api/v1/capture/messages/{id}", ex -> {
             if (!store.delete(ex.parameter("id"))) throw HttpError.notFound("no captured message with this id");

@@ -10,8 +10,6 @@ import dev.tern.store.Folders;
 import dev.tern.store.MessageMeta;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -159,18 +157,7 @@ final class MailboxRoutes {
 
     private void attachment(WebExchange exchange) throws IOException {
         auth.requireAdmin(exchange);
-        List<MessageView.Attachment> attachments = MessageView.read(content(folder(exchange), uid(exchange))).attachments();
-        int n;
-        try {
-            n = Integer.parseInt(exchange.parameter("n"));
-        } catch (NumberFormatException e) {
-            throw HttpError.notFound("no such attachment");
-        }
-        if (n < 0 || n >= attachments.size()) throw HttpError.notFound("no such attachment");
-        MessageView.Attachment a = attachments.get(n);
-        String safe = a.filename().replaceAll("[^A-Za-z0-9._ -]", "_");
-        exchange.header("Content-Disposition", "attachment; filename=\"" + safe + "\"; filename*=UTF-8''"
-                + URLEncoder.encode(a.filename(), StandardCharsets.UTF_8).replace("+", "%20"));
-        exchange.send(200, "application/octet-stream", a.content());
+        MessageView.download(exchange, MessageView.read(content(folder(exchange), uid(exchange))).attachments(),
+                exchange.parameter("n"));
     }
 }
