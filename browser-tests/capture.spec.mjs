@@ -2,27 +2,16 @@
 // the message the Java side then sends over SMTP to appear WITHOUT a reload (a marker set in the page must
 // survive, and no navigation may happen); then search for it and open it. Run by CaptureBrowserTest with
 // TERN_URL, TERN_SUBJECT and TERN_SCREENSHOTS in the environment; exits non-zero on the first failed step.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { env, launch } from './chromium.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`missing ${name}`);
-  return value;
-};
 const url = env('TERN_URL');
 const subject = env('TERN_SUBJECT');
 const shots = env('TERN_SCREENSHOTS');
 mkdirSync(shots, { recursive: true });
 
-const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'tern-chromium-')), {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const timeout = 15000;
 try {
   const page = browser.pages()[0] ?? await browser.newPage();
