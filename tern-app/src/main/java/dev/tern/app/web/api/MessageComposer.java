@@ -77,7 +77,7 @@ final class MessageComposer {
             List<byte[]> contents = new java.util.ArrayList<>();
             for (int i = 0; i < request.attachments().size(); i++) contents.add(content(i, request.attachments().get(i)));
             String boundary = boundary();
-            out.field("Content-Type: multipart/mixed;").fold().ascii("boundary=\"" + boundary + "\"").crlf();
+            out.ascii("Content-Type: multipart/mixed;").fold().ascii("boundary=\"" + boundary + "\"").crlf();
             out.crlf();
             out.delimiter(boundary);
             body(out, request);
@@ -94,7 +94,7 @@ final class MessageComposer {
     private static void body(Writer out, MessageRoutes.Submission request) {
         if (request.text() != null && request.html() != null) {
             String boundary = boundary();
-            out.field("Content-Type: multipart/alternative;").fold().ascii("boundary=\"" + boundary + "\"").crlf();
+            out.ascii("Content-Type: multipart/alternative;").fold().ascii("boundary=\"" + boundary + "\"").crlf();
             out.crlf();
             out.delimiter(boundary);
             text(out, "plain", request.text());
