@@ -160,11 +160,21 @@ final class MessageComposer {
 
     private static void attachment(Writer out, int index, MessageRoutes.Attachment a, byte[] content) {
         String type = a.contentType() == null ? "application/octet-stream" : a.contentType();
+        String field = "attachments[" + index + "].contentType";
+        // Angus Mail's parser keeps a bare LF or any octet in a quoted parameter value and writes it back as it is:
+        // a line break in the part's header section, or 8-bit text in it.
+        if (!ascii(type)) throw HttpError.badField(field, "the media type has a control or non-ASCII character");
         ContentType parsed;
         try {
             parsed = new ContentType(type);
         } catch (ParseException e) {
-            throw HttpError.badField("attachments[" + index + "].contentType", "not a media type: " + type);
+            throw HttpError.badField(field, "not a media type: " + type);
+        }
+        // RFC 2045 §6.4, RFC 2046 §5.2.1: a multipart or message/rfc822 entity may not be base64, as attachments are.
+        String primary = parsed.getPrimaryType().toLowerCase(Locale.ROOT);
+        if (primary.equals("multipart") || (primary.equals("message") && !parsed.getSubType().equalsIgnoreCase("global"))) {
+            throw HttpError.badField(field, parsed.getBaseType() + " cannot be sent base64-encoded (RFC 2045 §6.4);"
+                    + " use application/octet-stream or message/global");
         }
         ParameterList parameters = parsed.getParameterList() == null ? new ParameterList() : parsed.getParameterList();
         parameters.set("name", a.filename(), "UTF-8");

@@ -1,6 +1,9 @@
 package dev.tern.app.web.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tern.app.web.HttpError;
 
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.Part;
@@ -28,6 +31,7 @@ import org.apache.james.mime4j.message.DefaultMessageBuilder;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -179,6 +183,30 @@ class MessageComposerRoundTripTest {
             assertThat(((SingleBody) p.getBody()).getInputStream().readAllBytes())
                     .isEqualTo(Base64.getMimeDecoder().decode(a.content()));
         }
+    }
+
+    /** What would break the message's syntax is a 400 naming the field, not something written. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            # A quoted parameter value that Angus Mail's parser keeps a bare LF or NUL or 8-bit octet in.
+            contentType LF in a quoted value   | attachments[0].contentType
+            contentType NUL in a quoted value  | attachments[0].contentType
+            contentType 8-bit in a quoted value| attachments[0].contentType
+            # RFC 2045 §6.4, RFC 2046 §5.2.1: composite types are never base64.
+            contentType multipart              | attachments[0].contentType
+            contentType message/rfc822         | attachments[0].contentType
+            """)
+    void brokenFieldsAreRefused(String row, String field) {
+        Map<String, MessageRoutes.Attachment> attachments = Map.of(
+                "contentType LF in a quoted value", new MessageRoutes.Attachment("f.txt", "text/plain; x=\"a\nBcc: eve@example.org\"", "aGk="),
+                "contentType NUL in a quoted value", new MessageRoutes.Attachment("f.txt", "text/plain; x=\"a\0b\"", "aGk="),
+                "contentType 8-bit in a quoted value", new MessageRoutes.Attachment("f.txt", "text/plain; x=\"Grüße\"", "aGk="),
+                "contentType multipart", new MessageRoutes.Attachment("f", "multipart/mixed; boundary=x", "aGk="),
+                "contentType message/rfc822", new MessageRoutes.Attachment("f.eml", "message/rfc822", "aGk="));
+        Sent sent = new Sent("shop@example.com", List.of("alice@example.net"), List.of(), "s", "x", null,
+                List.of(attachments.get(row.trim())), Map.of());
+        assertThatThrownBy(() -> compose(sent))
+                .isInstanceOfSatisfying(HttpError.class, e -> assertThat(e.field()).hasValue(field.trim()));
     }
 
     private static byte[] compose(Sent sent) throws Exception {
