@@ -36,9 +36,12 @@ import org.eclipse.angus.mail.util.QPEncoderStream;
 final class MessageComposer {
     private MessageComposer() {}
 
-    /** Header fields the request's {@code headers} may not set: they are composed here or by the content stage. */
+    /**
+     * Header fields the request's {@code headers} may not set: they are composed here or by the content stage (which
+     * signs with DKIM), as are all {@code Content-*} fields of the top entity.
+     */
     static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "subject", "sender", "mime-version",
-            "content-type", "content-transfer-encoding", "received", "return-path");
+            "content-type", "content-transfer-encoding", "received", "return-path", "dkim-signature");
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]{1,76}");
     private static final Pattern SPACE = Pattern.compile("\\s");
     private static final byte[] CRLF = {'\r', '\n'};
@@ -60,7 +63,8 @@ final class MessageComposer {
                 .replace('\r', ' ').replace('\n', ' ')));
         for (var header : request.headers().entrySet()) {
             String name = header.getKey();
-            if (!FIELD_NAME.matcher(name).matches() || RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!FIELD_NAME.matcher(name).matches() || RESERVED.contains(lower) || lower.startsWith("content-")) {
                 throw HttpError.badField("headers", "the header " + name + " may not be set here");
             }
             String value = header.getValue() == null ? "" : header.getValue();
