@@ -93,6 +93,16 @@ class MessageComposerRoundTripTest {
                         List.of("carol-with-a-long-address-to-fold@subdomain.example.net", "dave@example.net"),
                         "names", "x", null, no, none)),
                 Arguments.of("custom headers", new Sent(shop, alice, List.of(), "h", "x", null, no, custom)),
+                // RFC 5322 §2.1.1: a header line is at most 998 octets, however long a word or a name is.
+                Arguments.of("subject of one long word", new Sent(shop, alice, List.of(), "x".repeat(1500), "x", null, no, none)),
+                Arguments.of("subject with a long run of spaces", new Sent(shop, alice, List.of(),
+                        "a" + " ".repeat(1200) + "b", "x", null, no, none)),
+                Arguments.of("header of one long word", new Sent(shop, alice, List.of(), "h", "x", null, no,
+                        Map.of("X-Token", "t".repeat(2000)))),
+                Arguments.of("long display names", new Sent("\"" + "Long Name ".repeat(120).trim() + "\" <shop@example.com>",
+                        List.of("\"" + "Ä".repeat(400) + "\" <bob@example.net>", "\"" + "n".repeat(71) + "\" <n@example.net>",
+                                "\"" + "日本".repeat(200) + "\" <carol@example.net>"),
+                        List.of("\"" + "Zoë ".repeat(30).trim() + "\" <zoe@example.net>"), "names", "x", null, no, none)),
                 // RFC 2046 §5.1: multipart/alternative, and multipart/mixed with attachments, RFC 2231 file names.
                 Arguments.of("text and html", new Sent(shop, alice, List.of(), "alt", "Thanks!", "<p>Thanks!</p>\n", no, none)),
                 Arguments.of("html alone", new Sent(shop, alice, List.of(), "html", null, "<b>" + "é".repeat(2000) + "</b>", no, none)),
@@ -100,7 +110,9 @@ class MessageComposerRoundTripTest {
                         List.of(file("Rechnung März.pdf", "application/pdf", octets(3000)),
                                 file("notes.txt", null, "hi".getBytes(StandardCharsets.US_ASCII)),
                                 file("empty.bin", "application/octet-stream", new byte[0]),
-                                file("a \"quoted\" name.txt", "text/plain; charset=us-ascii", "q".getBytes(StandardCharsets.US_ASCII))),
+                                file("a \"quoted\" name.txt", "text/plain; charset=us-ascii", "q".getBytes(StandardCharsets.US_ASCII)),
+                                file("n".repeat(251) + ".txt", null, octets(10)),
+                                file("é".repeat(125) + ".pdf", "application/pdf", octets(10))),
                         none)),
                 Arguments.of("attachment without text", new Sent(shop, alice, List.of(), "only", null, null,
                         List.of(file("data.bin", null, octets(100))), none)));
@@ -201,6 +213,8 @@ class MessageComposerRoundTripTest {
             header Content-ID                   | headers
             header Received                     | headers
             header Bcc                          | headers
+            # 255 octets keep an RFC 2231 encoded file name within 998 octets.
+            filename of 256 octets              | attachments[0].filename
             """)
     void brokenOrReservedFieldsAreRefused(String row, String field) {
         Map<String, Sent> rows = new LinkedHashMap<>();
@@ -214,6 +228,7 @@ class MessageComposerRoundTripTest {
         rows.put("header Content-ID", heading("content-id", "<x@example.com>"));
         rows.put("header Received", heading("RECEIVED", "from x by y; Wed, 2 Dec 2026 15:00:00 +0000"));
         rows.put("header Bcc", heading("bcc", "eve@example.org"));
+        rows.put("filename of 256 octets", attaching("é".repeat(126) + ".txt", null));
         Sent sent = rows.get(row);
         assertThat(sent).as(row).isNotNull();
         assertThatThrownBy(() -> compose(sent))
