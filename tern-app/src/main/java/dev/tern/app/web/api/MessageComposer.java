@@ -217,7 +217,7 @@ final class MessageComposer {
             }
             String quoted = ascii(personal) ? MimeUtility.quote(personal, HeaderTokenizer.RFC822) : "";
             if (!quoted.isEmpty() && quoted.length() <= WIDTH - 2) {
-                column = word(field, column, quoted, i > 0);
+                column = word(field, column, quoted, true); // the first one too: FWS may follow the colon
             } else {
                 String words = encodedWords(personal, column);
                 field.append(words);

@@ -103,6 +103,8 @@ class MessageComposerRoundTripTest {
                         List.of("\"" + "Ä".repeat(400) + "\" <bob@example.net>", "\"" + "n".repeat(71) + "\" <n@example.net>",
                                 "\"" + "日本".repeat(200) + "\" <carol@example.net>"),
                         List.of("\"" + "Zoë ".repeat(30).trim() + "\" <zoe@example.net>"), "names", "x", null, no, none)),
+                Arguments.of("first display name as long as a line", new Sent("\"" + "m".repeat(35) + " " + "m".repeat(36) + "\" <shop@example.com>",
+                        List.of("\"" + "m".repeat(35) + " " + "m".repeat(36) + "\" <m@example.net>"), List.of(), "names", "x", null, no, none)),
                 // RFC 2046 §5.1: multipart/alternative, and multipart/mixed with attachments, RFC 2231 file names.
                 Arguments.of("text and html", new Sent(shop, alice, List.of(), "alt", "Thanks!", "<p>Thanks!</p>\n", no, none)),
                 Arguments.of("html alone", new Sent(shop, alice, List.of(), "html", null, "<b>" + "é".repeat(2000) + "</b>", no, none)),
