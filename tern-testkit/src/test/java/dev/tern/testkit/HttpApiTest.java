@@ -357,4 +357,43 @@ class HttpApiTest {
             full.close();
         }
     }
+
+    @Test
+    void bodiesHeldAtOnceAreBoundedAndTheRestGetA503() throws Exception {
+        // 17 requests that each declare the largest body and send none of it yet: more than the 16 bodies of that
+        // size the server holds at once (less on a small heap), so at least one is answered 503 instead of waiting.
+        List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 17; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", server.webPort());
+                socket.setSoTimeout(50);
+                socket.getOutputStream().write(("POST /api/v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + key + "\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + LIMIT + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                held.add(socket);
+            }
+            String answer = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (answer == null && System.nanoTime() < deadline) {
+                for (java.net.Socket socket : held) {
+                    byte[] buffer = new byte[4096];
+                    try {
+                        int n = socket.getInputStream().read(buffer);
+                        if (n > 0) answer = new String(buffer, 0, n, StandardCharsets.US_ASCII);
+                    } catch (java.net.SocketTimeoutException e) {
+                        continue; // still waiting for its body, as it should
+                    }
+                    if (answer != null) break;
+                }
+            }
+            assertThat(answer).as("no request was refused").isNotNull();
+            assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("Retry-After:").contains("unavailable");
+        } finally {
+            for (java.net.Socket socket : held) socket.close();
+        }
+        // The shares come back when those clients go: a request is taken again.
+        String ok = "{\"from\":\"a@example.com\",\"to\":[\"carol@localhost\"],\"text\":\"x\"}";
+        assertThat(post(key, "application/json", ok).statusCode()).isEqualTo(201);
+    }
 }

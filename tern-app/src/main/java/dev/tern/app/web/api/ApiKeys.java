@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,11 +59,24 @@ public final class ApiKeys {
 
     private final Path file;
     private List<Key> keys = List.of();
-    private FileTime loaded;
+    /** The file as last read: a change is seen by any of the three, since a modification time may not move. */
+    private Stamp loaded;
     /** Secrets seen to match, with their key: the SHA-256 is made once per secret, not per request. */
     private volatile List<Known> known = List.of();
 
     private record Known(byte[] secret, Key key) {}
+
+    /**
+     * What tells that the file changed. The modification time alone does not: it moves in steps of the kernel's
+     * clock tick, so a {@code tern apikey del} in the same tick as the read before it went unseen and the deleted
+     * key kept working. The replace writes a new file (another inode), and a deletion changes the size.
+     */
+    private record Stamp(FileTime modified, long size, Object inode) {
+        static Stamp of(Path file) throws IOException {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey() == null ? "" : a.fileKey());
+        }
+    }
 
     public ApiKeys(Path dataDirectory) {
         this.file = dataDirectory.resolve("web").resolve("apikeys");
@@ -74,17 +88,18 @@ public final class ApiKeys {
 
     /** The keys now in the file (re-read when it changed). */
     public synchronized List<Key> keys() throws IOException {
-        FileTime modified;
+        Stamp stamp;
         try {
-            modified = Files.getLastModifiedTime(file);
+            stamp = Stamp.of(file);
         } catch (NoSuchFileException e) {
             keys = List.of();
             loaded = null;
+            known = List.of(); // no file, no key: the secrets remembered go too
             return keys;
         }
-        if (!modified.equals(loaded)) {
+        if (!stamp.equals(loaded)) {
             keys = parse(Files.readAllLines(file, StandardCharsets.UTF_8));
-            loaded = modified;
+            loaded = stamp;
             known = List.of(); // a deleted key must not live on here
         }
         return keys;
@@ -160,7 +175,7 @@ public final class ApiKeys {
         }
         dev.tern.app.DurableFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), true);
         keys = List.copyOf(list);
-        loaded = Files.getLastModifiedTime(file);
+        loaded = Stamp.of(file);
         known = List.of();
     }
 

@@ -36,9 +36,12 @@ import org.eclipse.angus.mail.util.QPEncoderStream;
 final class MessageComposer {
     private MessageComposer() {}
 
-    /** Header fields the request's {@code headers} may not set: they are composed here or by the content stage. */
+    /**
+     * Header fields the request's {@code headers} may not set: they are composed here or by the content stage (which
+     * signs with DKIM), as are all {@code Content-*} fields of the top entity.
+     */
     static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "subject", "sender", "mime-version",
-            "content-type", "content-transfer-encoding", "received", "return-path");
+            "content-type", "content-transfer-encoding", "received", "return-path", "dkim-signature");
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]{1,76}");
     private static final Pattern SPACE = Pattern.compile("\\s");
     private static final byte[] CRLF = {'\r', '\n'};
@@ -46,6 +49,8 @@ final class MessageComposer {
     private static final int WIDTH = 76;
     /** RFC 5322 §2.1.1: a line is at most 998 octets before its CRLF. */
     private static final int MAX_LINE = 998;
+    /** Octets of UTF-8 an attachment's file name may have. */
+    private static final int MAX_FILENAME = 255;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The whole message, CRLF line endings, ready for the content stage. */
@@ -60,7 +65,8 @@ final class MessageComposer {
                 .replace('\r', ' ').replace('\n', ' ')));
         for (var header : request.headers().entrySet()) {
             String name = header.getKey();
-            if (!FIELD_NAME.matcher(name).matches() || RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!FIELD_NAME.matcher(name).matches() || RESERVED.contains(lower) || lower.startsWith("content-")) {
                 throw HttpError.badField("headers", "the header " + name + " may not be set here");
             }
             String value = header.getValue() == null ? "" : header.getValue();
@@ -77,7 +83,7 @@ final class MessageComposer {
             List<byte[]> contents = new java.util.ArrayList<>();
             for (int i = 0; i < request.attachments().size(); i++) contents.add(content(i, request.attachments().get(i)));
             String boundary = boundary();
-            out.field("Content-Type: multipart/mixed;").fold().ascii("boundary=\"" + boundary + "\"").crlf();
+            out.ascii("Content-Type: multipart/mixed;").fold().ascii("boundary=\"" + boundary + "\"").crlf();
             out.crlf();
             out.delimiter(boundary);
             body(out, request);
@@ -94,7 +100,7 @@ final class MessageComposer {
     private static void body(Writer out, MessageRoutes.Submission request) {
         if (request.text() != null && request.html() != null) {
             String boundary = boundary();
-            out.field("Content-Type: multipart/alternative;").fold().ascii("boundary=\"" + boundary + "\"").crlf();
+            out.ascii("Content-Type: multipart/alternative;").fold().ascii("boundary=\"" + boundary + "\"").crlf();
             out.crlf();
             out.delimiter(boundary);
             text(out, "plain", request.text());
@@ -150,6 +156,11 @@ final class MessageComposer {
         if (a.filename().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw HttpError.badField(field + ".filename", "the filename has a control character");
         }
+        // Angus Mail does not split an RFC 2231 encoded value into continuations: 255 octets, three characters
+        // each when encoded, keep the parameter's line under 998 octets (RFC 5322 §2.1.1), as file systems do names.
+        if (a.filename().getBytes(StandardCharsets.UTF_8).length > MAX_FILENAME) {
+            throw HttpError.badField(field + ".filename", "the filename is longer than " + MAX_FILENAME + " octets");
+        }
         if (a.content() == null) throw HttpError.badField(field + ".content", "the content (base64) is required");
         try {
             return Base64.getDecoder().decode(SPACE.matcher(a.content()).replaceAll(""));
@@ -160,11 +171,21 @@ final class MessageComposer {
 
     private static void attachment(Writer out, int index, MessageRoutes.Attachment a, byte[] content) {
         String type = a.contentType() == null ? "application/octet-stream" : a.contentType();
+        String field = "attachments[" + index + "].contentType";
+        // Angus Mail's parser keeps a bare LF or any octet in a quoted parameter value and writes it back as it is:
+        // a line break in the part's header section, or 8-bit text in it.
+        if (!ascii(type)) throw HttpError.badField(field, "the media type has a control or non-ASCII character");
         ContentType parsed;
         try {
             parsed = new ContentType(type);
         } catch (ParseException e) {
-            throw HttpError.badField("attachments[" + index + "].contentType", "not a media type: " + type);
+            throw HttpError.badField(field, "not a media type: " + type);
+        }
+        // RFC 2045 §6.4, RFC 2046 §5.2.1: a multipart or message/rfc822 entity may not be base64, as attachments are.
+        String primary = parsed.getPrimaryType().toLowerCase(Locale.ROOT);
+        if (primary.equals("multipart") || (primary.equals("message") && !parsed.getSubType().equalsIgnoreCase("global"))) {
+            throw HttpError.badField(field, parsed.getBaseType() + " cannot be sent base64-encoded (RFC 2045 §6.4);"
+                    + " use application/octet-stream or message/global");
         }
         ParameterList parameters = parsed.getParameterList() == null ? new ParameterList() : parsed.getParameterList();
         parameters.set("name", a.filename(), "UTF-8");
@@ -178,37 +199,58 @@ final class MessageComposer {
         out.base64(content);
     }
 
-    /** {@code name: a, b, c}, folded before an address that would pass the width. */
+    /**
+     * {@code name: a, b, c}, folded before an address that would pass the width. A display name is a quoted string
+     * when it is ASCII and fits a line, else RFC 2047 encoded words (§5(3)), folded between words as the address
+     * list is: a long name on one line would pass 78 columns, and 998 octets (RFC 5322 §2.1.1) when longer still.
+     */
     private static String addressList(String name, List<InternetAddress> addresses) {
         StringBuilder field = new StringBuilder(64).append(name).append(':');
         int column = field.length();
         for (int i = 0; i < addresses.size(); i++) {
-            String text = mailbox(addresses.get(i)) + (i < addresses.size() - 1 ? "," : "");
-            if (i > 0 && column + 1 + text.length() > WIDTH) {
-                field.append("\r\n\t");
-                column = 1;
-            } else {
-                field.append(' ');
-                column++;
+            InternetAddress address = addresses.get(i);
+            String tail = i < addresses.size() - 1 ? "," : "";
+            String personal = address.getPersonal();
+            if (personal == null || personal.isBlank()) {
+                column = word(field, column, address.getAddress() + tail, i > 0);
+                continue;
             }
-            field.append(text);
-            column += text.length();
+            String quoted = ascii(personal) ? MimeUtility.quote(personal, HeaderTokenizer.RFC822) : "";
+            if (!quoted.isEmpty() && quoted.length() <= WIDTH - 2) {
+                column = word(field, column, quoted, true); // the first one too: FWS may follow the colon
+            } else {
+                String words = encodedWords(personal, column);
+                field.append(words);
+                int fold = words.lastIndexOf('\n');
+                column = fold < 0 ? column + words.length() : words.length() - fold - 1;
+            }
+            column = word(field, column, "<" + address.getAddress() + ">" + tail, true);
         }
         return field.toString();
     }
 
-    /** {@code addr@example.com}, or {@code "Display Name" <addr@example.com>} with a non-ASCII name encoded. */
-    private static String mailbox(InternetAddress address) {
-        String personal = address.getPersonal();
-        if (personal == null || personal.isBlank()) return address.getAddress();
-        String phrase = ascii(personal) ? MimeUtility.quote(personal, HeaderTokenizer.RFC822)
-                : String.join(" ", encodedWords(personal, 0).split("\r\n\t"));
-        return phrase + " <" + address.getAddress() + ">";
+    /** Appends {@code text} after a space, or on a folded line if it may fold there and would pass the width. */
+    private static int word(StringBuilder field, int column, String text, boolean foldable) {
+        if (foldable && column + 1 + text.length() > WIDTH) {
+            field.append("\r\n\t");
+            column = 1;
+        } else {
+            field.append(' ');
+            column++;
+        }
+        field.append(text);
+        return column + text.length();
     }
 
-    /** An unstructured field (RFC 5322 §3.2.5): ASCII folded at white space, anything else as encoded words. */
+    /**
+     * An unstructured field (RFC 5322 §3.2.5): ASCII folded at white space, anything else as encoded words, and so
+     * is ASCII with a word too long for a line of 998 octets (RFC 5322 §2.1.1), which folding cannot break.
+     */
     private static String unstructured(String name, String value) {
-        if (ascii(value)) return MimeUtility.fold(name.length() + 2, name + ": " + value);
+        if (ascii(value)) {
+            String folded = MimeUtility.fold(name.length() + 2, name + ": " + value);
+            if (folded.lines().allMatch(line -> line.length() <= MAX_LINE)) return folded;
+        }
         return name + ":" + encodedWords(value, name.length() + 1);
     }
 

@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /api/v1/messages}: an application submits a message as JSON, authenticated by an API key
@@ -58,6 +60,16 @@ public final class MessageRoutes {
     private final Object[] locks = new Object[64];
 
     private final IdempotencyLog idempotency;
+    /**
+     * KiB of request bodies held at once. A body is read whole, and a message costs a few times its size again while
+     * it is composed and stored: unbounded, a key posting large bodies on many connections (up to the listener's
+     * 1024) could fill the heap of the whole server, its SMTP listeners too. A request waits a little for its share,
+     * then is a 503.
+     */
+    private final Semaphore bodies;
+    private final long maxRequest;
+    /** How long a request waits for its share of {@link #bodies} before its 503. */
+    static final long BODY_WAIT_SECONDS = 5;
 
     private MessageRoutes(WebContext context) throws IOException {
         this.context = context;
@@ -67,6 +79,17 @@ public final class MessageRoutes {
                 context.inspector());
         for (int i = 0; i < locks.length; i++) locks[i] = new Object();
         this.idempotency = new IdempotencyLog(context.config().dataDirectory(), context.clock());
+        this.maxRequest = context.config().web().maxRequest();
+        this.bodies = new Semaphore(kib(bodyBudget(maxRequest, Runtime.getRuntime().maxMemory())), true);
+    }
+
+    /** Octets of bodies held at once: 16 of the largest, at most an eighth of the heap, and always one whole. */
+    static long bodyBudget(long maxRequest, long heap) {
+        return Math.max(maxRequest, Math.min(16 * maxRequest, heap / 8));
+    }
+
+    private static int kib(long octets) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (octets + 1023) / 1024));
     }
 
     public static void register(Router router, WebContext context) throws IOException {
@@ -76,6 +99,31 @@ public final class MessageRoutes {
 
     private void submit(WebExchange exchange) throws IOException {
         ApiKeys.Key key = authenticate(exchange);
+        // The share of a body: its declared length (a longer one is a 413 at once, and drained, not held), or the
+        // whole limit when it is chunked.
+        long declared;
+        try {
+            declared = Long.parseLong(exchange.header("Content-Length").orElse("-1").trim());
+        } catch (NumberFormatException e) {
+            declared = -1; // body() answers the 400
+        }
+        int share = kib(declared < 0 ? maxRequest : declared > maxRequest ? 1 : declared);
+        try {
+            if (!bodies.tryAcquire(share, BODY_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw HttpError.unavailable("too many large requests at once; try again later", BODY_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw HttpError.unavailable("the server is stopping", BODY_WAIT_SECONDS);
+        }
+        try {
+            submit(exchange, key);
+        } finally {
+            bodies.release(share);
+        }
+    }
+
+    private void submit(WebExchange exchange, ApiKeys.Key key) throws IOException {
         String type = exchange.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         boolean raw = type.startsWith("message/rfc822");
         if (!raw && !type.startsWith("application/json")) {
