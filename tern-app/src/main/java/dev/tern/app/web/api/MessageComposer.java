@@ -119,7 +119,9 @@ final class MessageComposer {
      * ASCII (quoted-printable would triple it), quoted-printable otherwise. Line breaks become CRLF.
      */
     private static void text(Writer out, String subtype, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        // A body's last line ends with a line break as every other's (RFC 5322 §2.3), as mail programs write it;
+        // without one a single-part message would end in the middle of a line.
+        byte[] bytes = (text.isEmpty() || text.endsWith("\n") ? text : text + "\n").getBytes(StandardCharsets.UTF_8);
         int nonAscii = 0;
         int line = 0;
         int longest = 0;

@@ -265,8 +265,10 @@ class MessageComposerRoundTripTest {
         return a.contentType() == null ? "application/octet-stream" : a.contentType().split(";")[0].trim();
     }
 
+    /** The text as sent: CRLF line ends, the last line ended too. */
     private static String crlf(String text) {
-        return text.replaceAll("\r\n|\r|\n", "\r\n");
+        String lines = text.replaceAll("\r\n|\r|\n", "\r\n");
+        return lines.isEmpty() || lines.endsWith("\r\n") ? lines : lines + "\r\n";
     }
 
     private static void assertAngusAddresses(jakarta.mail.Address[] got, List<String> sent) throws Exception {

@@ -65,7 +65,7 @@ class MessageComposerTest {
         assertWellFormed(bytes);
         MimeMessage m = parse(bytes);
         assertThat(m.getHeader("Content-Transfer-Encoding", null)).isEqualTo("quoted-printable");
-        assertThat(m.getContent()).isEqualTo(text);
+        assertThat(m.getContent()).isEqualTo(text + "\r\n"); // the last line ended too
         assertThat(m.getSubject()).isEqualTo("bench");
         assertThat(m.getHeader("MIME-Version", null)).isEqualTo("1.0");
         assertThat(((InternetAddress) m.getFrom()[0]).getPersonal()).isEqualTo("Shop Ünicode");
@@ -79,7 +79,7 @@ class MessageComposerTest {
         assertWellFormed(bytes);
         MimeMessage m = parse(bytes);
         assertThat(m.getHeader("Content-Transfer-Encoding", null)).isEqualTo("7bit");
-        assertThat(m.getContent()).isEqualTo("one\r\ntwo\r\nthree\r\nfour");
+        assertThat(m.getContent()).isEqualTo("one\r\ntwo\r\nthree\r\nfour\r\n");
         assertThat(m.getSubject()).isNull();
     }
 
@@ -94,7 +94,7 @@ class MessageComposerTest {
             assertWellFormed(bytes);
             MimeMessage m = parse(bytes);
             assertThat(m.getSubject()).isEqualTo(subject);
-            assertThat(m.getContent()).isEqualTo(text);
+            assertThat(m.getContent()).isEqualTo(text + "\r\n");
             assertThat(m.getHeader("Content-Transfer-Encoding", null))
                     .isEqualTo(text == mostly ? "base64" : "quoted-printable");
         }
@@ -127,9 +127,9 @@ class MessageComposerTest {
         assertThat(mixed.getCount()).isEqualTo(3);
         MimeMultipart alternative = (MimeMultipart) mixed.getBodyPart(0).getContent();
         assertThat(mixed.getBodyPart(0).getContentType()).startsWith("multipart/alternative");
-        assertThat(alternative.getBodyPart(0).getContent()).isEqualTo("Thanks!");
+        assertThat(alternative.getBodyPart(0).getContent()).isEqualTo("Thanks!\r\n");
         assertThat(alternative.getBodyPart(1).getContentType()).startsWith("text/html");
-        assertThat(alternative.getBodyPart(1).getContent()).isEqualTo("<p>Thanks!</p>");
+        assertThat(alternative.getBodyPart(1).getContent()).isEqualTo("<p>Thanks!</p>\r\n");
         MimeBodyPart invoice = (MimeBodyPart) mixed.getBodyPart(1);
         assertThat(invoice.getContentType()).startsWith("application/pdf");
         assertThat(invoice.getDisposition()).isEqualTo("attachment");
@@ -146,7 +146,7 @@ class MessageComposerTest {
         MimeMessage m = parse(compose(submission("h", null, "<b>bold</b>", List.of(), Map.of()),
                 List.of(new InternetAddress("alice@example.net"))));
         assertThat(m.getContentType()).startsWith("text/html");
-        assertThat(m.getContent()).isEqualTo("<b>bold</b>");
+        assertThat(m.getContent()).isEqualTo("<b>bold</b>\r\n");
     }
 
     @Test
