@@ -30,17 +30,19 @@ public final class MeterTelemetry implements Telemetry {
     private final MeterRegistry meters;
     private final Map<String, ListenerMeters> listeners = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
     private final Counter handshakeFailures;
     private final EnumMap<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
     private final Counter[][] deliveries = new Counter[Route.values().length][Outcome.values().length];
     private final EnumMap<DsnKind, Counter> dsns = new EnumMap<>(DsnKind.class);
     private final Timer fsync;
 
-    private record ListenerMeters(Counter opened, LongAdder open, Counter refused, Counter accepted) {}
+    private record ListenerMeters(Counter opened, LongAdder open, Counter refused) {}
 
     public MeterTelemetry(MeterRegistry meters) {
         this.meters = meters;
         for (String kind : LISTENERS) listener(kind);
+        for (String kind : new String[] {"smtp", "submission", "smtps"}) accepted(kind);
         handshakeFailures = Counter.builder("tern_tls_handshakes").description("Server-side TLS handshakes")
                 .tag("protocol", "none").tag("outcome", "failed").register(meters);
         for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) handshake(protocol);
@@ -78,11 +80,17 @@ public final class MeterTelemetry implements Telemetry {
                     open,
                     Counter.builder("tern_connections_refused")
                             .description("Connections refused at once over a connection limit, by listener")
-                            .tag("listener", k).register(meters),
-                    Counter.builder("tern_messages_accepted")
-                            .description("Messages committed to the spool from an SMTP listener, by listener")
                             .tag("listener", k).register(meters));
         });
+    }
+
+    /** Made for the SMTP listeners at start, and for no other (IMAP and POP3 take no messages). */
+    private Counter accepted(String kind) {
+        Counter known = accepted.get(kind);
+        if (known != null) return known;
+        return accepted.computeIfAbsent(kind, k -> Counter.builder("tern_messages_accepted")
+                .description("Messages committed to the spool from an SMTP listener, by listener")
+                .tag("listener", k).register(meters));
     }
 
     private Counter handshake(String protocol) {
@@ -116,7 +124,7 @@ public final class MeterTelemetry implements Telemetry {
 
     @Override
     public void messageAccepted(String kind) {
-        listener(kind).accepted().increment();
+        accepted(kind).increment();
     }
 
     @Override
