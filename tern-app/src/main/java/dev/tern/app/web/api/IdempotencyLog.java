@@ -17,17 +17,42 @@ import java.util.Optional;
 
 /**
  * The answers given to requests with an {@code Idempotency-Key}, kept 24 hours in {@code <data>/web/idempotency}
- * so a retried request gets the same answer and is not queued twice, across restarts too. Each answer is
- * appended and fsynced before the client sees it. The file holds one line per answer ({@code epoch-seconds TAB
- * api-key-name TAB sha256(idempotency key) TAB sha256(body) TAB answer}); it is rewritten without the expired
- * lines when it holds twice as many as are live, and at most {@link #MAX_ENTRIES} are kept (the oldest go first).
+ * so a retried request gets the same answer and is not queued twice, across restarts and crashes too.
+ *
+ * <p>An entry goes through three states, each a line appended to the file (docs/http-api.md, "Idempotency"):
+ * {@link State#PENDING} with the queue id the message will have, fsynced before the spool's commit, which commits
+ * the message held; {@link State#COMMITTED}, fsynced once the commit returned and before the hold is released (from
+ * then on the message may be delivered and leave the spool, and the entry no longer needs it); {@link State#FINISHED}
+ * once released, written without an fsync (if it is lost, the release is only done again). A pending entry found
+ * after a crash is resolved against the spool by the caller: its message present and held means it was committed,
+ * absent that it never was (held, it could not have been delivered).
+ *
+ * <p>Lines: {@code P|D TAB epoch-seconds TAB api-key-name TAB sha256(idempotency key) TAB sha256(body) TAB queue-id
+ * TAB answer} for pending and committed entries, {@code epoch-seconds TAB api-key-name TAB sha256(idempotency key)
+ * TAB sha256(body) TAB answer} for finished ones (the format of the lines before the states existed). The file is
+ * rewritten without the expired lines when it holds twice as many as are live, and at most {@link #MAX_ENTRIES} are
+ * kept (the oldest go first).
  */
 final class IdempotencyLog {
     static final Duration RETENTION = Duration.ofHours(24);
     static final int MAX_ENTRIES = 200_000;
 
-    /** One remembered answer. */
-    record Entry(Instant at, String apiKey, String key, String bodyHash, String answer) {}
+    /** Where an entry's message is. */
+    enum State {
+        /** About to be committed held, or it never was: the spool tells which. */
+        PENDING,
+        /** Committed held; the hold is still to be released. */
+        COMMITTED,
+        /** Committed and released (or discarded by the content checks): the answer is final. */
+        FINISHED
+    }
+
+    /** One remembered answer; {@code id} is the queue id, empty in a finished entry of the old format. */
+    record Entry(Instant at, String apiKey, String key, String bodyHash, String id, String answer, State state) {
+        Entry in(State next) {
+            return new Entry(at, apiKey, key, bodyHash, id, answer, next);
+        }
+    }
 
     private final Path file;
     private final Clock clock;
@@ -39,19 +64,43 @@ final class IdempotencyLog {
         this.clock = clock;
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] f = line.split("\t", 5);
-                if (f.length != 5) continue; // a torn last line after a crash: that answer was never given
-                try {
-                    Entry e = new Entry(Instant.ofEpochSecond(Long.parseLong(f[0])), f[1], f[2], f[3], f[4]);
-                    entries.remove(f[1] + "\t" + f[2]);
-                    entries.put(f[1] + "\t" + f[2], e);
-                    lines++;
-                } catch (NumberFormatException e) {
-                    // a torn line, as above
-                }
+                Entry e = parse(line);
+                if (e == null) continue; // a torn last line after a crash: that step was not taken
+                String name = e.apiKey() + "\t" + e.key();
+                Entry before = entries.get(name);
+                // A later state of the same entry keeps its place (insertion order is time order); a new entry
+                // for the key (the one before was never committed) goes last.
+                if (before == null || !before.id().equals(e.id()) || e.id().isEmpty()) entries.remove(name);
+                entries.put(name, e);
+                lines++;
             }
         }
         expire();
+    }
+
+    private static Entry parse(String line) {
+        try {
+            if (line.startsWith("P\t") || line.startsWith("D\t")) {
+                String[] f = line.split("\t", 7);
+                if (f.length != 7 || f[5].isEmpty()) return null;
+                return new Entry(Instant.ofEpochSecond(Long.parseLong(f[1])), f[2], f[3], f[4], f[5], f[6],
+                        f[0].equals("P") ? State.PENDING : State.COMMITTED);
+            }
+            String[] f = line.split("\t", 5);
+            if (f.length != 5) return null;
+            return new Entry(Instant.ofEpochSecond(Long.parseLong(f[0])), f[1], f[2], f[3], "", f[4], State.FINISHED);
+        } catch (NumberFormatException e) {
+            return null; // a torn line, as above
+        }
+    }
+
+    private static String line(Entry e) {
+        String common = e.at().getEpochSecond() + "\t" + e.apiKey() + "\t" + e.key() + "\t" + e.bodyHash() + "\t";
+        return switch (e.state()) {
+            case PENDING -> "P\t" + common + e.id() + "\t" + e.answer() + "\n";
+            case COMMITTED -> "D\t" + common + e.id() + "\t" + e.answer() + "\n";
+            case FINISHED -> common + e.answer() + "\n";
+        };
     }
 
     static String hash(byte[] bytes) {
@@ -64,18 +113,52 @@ final class IdempotencyLog {
         return Optional.ofNullable(entries.get(apiKey + "\t" + key));
     }
 
-    /** Remembers an answer, durably, before the caller gives it. */
+    /** The entries not finished (after a crash), to be resolved against the spool. */
+    synchronized java.util.List<Entry> unfinished() {
+        return entries.values().stream().filter(e -> e.state() != State.FINISHED).toList();
+    }
+
+    /** Notes, durably, that the message {@code id} with this answer is about to be committed held. */
+    synchronized Entry pending(String apiKey, String key, String bodyHash, String id, String answer) throws IOException {
+        Entry e = new Entry(clock.instant(), apiKey, key, bodyHash, id, answer, State.PENDING);
+        append(e, true);
+        return e;
+    }
+
+    /** Notes, durably, that the message of a pending entry is committed: its hold may be released after. */
+    synchronized Entry committed(Entry pending) throws IOException {
+        Entry e = pending.in(State.COMMITTED);
+        append(e, true);
+        return e;
+    }
+
+    /** Notes that the hold of a committed entry's message was released; no fsync: lost, it is released again. */
+    synchronized Entry finished(Entry committed) throws IOException {
+        Entry e = committed.in(State.FINISHED);
+        append(e, false);
+        return e;
+    }
+
+    /** Forgets a pending entry whose message was not committed; its line resolves the same way after a restart. */
+    synchronized void forget(Entry pending) {
+        entries.remove(pending.apiKey() + "\t" + pending.key(), pending);
+    }
+
+    /** Remembers a finished answer, durably, before the caller gives it (a message that was not held). */
     synchronized void add(String apiKey, String key, String bodyHash, String answer) throws IOException {
-        Entry e = new Entry(clock.instant(), apiKey, key, bodyHash, answer);
+        append(new Entry(clock.instant(), apiKey, key, bodyHash, "", answer, State.FINISHED), true);
+    }
+
+    private void append(Entry e, boolean force) throws IOException {
         Files.createDirectories(file.getParent());
-        String line = e.at().getEpochSecond() + "\t" + apiKey + "\t" + key + "\t" + bodyHash + "\t" + answer + "\n";
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buffer = ByteBuffer.wrap(line(e).getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) channel.write(buffer);
-            channel.force(false);
+            if (force) channel.force(false);
         }
-        entries.put(apiKey + "\t" + key, e);
+        // A new state of an entry keeps its place (at() does not change); a new entry's key was not there.
+        entries.put(e.apiKey() + "\t" + e.key(), e);
         lines++;
         expire();
         if (lines > 2 * Math.max(1024, entries.size())) rewrite();
@@ -93,10 +176,7 @@ final class IdempotencyLog {
 
     private void rewrite() throws IOException {
         StringBuilder text = new StringBuilder();
-        for (Entry e : entries.values()) {
-            text.append(e.at().getEpochSecond()).append('\t').append(e.apiKey()).append('\t').append(e.key()).append('\t')
-                    .append(e.bodyHash()).append('\t').append(e.answer()).append('\n');
-        }
+        for (Entry e : entries.values()) text.append(line(e));
         dev.tern.app.DurableFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
         lines = entries.size();
     }
