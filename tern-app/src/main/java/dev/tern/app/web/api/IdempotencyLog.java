@@ -58,6 +58,13 @@ final class IdempotencyLog {
     private final Clock clock;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private int lines;
+    /** Where lines are appended, open from the first append on; a new one after {@link #rewrite}. Guarded by this. */
+    private FileChannel channel;
+    /** Lines appended since start, and of those the ones known to be on disk: the fsyncs are shared, as the spool's
+     * group commit shares its own, by the requests (of other keys) that append while one fsync is under way. */
+    private long appended;
+    private volatile long durable;
+    private final java.util.concurrent.locks.ReentrantLock syncing = new java.util.concurrent.locks.ReentrantLock();
 
     IdempotencyLog(Path dataDirectory, Clock clock) throws IOException {
         this.file = dataDirectory.resolve("web").resolve("idempotency");
@@ -119,23 +126,23 @@ final class IdempotencyLog {
     }
 
     /** Notes, durably, that the message {@code id} with this answer is about to be committed held. */
-    synchronized Entry pending(String apiKey, String key, String bodyHash, String id, String answer) throws IOException {
-        Entry e = new Entry(clock.instant(), apiKey, key, bodyHash, id, answer, State.PENDING);
-        append(e, true);
+    Entry pending(String apiKey, String key, String bodyHash, String id, String answer) throws IOException {
+        Entry e = new Entry(now(), apiKey, key, bodyHash, id, answer, State.PENDING);
+        awaitDurable(append(e));
         return e;
     }
 
     /** Notes, durably, that the message of a pending entry is committed: its hold may be released after. */
-    synchronized Entry committed(Entry pending) throws IOException {
+    Entry committed(Entry pending) throws IOException {
         Entry e = pending.in(State.COMMITTED);
-        append(e, true);
+        awaitDurable(append(e));
         return e;
     }
 
     /** Notes that the hold of a committed entry's message was released; no fsync: lost, it is released again. */
-    synchronized Entry finished(Entry committed) throws IOException {
+    Entry finished(Entry committed) throws IOException {
         Entry e = committed.in(State.FINISHED);
-        append(e, false);
+        append(e);
         return e;
     }
 
@@ -145,23 +152,67 @@ final class IdempotencyLog {
     }
 
     /** Remembers a finished answer, durably, before the caller gives it (a message that was not held). */
-    synchronized void add(String apiKey, String key, String bodyHash, String answer) throws IOException {
-        append(new Entry(clock.instant(), apiKey, key, bodyHash, "", answer, State.FINISHED), true);
+    void add(String apiKey, String key, String bodyHash, String answer) throws IOException {
+        awaitDurable(append(new Entry(now(), apiKey, key, bodyHash, "", answer, State.FINISHED)));
     }
 
-    private void append(Entry e, boolean force) throws IOException {
-        Files.createDirectories(file.getParent());
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer buffer = ByteBuffer.wrap(line(e).getBytes(StandardCharsets.UTF_8));
-            while (buffer.hasRemaining()) channel.write(buffer);
-            if (force) channel.force(false);
-        }
+    /** Appends {@code e}'s line (written, not yet fsynced) and remembers it; returns its number for awaitDurable. */
+    private synchronized long append(Entry e) throws IOException {
+        if (channel == null || !channel.isOpen()) channel = open(); // closed by an interrupt: the file is still there
+        ByteBuffer buffer = ByteBuffer.wrap(line(e).getBytes(StandardCharsets.UTF_8));
+        while (buffer.hasRemaining()) channel.write(buffer);
+        long number = ++appended;
         // A new state of an entry keeps its place (at() does not change); a new entry's key was not there.
         entries.put(e.apiKey() + "\t" + e.key(), e);
         lines++;
         expire();
         if (lines > 2 * Math.max(1024, entries.size())) rewrite();
+        return number;
+    }
+
+    /**
+     * Returns once line {@code number} is on disk: one fsync covers every line appended before it starts, so a
+     * caller that waited for another's finds its own line covered already.
+     */
+    private void awaitDurable(long number) throws IOException {
+        while (durable < number) {
+            syncing.lock();
+            try {
+                if (durable >= number) return;
+                FileChannel target;
+                long upTo;
+                synchronized (this) {
+                    target = channel;
+                    upTo = appended;
+                }
+                try {
+                    target.force(false);
+                } catch (java.nio.channels.ClosedChannelException closed) {
+                    // rewrite() replaced the file, durably, with every line appended before it; or an interrupt
+                    // closed the channel, and a new one's fsync covers the lines written through the old one.
+                    synchronized (this) {
+                        if (channel == target) channel = open();
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new java.io.InterruptedIOException("interrupted waiting for the idempotency log's fsync");
+                    }
+                    continue;
+                }
+                if (upTo > durable) durable = upTo;
+            } finally {
+                syncing.unlock();
+            }
+        }
+    }
+
+    /** Now, to the second, as the file keeps it: an entry read back after a restart is the one written. */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+
+    private FileChannel open() throws IOException {
+        Files.createDirectories(file.getParent());
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
     private void expire() {
@@ -179,5 +230,11 @@ final class IdempotencyLog {
         for (Entry e : entries.values()) text.append(line(e));
         dev.tern.app.DurableFiles.replace(file, text.toString().getBytes(StandardCharsets.UTF_8), false);
         lines = entries.size();
+        // The new file holds every entry, on disk: appends go to it now. A fsync under way on the old channel ends
+        // with ClosedChannelException, and its caller finds its line durable.
+        FileChannel old = channel;
+        channel = open();
+        if (appended > durable) durable = appended;
+        if (old != null) old.close();
     }
 }
