@@ -91,7 +91,7 @@ class IdempotencyCrashTest {
 
     /** Posts the request to a server that halts at {@code step}: the client gets no answer, the process exits 137. */
     private void crash(String step, String key) throws Exception {
-        Path log = data.resolve("..").normalize().resolve(data.getFileName() + "-server.log");
+        Path log = data.resolve("crash-server.log");
         try (ServerProcess process = ServerProcess.start(IdempotencyCrashMain.class, List.of(data.toString(), step), log,
                 Duration.ofSeconds(60))) {
             assertThatThrownBy(() -> post(process.port(), key)).isInstanceOf(IOException.class);
