@@ -3,6 +3,7 @@
 #
 #   bench/http-api.sh [--secs S (default 15)] [--conns C (default 32)] [--threads T (default 2)] [--port P (default 2945)]
 #                     [--warmup S (default 10)] [--jfr FILE (record the server with JFR's profile settings into FILE)]
+#                     [--idempotent (each request with its own Idempotency-Key)]
 #
 # Starts `tern run --config` (this checkout's jar, as ./tern runs it) with a fresh data dir in a temp dir, web on
 # 127.0.0.1:P, SMTP on P+1, no other listener; adds an API key with a rate high enough never to limit; runs wrk
@@ -13,13 +14,14 @@
 # signalled.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-SECS=15; CONNS=32; THREADS=2; PORT=2945; JFR=; WARMUP=10
+SECS=15; CONNS=32; THREADS=2; PORT=2945; JFR=; WARMUP=10; IDEMPOTENT=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --secs) SECS=$2; shift 2;; --conns) CONNS=$2; shift 2;; --threads) THREADS=$2; shift 2;; --port) PORT=$2; shift 2;;
     --jfr) JFR=$2; shift 2;;
     --warmup) WARMUP=$2; shift 2;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
+    --idempotent) IDEMPOTENT=1; shift;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -62,8 +64,17 @@ wrk.headers["Authorization"] = "Bearer $key"
 wrk.body = '{"from":"app@localhost","to":["bench@localhost"],"subject":"bench","text":"$text"}'
 -- Each wrk thread has its own Lua state: count there, add up in done().
 local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) created = 0; other = 0 end
+function setup(thread) table.insert(threads, thread); thread:set("tid", #threads) end
+function init(args) created = 0; other = 0; sent = 0; run = os.time() end
+if $IDEMPOTENT == 1 then
+  -- A key of its own per request (start time, thread, count): every request is a first one, none a replay, the
+  -- run's keys not the warm-up's either.
+  function request()
+    sent = sent + 1
+    wrk.headers["Idempotency-Key"] = "bench-" .. run .. "-" .. tid .. "-" .. sent
+    return wrk.format()
+  end
+end
 function response(status, headers, body)
   if status == 201 then created = created + 1 else other = other + 1 end
 end

@@ -5,6 +5,7 @@ import dev.tern.mail.QueueId;
 import dev.tern.mailauth.FoldedField;
 import dev.tern.smtp.ContentStage;
 import dev.tern.spool.Spool;
+import dev.tern.spool.SpooledMessage;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.ZonedDateTime;
@@ -74,9 +75,31 @@ public final class LocalSubmission {
      * would have been given (a full disk, a loop, a filter's reject).
      */
     public ContentStage.Stored submit(Origin origin, Envelope envelope, byte[] message) {
+        return submit(origin, envelope, message, id -> { }, 0);
+    }
+
+    /** Told a message's queue id once its checks passed, just before the spool's commit. */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        /** An IOException refuses the message: it is not committed (the caller is told 451 4.3.0). */
+        void accept(QueueId id) throws java.io.IOException;
+    }
+
+    /**
+     * As {@link #submit(Origin, Envelope, byte[])}, but the message is committed held ({@link SpooledMessage#HELD},
+     * in the record that commits it, so it cannot be delivered before the caller releases it), and
+     * {@code beforeCommit} is called with its queue id first: the HTTP API's idempotency log notes the id durably
+     * there, so that after a crash it can tell from the spool whether the message was committed.
+     */
+    public ContentStage.Stored submitHeld(Origin origin, Envelope envelope, byte[] message, BeforeCommit beforeCommit) {
+        return submit(origin, envelope, message, beforeCommit, SpooledMessage.HELD);
+    }
+
+    private ContentStage.Stored submit(Origin origin, Envelope envelope, byte[] message, BeforeCommit beforeCommit,
+                                       int flags) {
         String literal = addressLiteral(origin.client());
         SpoolContentStage stage = new SpoolContentStage(origin.connection(), spool, hostname, maxHeaderSize,
-                maxReceivedHeaders, inspector, origin.client(), true, false);
+                maxReceivedHeaders, inspector, origin.client(), true, false, beforeCommit, flags);
         var opening = new ContentStage.Opening(Optional.of(origin.identity()), literal, false, envelope.reversePath(),
                 envelope.recipients(), (id, when) -> received(origin, literal, envelope, id, when));
         ContentStage.Content content = stage.open(opening);

@@ -120,7 +120,8 @@ final class SpoolContent implements ContentStage.Content {
         System.arraycopy(trace, 0, head, 0, trace.length);
         System.arraycopy(section, 0, head, trace.length, section.length);
         try {
-            writer.commit(envelope, head, flags);
+            stage.beforeCommit().accept(writer.id());
+            writer.commit(envelope, head, flags | stage.commitFlags());
         } catch (IOException e) {
             return stage.storageFailure(e);
         }

@@ -31,6 +31,8 @@ final class SpoolContentStage implements ContentStage {
     private final InetAddress client;
     private final boolean submission;
     private final boolean trustedNetwork;
+    private final LocalSubmission.BeforeCommit beforeCommit;
+    private final int commitFlags;
     private int queued;
 
     /**
@@ -44,6 +46,19 @@ final class SpoolContentStage implements ContentStage {
      */
     SpoolContentStage(String connection, Spool spool, String hostname, int maxHeaderSize, int maxReceivedHeaders,
                       MessageInspector inspector, InetAddress client, boolean submission, boolean trustedNetwork) {
+        this(connection, spool, hostname, maxHeaderSize, maxReceivedHeaders, inspector, client, submission,
+                trustedNetwork, id -> { }, 0);
+    }
+
+    /**
+     * As above, with {@code beforeCommit} told each message's queue id just before its commit (its IOException
+     * refuses the message uncommitted, 451 4.3.0), and {@code commitFlags} set on it in the committing record.
+     */
+    SpoolContentStage(String connection, Spool spool, String hostname, int maxHeaderSize, int maxReceivedHeaders,
+                      MessageInspector inspector, InetAddress client, boolean submission, boolean trustedNetwork,
+                      LocalSubmission.BeforeCommit beforeCommit, int commitFlags) {
+        this.beforeCommit = beforeCommit;
+        this.commitFlags = commitFlags;
         this.connection = connection;
         this.spool = spool;
         this.hostname = hostname;
@@ -92,6 +107,14 @@ final class SpoolContentStage implements ContentStage {
 
     int maxReceivedHeaders() {
         return maxReceivedHeaders;
+    }
+
+    LocalSubmission.BeforeCommit beforeCommit() {
+        return beforeCommit;
+    }
+
+    int commitFlags() {
+        return commitFlags;
     }
 
     void queued(QueueId id, Envelope envelope, long size) {

@@ -83,6 +83,14 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Waits (up to {@code timeout}) for the process to end by itself, and returns its exit status. */
+    int awaitExit(Duration timeout) throws InterruptedException, IOException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IOException("server pid " + process.pid() + " still runs after " + timeout);
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL on Linux: no shutdown hook, no flush, no close; what the kernel has is what survives. */
     void kill() throws InterruptedException, IOException {
         process.destroyForcibly();

@@ -7,11 +7,13 @@ import dev.tern.app.web.WebExchange;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailOptions;
 import dev.tern.mail.Mailbox;
+import dev.tern.mail.QueueId;
 import dev.tern.mail.Recipient;
 import dev.tern.mail.ReversePath;
 import dev.tern.server.LocalSubmission;
 import dev.tern.smtp.ContentStage;
 import dev.tern.smtp.Reply;
+import dev.tern.spool.SpooledMessage;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
@@ -79,6 +81,16 @@ public final class MessageRoutes {
                 context.inspector());
         for (int i = 0; i < locks.length; i++) locks[i] = new Object();
         this.idempotency = new IdempotencyLog(context.config().dataDirectory(), context.clock());
+        // What a crash left between the steps: each pending entry resolved against the spool, each committed one's
+        // hold released, before any request is taken.
+        for (IdempotencyLog.Entry e : idempotency.unfinished()) {
+            try {
+                settle(e);
+            } catch (IOException | RuntimeException failure) {
+                // A retry of that request resolves it again; its message stays held meanwhile, nothing is lost.
+                LOG.warn("idempotency entry id={} not resolved at start: {}", e.id(), failure.toString());
+            }
+        }
         this.maxRequest = context.config().web().maxRequest();
         this.bodies = new Semaphore(kib(bodyBudget(maxRequest, Runtime.getRuntime().maxMemory())), true);
     }
@@ -134,7 +146,8 @@ public final class MessageRoutes {
         List<String> envelopeTo = exchange.queryParameters().getOrDefault("to", List.of());
         Optional<String> idempotencyKey = exchange.header("Idempotency-Key");
         if (idempotencyKey.isEmpty()) {
-            Queued queued = raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo) : queue(exchange, key, body);
+            Queued queued = raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo, Optional.empty())
+                    : queue(exchange, key, body, Optional.empty());
             exchange.send(201, "application/json", queued.json());
             return;
         }
@@ -146,6 +159,8 @@ public final class MessageRoutes {
         Object lock = locks[Math.floorMod((key.name() + "\t" + idKey).hashCode(), locks.length)];
         synchronized (lock) {
             Optional<IdempotencyLog.Entry> earlier = idempotency.find(key.name(), idKey);
+            // One the server died (or failed) in the middle of: finished now, or gone if it was never committed.
+            if (earlier.isPresent() && earlier.get().state() != IdempotencyLog.State.FINISHED) earlier = settle(earlier.get());
             if (earlier.isPresent()) {
                 if (!earlier.get().bodyHash().equals(bodyHash)) {
                     throw new HttpError(422, "idempotency_mismatch",
@@ -155,15 +170,25 @@ public final class MessageRoutes {
                 exchange.send(201, "application/json", earlier.get().answer().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return;
             }
-            byte[] answer = (raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo)
-                    : queue(exchange, key, body)).json();
-            idempotency.add(key.name(), idKey, bodyHash, new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+            var request = Optional.of(new Idempotent(key.name(), idKey, bodyHash));
+            Queued queued = raw ? queueRaw(exchange, key, body, envelopeFrom, envelopeTo, request)
+                    : queue(exchange, key, body, request);
+            byte[] answer = queued.json();
+            Optional<IdempotencyLog.Entry> pending = idempotency.find(key.name(), idKey)
+                    .filter(e -> e.state() == IdempotencyLog.State.PENDING && e.id().equals(queued.id()));
+            if (pending.isEmpty()) {
+                // The content checks discarded it (a milter): nothing was committed nor held, the answer is final.
+                idempotency.add(key.name(), idKey, bodyHash, new String(answer, java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                crashPoint("after-commit");
+                settle(pending.get());
+            }
             exchange.send(201, "application/json", answer);
         }
     }
 
     /** Validates, composes and commits one message; returns the answer once the spool has fsynced it. */
-    private Queued queue(WebExchange exchange, ApiKeys.Key key, byte[] body) {
+    private Queued queue(WebExchange exchange, ApiKeys.Key key, byte[] body, Optional<Idempotent> idempotent) {
         long limit = context.config().session().maxMessageSize();
         Submission request = dev.tern.app.web.Json.read(body, Submission.class);
         if (request == null) throw HttpError.badRequest("the body is not a JSON object");
@@ -177,7 +202,7 @@ public final class MessageRoutes {
         if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) throw HttpError.badField("to", "at least one recipient is required");
         byte[] content = MessageComposer.compose(request, from, to, cc);
         if (content.length > limit) throw HttpError.tooLarge("the message is larger than " + limit + " bytes");
-        return commit(exchange, key, content, from, to, cc, bcc);
+        return commit(exchange, key, content, from, to, cc, bcc, idempotent);
     }
 
     /**
@@ -185,7 +210,7 @@ public final class MessageRoutes {
      * {@code ?to=} (repeated) or the To:, Cc: and Bcc: fields; Bcc: is removed before it is stored.
      */
     private Queued queueRaw(WebExchange exchange, ApiKeys.Key key, byte[] body, List<String> envelopeFrom,
-                            List<String> envelopeTo) throws IOException {
+                            List<String> envelopeTo, Optional<Idempotent> idempotent) throws IOException {
         long limit = context.config().session().maxMessageSize();
         if (body.length > limit) throw HttpError.tooLarge("the message is larger than " + limit + " bytes");
         if (envelopeFrom.size() > 1) throw HttpError.badField("from", "give at most one from");
@@ -222,14 +247,15 @@ public final class MessageRoutes {
             message.removeHeader("Bcc");
             ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
             message.writeTo(new org.eclipse.angus.mail.util.CRLFOutputStream(out));
-            return commit(exchange, key, out.toByteArray(), from, to, List.of(), List.of());
+            return commit(exchange, key, out.toByteArray(), from, to, List.of(), List.of(), idempotent);
         } catch (MessagingException e) {
             throw HttpError.badRequest("the message cannot be read: " + e.getMessage());
         }
     }
 
     private Queued commit(WebExchange exchange, ApiKeys.Key key, byte[] content, InternetAddress from,
-                          List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc) {
+                          List<InternetAddress> to, List<InternetAddress> cc, List<InternetAddress> bcc,
+                          Optional<Idempotent> idempotent) {
         long wait = buckets.computeIfAbsent(key.name(), n -> new TokenBucket(key.rate())).take(key.rate());
         if (wait > 0) throw HttpError.rateLimited("the key's rate of " + key.rate() + " messages a minute is used up", wait);
         List<Recipient> recipients = new ArrayList<>();
@@ -246,12 +272,63 @@ public final class MessageRoutes {
         // identity has no '@', so DKIM signs only as the envelope sender's domain, which the key was allowed.
         var origin = new LocalSubmission.Origin("api/" + key.name(), exchange.remoteAddress().getAddress(),
                 "apikey:" + key.name(), "API key " + key.name(), https ? "HTTPSA" : "HTTPA");
-        String id = switch (submission.submit(origin, envelope, content)) {
+        int count = recipients.size();
+        ContentStage.Stored stored = idempotent.isEmpty() ? submission.submit(origin, envelope, content)
+                : submission.submitHeld(origin, envelope, content, queueId -> {
+                    Idempotent i = idempotent.get();
+                    idempotency.pending(i.apiKey(), i.key(), i.bodyHash(), queueId.value(),
+                            new String(new Queued(queueId.value(), count).json(), java.nio.charset.StandardCharsets.UTF_8));
+                    crashPoint("before-commit");
+                });
+        String id = switch (stored) {
             case ContentStage.Stored.Queued queued -> queued.id().toString();
             case ContentStage.Stored.Refused refused -> throw refusal(refused.reply());
         };
         return new Queued(id, recipients.size());
     }
+
+    /** A request with an {@code Idempotency-Key}: its message is committed held, after a pending entry. */
+    private record Idempotent(String apiKey, String key, String bodyHash) {}
+
+    /**
+     * Brings an entry the server died (or failed) in the middle of to its end: a pending one whose message is in the
+     * spool, held, was committed, and is noted so (durably) before its hold is released; one whose message is not
+     * there (or not held: not ours) never was, and is forgotten. Returns the finished entry, or empty when forgotten.
+     */
+    private Optional<IdempotencyLog.Entry> settle(IdempotencyLog.Entry entry) throws IOException {
+        IdempotencyLog.Entry e = entry;
+        QueueId id = new QueueId(e.id());
+        if (e.state() == IdempotencyLog.State.PENDING) {
+            Optional<SpooledMessage> message;
+            try {
+                message = Optional.of(context.spool().read(id));
+            } catch (java.util.NoSuchElementException gone) {
+                message = Optional.empty();
+            }
+            if (message.isEmpty() || !message.get().held()) {
+                idempotency.forget(e);
+                return Optional.empty();
+            }
+            e = idempotency.committed(e);
+        }
+        if (e.state() == IdempotencyLog.State.COMMITTED) {
+            context.queue().release(id); // not found: the operator deleted it meanwhile; nothing to release
+            e = idempotency.finished(e);
+        }
+        return Optional.of(e);
+    }
+
+    /**
+     * A crash for the crash tests ({@code IdempotencyCrashTest}): the system property {@value #CRASH_PROPERTY},
+     * read once, names the step after which the process halts as a kill -9 would stop it.
+     */
+    private static void crashPoint(String step) {
+        if (CRASH.equals(step)) Runtime.getRuntime().halt(137);
+    }
+
+    static final String CRASH_PROPERTY = "tern.test.idempotency.crash";
+    private static final String CRASH = System.getProperty(CRASH_PROPERTY, "");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageRoutes.class);
 
     private ApiKeys.Key authenticate(WebExchange exchange) throws IOException {
         String header = exchange.header("Authorization").orElse("");
