@@ -287,6 +287,8 @@ class HttpApiTest {
         } finally {
             first.close();
         }
+        // A stopped server holds the idempotency log's file no longer (a test suite starts many servers).
+        assertThat(openFilesUnder(own.resolve("web"))).isEmpty();
         TestServer second = TestServer.start(own);
         try {
             HttpResponse<String> replayed = idempotent(second, ownKey, "order-17", body);
@@ -395,5 +397,21 @@ class HttpApiTest {
         // The shares come back when those clients go: a request is taken again.
         String ok = "{\"from\":\"a@example.com\",\"to\":[\"carol@localhost\"],\"text\":\"x\"}";
         assertThat(post(key, "application/json", ok).statusCode()).isEqualTo(201);
+    }
+
+    /** The files this JVM has open below {@code directory}, from /proc/self/fd. */
+    private static List<Path> openFilesUnder(Path directory) throws java.io.IOException {
+        List<Path> open = new java.util.ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(fd);
+                    if (target.startsWith(directory.toRealPath())) open.add(target);
+                } catch (java.io.IOException gone) {
+                    // closed while listed
+                }
+            }
+        }
+        return open;
     }
 }

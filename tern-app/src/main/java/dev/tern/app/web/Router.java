@@ -30,7 +30,26 @@ public final class Router {
     private record Route(String method, String pattern, String[] segments, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
     private volatile long maxRequest = WebSettings.DEFAULT_MAX_REQUEST;
+
+    /** Something the routes hold open (a file), closed with the listener ({@link WebServer#close}). */
+    public synchronized Router closing(AutoCloseable resource) {
+        resources.add(resource);
+        return this;
+    }
+
+    /** Closes what {@link #closing} was given, in reverse order; a failure is logged, the rest still closed. */
+    synchronized void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing a web resource failed: {}", e.toString());
+            }
+        }
+        resources.clear();
+    }
 
     /** Adds a route; {@code method} is GET, POST, PUT, DELETE, PATCH (GET also answers HEAD). */
     public synchronized Router add(String method, String pattern, Handler handler) {

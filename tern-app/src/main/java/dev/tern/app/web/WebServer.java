@@ -47,10 +47,12 @@ public final class WebServer implements AutoCloseable {
 
     private final List<HttpServer> servers;
     private final ExecutorService executor;
+    private final Router router;
 
-    private WebServer(List<HttpServer> servers, ExecutorService executor) {
+    private WebServer(List<HttpServer> servers, ExecutorService executor, Router router) {
         this.servers = servers;
         this.executor = executor;
+        this.router = router;
     }
 
     /**
@@ -91,9 +93,10 @@ public final class WebServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             for (HttpServer s : servers) s.stop(0);
             executor.shutdownNow();
+            router.closeResources();
             throw new IOException("cannot listen for HTTP: " + e.getMessage(), e);
         }
-        return new WebServer(List.copyOf(servers), executor);
+        return new WebServer(List.copyOf(servers), executor, router);
     }
 
     /** The bound addresses, in the order of {@code web.listen}. */
@@ -105,5 +108,6 @@ public final class WebServer implements AutoCloseable {
     public void close() {
         for (HttpServer server : servers) server.stop(0);
         executor.shutdownNow();
+        router.closeResources();
     }
 }

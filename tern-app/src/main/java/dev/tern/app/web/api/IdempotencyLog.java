@@ -33,7 +33,7 @@ import java.util.Optional;
  * rewritten without the expired lines when it holds twice as many as are live, and at most {@link #MAX_ENTRIES} are
  * kept (the oldest go first).
  */
-final class IdempotencyLog {
+final class IdempotencyLog implements AutoCloseable {
     static final Duration RETENTION = Duration.ofHours(24);
     static final int MAX_ENTRIES = 200_000;
 
@@ -236,5 +236,11 @@ final class IdempotencyLog {
         channel = open();
         if (appended > durable) durable = appended;
         if (old != null) old.close();
+    }
+
+    /** Closes the log's file (the server stops); an append after this opens it again, as after an interrupt. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (channel != null) channel.close();
     }
 }

@@ -106,6 +106,7 @@ public final class MessageRoutes {
 
     public static void register(Router router, WebContext context) throws IOException {
         MessageRoutes routes = new MessageRoutes(context);
+        router.closing(routes.idempotency);
         router.post("/api/v1/messages", routes::submit);
     }
 
