@@ -100,8 +100,8 @@ public final class TernExtension implements BeforeAllCallback, AfterAllCallback,
 
     /**
      * Puts the certificate shipped in this jar where the server looks for its self-signed one, so the server
-     * finds it usable and makes none: a first start in a fresh JVM saves about 300 ms (docs/junit.md, start
-     * time). Its key is public, in this jar: fit for a test server on loopback only.
+     * finds it usable and makes no key pair, the longest step of a first start in a fresh JVM (docs/junit.md,
+     * start time). Its key is public, in this jar: fit for a test server on loopback only.
      */
     private static void shipCertificate(Path data) throws IOException {
         Path tls = Files.createDirectory(data.resolve("tls"));
