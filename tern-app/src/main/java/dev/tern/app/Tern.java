@@ -62,6 +62,7 @@ import dev.tern.spool.Spool;
 import dev.tern.store.MaildirSettings;
 import dev.tern.store.MaildirStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -71,6 +72,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +112,16 @@ public final class Tern implements AutoCloseable {
     /** Opens the data directory, resumes the queue and starts listening. */
     public void start() throws IOException {
         Files.createDirectories(config.dataDirectory());
+        // docs/acme.md: the ACME certificate comes first (the default), a self-signed stand-in until the CA's arrives.
+        AcmeFiles acmeFiles = config.acme().enabled() ? AcmeFiles.open(config.dataDirectory().resolve("acme")) : null;
+        var tlsSettings = acmeFiles == null ? config.tls()
+                : acmeFiles.withCertificate(config.tls(), config.acme().domainsOr(config.session().hostname()));
+        // The TLS context (certificate files, the JDK's TLS and Bouncy Castle's ASN.1 classes: the longest step of a
+        // first start, docs/junit.md) is opened on a virtual thread while the spool opens and the queue resumes;
+        // the start waits for it before anything uses it, and fails as before when it fails.
+        FutureTask<TlsContext> tlsOpening = new FutureTask<>(
+                () -> TlsContext.open(tlsSettings, config.dataDirectory(), config.session().hostname()));
+        Thread.ofVirtual().name("tern-tls-open").start(tlsOpening);
         // The server's own registry (docs/metrics.md); the stages report to it through MeterTelemetry.
         var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var telemetry = new MeterTelemetry(meters);
@@ -139,11 +152,7 @@ public final class Tern implements AutoCloseable {
                     directory, store, Domain.parse(hostname), ownAddresses(config), clock, srs, resealer, telemetry);
         }
         runner.start();
-        // docs/acme.md: the ACME certificate comes first (the default), a self-signed stand-in until the CA's arrives.
-        AcmeFiles acmeFiles = config.acme().enabled() ? AcmeFiles.open(config.dataDirectory().resolve("acme")) : null;
-        var tlsSettings = acmeFiles == null ? config.tls()
-                : acmeFiles.withCertificate(config.tls(), config.acme().domainsOr(hostname));
-        TlsContext tls = TlsContext.open(tlsSettings, config.dataDirectory(), config.session().hostname());
+        TlsContext tls = opened(tlsOpening);
         accounts = AccountStore.open(config.dataDirectory(), config.auth(), Clock.systemUTC());
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), config.auth().throttle());
         RecipientPolicy policy = new InboundPolicy(directory, config.checkSender());
@@ -190,6 +199,23 @@ public final class Tern implements AutoCloseable {
         }
         log.info("tern started hostname={} data={} domains={}", config.session().hostname(),
                 config.dataDirectory().toAbsolutePath(), config.directory().domains());
+    }
+
+    /** The TLS context opened on its own thread, or what its opening threw. */
+    private static TlsContext opened(FutureTask<TlsContext> opening) throws IOException {
+        try {
+            return opening.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the TLS context was opened");
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException runtime -> throw runtime;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException("opening the TLS context failed", e.getCause());
+            }
+        }
     }
 
     /**

@@ -85,6 +85,7 @@ public final class TernExtension implements BeforeAllCallback, AfterAllCallback,
     public void start() throws IOException {
         long begin = System.nanoTime();
         data = Files.createTempDirectory("tern-junit");
+        shipCertificate(data);
         TernConfig loopback = TernConfig.loopbackOnly(data); // free ports; DNS to a closed port: nothing leaves
         // Every listener is on loopback: the code under test may log in without TLS (LOGIN, PLAIN, USER/PASS).
         TernConfig config = new TernConfig(data, loopback.server().withPlaintextAuthOnLoopback(true), loopback.session(),
@@ -95,6 +96,21 @@ public final class TernExtension implements BeforeAllCallback, AfterAllCallback,
         tern = new Tern(config);
         tern.start();
         lastStart = Duration.ofNanos(System.nanoTime() - begin);
+    }
+
+    /**
+     * Puts the certificate shipped in this jar where the server looks for its self-signed one, so the server
+     * finds it usable and makes no key pair, the longest step of a first start in a fresh JVM (docs/junit.md,
+     * start time). Its key is public, in this jar: fit for a test server on loopback only.
+     */
+    private static void shipCertificate(Path data) throws IOException {
+        Path tls = Files.createDirectory(data.resolve("tls"));
+        for (String name : List.of("selfsigned-fullchain.pem", "selfsigned-privkey.pem")) {
+            try (var in = TernExtension.class.getResourceAsStream(name)) {
+                if (in == null) throw new IllegalStateException("tern-junit's jar lacks its " + name);
+                Files.copy(in, tls.resolve(name));
+            }
+        }
     }
 
     /** Stops the server and removes its directory. */

@@ -11,8 +11,19 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -99,6 +110,59 @@ class TernExtensionTest {
         System.out.println("tern-junit start: first in this test " + first.toMillis() + " ms, second "
                 + second.toMillis() + " ms (the class's own server started first: " + mail.startTime().toMillis() + " ms)");
         assertThat(second).isLessThan(Duration.ofSeconds(5));
+    }
+
+    /** STARTTLS offers the certificate shipped in the jar: the server found it usable and made none (docs/junit.md). */
+    @Test
+    void startTlsPresentsTheShippedCertificate() throws Exception {
+        Certificate shipped;
+        try (var in = TernExtension.class.getResourceAsStream("selfsigned-fullchain.pem")) {
+            shipped = CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        try (Socket plain = new Socket("127.0.0.1", mail.smtpPort())) {
+            plain.setSoTimeout(5_000);
+            var in = new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII));
+            var out = plain.getOutputStream();
+            assertThat(lastLine(in)).startsWith("220 ");
+            out.write("EHLO client.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(lastLine(in)).startsWith("250 ");
+            out.write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(lastLine(in)).startsWith("220 ");
+            SSLContext trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, new TrustManager[] {new AnyServer()}, null);
+            try (var tls = (SSLSocket) trustAll.getSocketFactory().createSocket(plain, "127.0.0.1", mail.smtpPort(), false)) {
+                tls.startHandshake();
+                assertThat(tls.getSession().getPeerCertificates()[0]).isEqualTo(shipped);
+            }
+        }
+    }
+
+    /** The last line of a reply (RFC 5321 §4.2.1: {@code 250-} continues, {@code 250 } ends); bounded by the socket timeout. */
+    private static String lastLine(BufferedReader in) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            String line = in.readLine();
+            if (line == null) throw new AssertionError("connection closed");
+            if (line.length() < 4 || line.charAt(3) != '-') return line;
+        }
+        throw new AssertionError("reply of more than 100 lines");
+    }
+
+    /** Test only: the client trusts any server certificate, so the test can look at the one it gets. */
+    private static final class AnyServer implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("a client-side trust manager");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // Trusting any: the assertion compares the certificate itself.
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     private static void send(String to, String subject) throws Exception {
