@@ -111,7 +111,14 @@ public final class Router {
                 } catch (HttpError e) {
                     if (!web.answered()) error(web, e);
                 } catch (IOException e) {
-                    log.debug("web request {} {} ended: {}", method, path, e.toString());
+                    if (web.answered()) {
+                        log.debug("web request {} {} ended: {}", method, path, e.toString()); // the client went away
+                    } else {
+                        // A store's or the spool's I/O failed before an answer (or the client left while its body
+                        // was read: then this answer goes nowhere): a temporary failure, never a dropped connection.
+                        log.warn("web request {} {} failed: {}", method, path, e.toString());
+                        error(web, new HttpError(503, "unavailable", "the server could not finish this request; try again"));
+                    }
                 } catch (RuntimeException e) {
                     log.warn("web request {} {} failed: {}", method, path, e.toString(), e);
                     if (!web.answered()) error(web, new HttpError(500, "internal", "the server failed this request"));

@@ -33,6 +33,7 @@ class WebServerTest {
                 .get("/files/*", e -> e.text(200, "rest=" + e.parameter("*")))
                 .get("/fail", e -> { throw new IllegalStateException("secret detail"); })
                 .get("/limited", e -> { throw HttpError.rateLimited("slow down", 7); })
+                .get("/disk", e -> { throw new java.io.IOException("secret detail: fsync failed"); })
                 .get("/paged", e -> e.text(200, "limit=" + e.queryInt("limit", 50, 1, 500)));
         WebSettings settings = WebSettings.defaults().withListen(List.of(new InetSocketAddress("127.0.0.1", 0)))
                 .withMaxRequest(2048);
@@ -81,6 +82,7 @@ class WebServerTest {
             "/paged?limit=x, 400, bad_request",
             "/fail, 500, internal",
             "/limited, 429, rate_limited",
+            "/disk, 503, unavailable",
     })
     void failuresAreJsonErrorsWithoutDetail(String path, int status, String code) throws Exception {
         HttpResponse<String> response = get(path);
