@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Mail submitted by an authenticated program without SMTP (the HTTP API): each message goes through the same
@@ -23,6 +24,9 @@ import java.util.Optional;
 public final class LocalSubmission {
     // RFC 5322 §3.3 date-time with a numeric zone, as the SMTP Received: field writes it.
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+    // An Origin is made per message: its checks are compiled once.
+    private static final Pattern ATOM = Pattern.compile("[A-Za-z0-9-]+");
+    private static final Pattern BREAKS = Pattern.compile("[()\\\\\\r\\n]");
 
     private final Spool spool;
     private final String hostname;
@@ -63,7 +67,7 @@ public final class LocalSubmission {
             if (connection == null || client == null || identity == null || comment == null || protocol == null) {
                 throw new IllegalArgumentException("an origin needs all its fields");
             }
-            if (!protocol.matches("[A-Za-z0-9-]+") || comment.matches("(?s).*[()\\\\\\r\\n].*")) {
+            if (!ATOM.matcher(protocol).matches() || BREAKS.matcher(comment).find()) {
                 throw new IllegalArgumentException("a protocol is an atom, a comment has no parentheses or breaks");
             }
         }
