@@ -9,8 +9,6 @@ import dev.tern.spool.SpooledMessage;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -22,8 +20,6 @@ import java.util.regex.Pattern;
  * commit; {@link ContentStage.Stored.Queued} only after its fsync. Thread-safe: each call has its own stage.
  */
 public final class LocalSubmission {
-    // RFC 5322 §3.3 date-time with a numeric zone, as the SMTP Received: field writes it.
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
     // An Origin is made per message: its checks are compiled once.
     private static final Pattern ATOM = Pattern.compile("[A-Za-z0-9-]+");
     private static final Pattern BREAKS = Pattern.compile("[()\\\\\\r\\n]");
@@ -127,7 +123,7 @@ public final class LocalSubmission {
         } else {
             f.glued(";");
         }
-        return f.word(DATE.format(when)).line();
+        return f.word(SpoolContent.DATE.format(when)).line();
     }
 
     /** RFC 5321 §4.1.3: {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}. */

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SpoolContent implements ContentStage.Content {
     private static final Logger log = LoggerFactory.getLogger(SpoolContent.class);
-    // RFC 5322 §3.3 date-time with a numeric zone ("GMT" is obsolete syntax, never to be generated).
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+    // RFC 5322 §3.3 date-time with a numeric zone ("GMT" is obsolete syntax, never to be generated); LocalSubmission's
+    // Received: field uses it too.
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
 
     private final SpoolContentStage stage;
     private final MessageWriter writer;
