@@ -259,14 +259,12 @@ public final class MessageRoutes {
                           Optional<Idempotent> idempotent) {
         long wait = buckets.computeIfAbsent(key.name(), n -> new TokenBucket(key.rate())).take(key.rate());
         if (wait > 0) throw HttpError.rateLimited("the key's rate of " + key.rate() + " messages a minute is used up", wait);
-        List<Recipient> recipients = new ArrayList<>();
-        for (String field : List.of("to", "cc", "bcc")) {
-            List<InternetAddress> list = field.equals("to") ? to : field.equals("cc") ? cc : bcc;
-            for (InternetAddress a : list) {
-                Recipient r = Recipient.of(mailbox(field, a));
-                if (!recipients.contains(r)) recipients.add(r);
-            }
-        }
+        // In order, each once; a set, since a request may name many thousands (a list's contains was quadratic).
+        java.util.SequencedSet<Recipient> unique = new java.util.LinkedHashSet<>();
+        for (InternetAddress a : to) unique.add(Recipient.of(mailbox("to", a)));
+        for (InternetAddress a : cc) unique.add(Recipient.of(mailbox("cc", a)));
+        for (InternetAddress a : bcc) unique.add(Recipient.of(mailbox("bcc", a)));
+        List<Recipient> recipients = List.copyOf(unique);
         Envelope envelope = new Envelope(new ReversePath.Sender(mailbox("from", from)), recipients, MailOptions.NONE);
         boolean https = exchange.raw() instanceof com.sun.net.httpserver.HttpsExchange;
         // Key names are letters, digits, '.', '_' and '-' (ApiKeys.add): safe in a log field and a comment. The
