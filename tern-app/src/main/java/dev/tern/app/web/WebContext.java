@@ -27,13 +27,6 @@ public record WebContext(TernConfig config, Spool spool, QueueRunner runner, Mai
                          Clock clock, PrometheusMeterRegistry meters, CaptureStore capture, MessageInspector inspector,
                          BooleanSupplier stopping) {
 
-    /** A context of a server that never says it is stopping. */
-    public WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store, AccountStore accounts,
-                      AuthThrottle throttle, QueueControl queue, TlsContext tls, Clock clock,
-                      PrometheusMeterRegistry meters, CaptureStore capture, MessageInspector inspector) {
-        this(config, spool, runner, store, accounts, throttle, queue, tls, clock, meters, capture, inspector, () -> false);
-    }
-
     /**
      * A context with a registry of its own, no capture and no content checks, for a router made outside
      * {@link dev.tern.app.Tern} (tests, benches).
@@ -41,6 +34,6 @@ public record WebContext(TernConfig config, Spool spool, QueueRunner runner, Mai
     public WebContext(TernConfig config, Spool spool, QueueRunner runner, MaildirStore store, AccountStore accounts,
                       AuthThrottle throttle, QueueControl queue, TlsContext tls, Clock clock) {
         this(config, spool, runner, store, accounts, throttle, queue, tls, clock,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, MessageInspector.NONE);
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, MessageInspector.NONE, () -> false);
     }
 }

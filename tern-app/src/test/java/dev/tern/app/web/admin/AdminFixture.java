@@ -54,7 +54,8 @@ final class AdminFixture implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(new AccountCredentials(accounts), AuthThrottle.Policy.defaults());
         WebRoutes.register(router, new WebContext(config, spool, runner, store, accounts, throttle,
                 new SpoolQueueControl(spool, runner), null, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                CaptureStore.open(data.resolve("capture")), dev.tern.server.MessageInspector.NONE));
+                CaptureStore.open(data.resolve("capture")), dev.tern.server.MessageInspector.NONE,
+                () -> false));
         web = WebServer.start(d.web().withListen(List.of(new InetSocketAddress("127.0.0.1", 0))), router, () -> null);
     }
 
