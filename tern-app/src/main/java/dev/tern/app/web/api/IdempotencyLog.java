@@ -212,7 +212,20 @@ final class IdempotencyLog implements AutoCloseable {
 
     private FileChannel open() throws IOException {
         Files.createDirectories(file.getParent());
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        boolean created = !Files.exists(file);
+        FileChannel opened = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        // A new file's name must be durable too, before the fsync of its first line counts: else a crash could
+        // lose the pending entry, and its message would stay held.
+        if (created) {
+            try {
+                dev.tern.app.DurableFiles.syncDirectory(file.getParent());
+            } catch (IOException e) {
+                opened.close();
+                throw e;
+            }
+        }
+        return opened;
     }
 
     private void expire() {
