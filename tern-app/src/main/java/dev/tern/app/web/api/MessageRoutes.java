@@ -176,7 +176,7 @@ public final class MessageRoutes {
                     : queue(exchange, key, body, request);
             byte[] answer = queued.json();
             Optional<IdempotencyLog.Entry> pending = idempotency.find(key.name(), idKey)
-                    .filter(e -> e.state() == IdempotencyLog.State.PENDING && e.id().equals(queued.id()));
+                    .filter(e -> e.state() == IdempotencyLog.State.PENDING && e.id().equals(queued.id().value()));
             if (pending.isEmpty()) {
                 // The content checks discarded it (a milter): nothing was committed nor held, the answer is final.
                 idempotency.add(key.name(), idKey, bodyHash, new String(answer, java.nio.charset.StandardCharsets.UTF_8));
@@ -276,11 +276,11 @@ public final class MessageRoutes {
                 : submission.submitHeld(origin, envelope, content, queueId -> {
                     Idempotent i = idempotent.get();
                     idempotency.pending(i.apiKey(), i.key(), i.bodyHash(), queueId.value(),
-                            new String(new Queued(queueId.value(), count).json(), java.nio.charset.StandardCharsets.UTF_8));
+                            new String(new Queued(queueId, count).json(), java.nio.charset.StandardCharsets.UTF_8));
                     crashPoint("before-commit");
                 });
-        String id = switch (stored) {
-            case ContentStage.Stored.Queued queued -> queued.id().toString();
+        QueueId id = switch (stored) {
+            case ContentStage.Stored.Queued queued -> queued.id();
             case ContentStage.Stored.Refused refused -> throw refusal(refused.reply());
         };
         return new Queued(id, recipients.size());
@@ -386,13 +386,10 @@ public final class MessageRoutes {
     }
 
     /** The 201 answer: the queue id and the number of recipients. */
-    private record Queued(String id, int recipients) {
-        /** {@code {"id":"...","recipients":N}}, written here: a queue id is letters and digits, nothing to escape. */
+    private record Queued(QueueId id, int recipients) {
+        /** {@code {"id":"...","recipients":N}}, written here: a {@link QueueId} is letters and digits. */
         byte[] json() {
-            if (!id.chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c))) {
-                return dev.tern.app.web.Json.write(new java.util.TreeMap<>(Map.of("id", id, "recipients", recipients)));
-            }
-            return ("{\"id\":\"" + id + "\",\"recipients\":" + recipients + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            return ("{\"id\":\"" + id.value() + "\",\"recipients\":" + recipients + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
 
