@@ -1,6 +1,7 @@
 package dev.tern.app.sendmail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tern.app.DurableFiles;
 import dev.tern.app.web.Json;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailOptions;
@@ -235,7 +236,7 @@ public final class SubmitServer implements AutoCloseable {
                     log.warn("maildrop entry refused file={} user={}: {}", file.getFileName(), user, r.getMessage());
                     return;
                 }
-                Maildrop.writeDurably(done, new byte[0]);
+                DurableFiles.replace(done, new byte[0], false);
                 log.info("picked up from the maildrop file={} id={}", file.getFileName(), id);
             }
             Files.deleteIfExists(file);
