@@ -35,6 +35,8 @@ final class Http01Responder implements AutoCloseable {
     static final int MAX_REQUEST = 8192;
     static final Duration REQUEST_TIME = Duration.ofSeconds(10);
     static final int MAX_CONNECTIONS = 64;
+    private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
+    private static final byte[] LF_LF = {'\n', '\n'};
 
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -155,9 +157,6 @@ final class Http01Responder implements AutoCloseable {
         }
         return Optional.empty();
     }
-
-    private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
-    private static final byte[] LF_LF = {'\n', '\n'};
 
     /** Where {@code needle} first starts in {@code bytes[from, to)}, or -1. */
     private static int indexOf(byte[] bytes, int from, int to, byte[] needle) {
