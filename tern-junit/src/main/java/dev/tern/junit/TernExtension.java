@@ -207,9 +207,9 @@ public final class TernExtension implements BeforeAllCallback, AfterAllCallback,
         private List<MimeMessage> await(String address) {
             Instant deadline = Instant.now().plus(timeout);
             while (true) {
-                List<CaptureStore.Captured> found = new ArrayList<>(store().list().stream()
+                List<CaptureStore.Captured> found = store().list().stream()
                         .filter(c -> address == null || c.to().stream().anyMatch(t -> t.equalsIgnoreCase(address)))
-                        .toList());
+                        .toList();
                 if (found.size() >= count) return parse(found.reversed());
                 if (Instant.now().isAfter(deadline)) {
                     throw new AssertionError("expected " + count + " message(s)"

@@ -2,6 +2,7 @@ package dev.tern.app.acme;
 
 import java.util.Optional;
 import dev.tern.app.AcmeSettings;
+import dev.tern.delivery.sts.WebPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,7 +19,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Login;
@@ -139,11 +139,7 @@ final class AcmeOrder {
                 store.setCertificateEntry("root-" + i++, certificate);
             }
             if (i == 0) throw new IOException(roots + ": no PEM certificate found");
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
+            return WebPki.context(WebPki.trustManager(Optional.of(store)));
         } catch (GeneralSecurityException e) {
             throw new IOException(roots + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,5 @@
 package dev.tern.app.acme;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +35,8 @@ final class Http01Responder implements AutoCloseable {
     static final int MAX_REQUEST = 8192;
     static final Duration REQUEST_TIME = Duration.ofSeconds(10);
     static final int MAX_CONNECTIONS = 64;
+    private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
+    private static final byte[] LF_LF = {'\n', '\n'};
 
     private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -132,26 +134,36 @@ final class Http01Responder implements AutoCloseable {
     /** The request line and headers (up to the empty line), or empty when over {@link #MAX_REQUEST} or too slow. */
     private static Optional<String> readHead(Socket socket, long deadline) throws IOException {
         InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1024];
-        while (head.size() <= MAX_REQUEST) {
+        byte[] head = new byte[MAX_REQUEST + 1];
+        int size = 0;
+        while (size <= MAX_REQUEST) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return Optional.empty();
             socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
             int n;
             try {
-                n = in.read(buffer, 0, Math.min(buffer.length, MAX_REQUEST + 1 - head.size()));
+                n = in.read(head, size, Math.min(1024, head.length - size));
             } catch (SocketTimeoutException e) {
                 return Optional.empty();
             }
             if (n < 0) return Optional.empty();
-            head.write(buffer, 0, n);
-            String text = head.toString(StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            if (end < 0) end = text.indexOf("\n\n");
-            if (end >= 0) return Optional.of(text.substring(0, end));
+            // Only where the new octets can complete an end of head: a client sending one octet at a time costs
+            // one short scan per octet, not a copy and scan of all it sent so far.
+            int from = Math.max(0, size - 3);
+            size += n;
+            int end = indexOf(head, from, size, CRLF_CRLF);
+            if (end < 0) end = indexOf(head, from, size, LF_LF);
+            if (end >= 0) return Optional.of(new String(head, 0, end, StandardCharsets.ISO_8859_1));
         }
         return Optional.empty();
+    }
+
+    /** Where {@code needle} first starts in {@code bytes[from, to)}, or -1. */
+    private static int indexOf(byte[] bytes, int from, int to, byte[] needle) {
+        for (int i = from; i + needle.length <= to; i++) {
+            if (Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) return i;
+        }
+        return -1;
     }
 
     private static void send(OutputStream out, int status, String reason, String body, boolean head)

@@ -51,15 +51,6 @@ public final class Maildrop {
         return file;
     }
 
-    /** Creates {@code file} with {@code bytes}, fsynced with its directory. */
-    static void writeDurably(Path file, byte[] bytes) throws IOException {
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            writeAll(out, bytes);
-            out.force(true);
-        }
-        dev.tern.app.DurableFiles.syncDirectory(file.getParent());
-    }
-
     private static void writeAll(FileChannel out, byte[] bytes) throws IOException {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) out.write(buffer);

@@ -1,6 +1,7 @@
 package dev.tern.app.sendmail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tern.app.DurableFiles;
 import dev.tern.app.web.Json;
 import dev.tern.mail.Envelope;
 import dev.tern.mail.MailOptions;
@@ -14,6 +15,7 @@ import dev.tern.spool.SpoolFullException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MailDateFormat;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -169,7 +171,8 @@ public final class SubmitServer implements AutoCloseable {
     private void serve(SocketChannel client) throws IOException {
         UnixDomainPrincipal peer = client.getOption(ExtendedSocketOptions.SO_PEERCRED);
         String user = peer.user().getName();
-        InputStream in = Channels.newInputStream(client);
+        // Buffered: the envelope line is read octet by octet, which would otherwise be one read(2) per octet.
+        InputStream in = new BufferedInputStream(Channels.newInputStream(client));
         OutputStream out = Channels.newOutputStream(client);
         Map<String, Object> answer;
         try {
@@ -229,13 +232,13 @@ public final class SubmitServer implements AutoCloseable {
                     // Checked again once open: the file read is the one whose owner names the sender.
                     Optional<String> swapped = notPlainFile(file, Optional.ofNullable(inode));
                     if (swapped.isPresent()) throw new Refusal("usage", swapped.get());
-                    id = take(user, new java.io.BufferedInputStream(in));
+                    id = take(user, new BufferedInputStream(in));
                 } catch (Refusal r) {
                     Files.move(file, file.resolveSibling(file.getFileName() + ".refused"));
                     log.warn("maildrop entry refused file={} user={}: {}", file.getFileName(), user, r.getMessage());
                     return;
                 }
-                Maildrop.writeDurably(done, new byte[0]);
+                DurableFiles.replace(done, new byte[0], false);
                 log.info("picked up from the maildrop file={} id={}", file.getFileName(), id);
             }
             Files.deleteIfExists(file);
