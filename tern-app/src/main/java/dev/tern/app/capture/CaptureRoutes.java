@@ -53,9 +53,7 @@ public final class CaptureRoutes {
             MessageView view = MessageView.read(Files.newInputStream(store.file(c.id())));
             if (view.html().isEmpty()) throw HttpError.notFound("the message has no HTML part");
             // As the console's: for an <iframe sandbox>, no scripts, no same origin, no remote resources.
-            ex.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
-            ex.header("X-Frame-Options", "SAMEORIGIN");
-            ex.html(200, view.html());
+            MessageView.sendIsolatedHtml(ex, view.html());
         });
         router.get("/api/v1/capture/messages/{id}/attachments/{n}", ex -> {
             var c = found(store, ex.parameter("id"));
