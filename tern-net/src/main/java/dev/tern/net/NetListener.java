@@ -219,14 +219,8 @@ public final class NetListener implements AutoCloseable {
         var client = socket.getInetAddress();
         log.info("conn={} connect client={} port={}", id, client.getHostAddress(), endpoint.kind());
         switch (limiter.acquire(client)) {
-            case TOO_MANY_TOTAL -> {
-                telemetry.connectionRefused(endpoint.kind());
-                refuse(id, socket, settings.busy());
-            }
-            case TOO_MANY_FROM_ADDRESS -> {
-                telemetry.connectionRefused(endpoint.kind());
-                refuse(id, socket, settings.busyFromAddress());
-            }
+            case TOO_MANY_TOTAL -> refuse(id, socket, endpoint, settings.busy());
+            case TOO_MANY_FROM_ADDRESS -> refuse(id, socket, endpoint, settings.busyFromAddress());
             case ADMITTED -> {
                 NetConnection connection = new NetConnection(id, socket, tls, this, endpoint.kind(), telemetry);
                 open.put(connection, Thread.currentThread());
@@ -251,7 +245,9 @@ public final class NetListener implements AutoCloseable {
         }
     }
 
-    private static void refuse(String id, Socket socket, String line) {
+    /** Refuses the connection over a connection limit with {@code line}, counted for its listener. */
+    private void refuse(String id, Socket socket, Endpoint endpoint, String line) {
+        telemetry.connectionRefused(endpoint.kind());
         try (socket) {
             OutputStream out = socket.getOutputStream();
             out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));

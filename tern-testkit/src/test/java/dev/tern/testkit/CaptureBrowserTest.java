@@ -2,11 +2,9 @@ package dev.tern.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tern.testbase.RequiredTool;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -26,12 +24,8 @@ class CaptureBrowserTest {
 
     @Test
     void newMailAppearsOnTheLivePageWithoutAReload() throws Exception {
-        Path node = Path.of("/usr/bin/node");
-        RequiredTool.requireExecutable(node, "nodejs");
-        RequiredTool.requireExecutable(Path.of("/usr/bin/chromium"), "chromium");
-        Path tests = Path.of("..", "browser-tests").toAbsolutePath().normalize();
-        RequiredTool.require(Files.isDirectory(tests.resolve("node_modules/playwright-core")),
-                "browser-tests/node_modules (npm ci --prefix browser-tests)");
+        Path node = BrowserScripts.NODE;
+        Path tests = BrowserScripts.directory();
         try (TestServer server = TestServer.start(data, c -> c.withWeb(c.web().withCapture(true)))) {
             String subject = "Capture live " + System.nanoTime();
             Path shots = Path.of("target", "screenshots").toAbsolutePath();

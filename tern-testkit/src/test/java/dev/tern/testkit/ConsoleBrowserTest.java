@@ -113,12 +113,8 @@ class ConsoleBrowserTest {
 
     @Test
     void logInFindQueuedMessageAndReadMailInChromium() throws Exception {
-        Path node = Path.of("/usr/bin/node");
-        RequiredTool.requireExecutable(node, "nodejs");
-        RequiredTool.requireExecutable(Path.of("/usr/bin/chromium"), "chromium");
-        Path tests = Path.of("..", "browser-tests").toAbsolutePath().normalize();
-        RequiredTool.require(Files.isDirectory(tests.resolve("node_modules/playwright-core")),
-                "browser-tests/node_modules (npm ci --prefix browser-tests)");
+        Path node = BrowserScripts.NODE;
+        Path tests = BrowserScripts.directory();
         try (TestServer server = start(data)) {
             String queued = QueueCommandWireTest.submit(server, "carol@remote.example");
             QueueCommandWireTest.submit(server, "dave@other.example");

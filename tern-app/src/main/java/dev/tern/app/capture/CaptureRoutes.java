@@ -5,7 +5,6 @@ import dev.tern.app.web.Router;
 import dev.tern.app.web.WebContext;
 import dev.tern.app.web.admin.MessageView;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class CaptureRoutes {
         });
         router.get("/api/v1/capture/messages/{id}", ex -> {
             var c = found(store, ex.parameter("id"));
-            ex.json(200, detail(c, MessageView.read(Files.newInputStream(store.file(c.id())))));
+            ex.json(200, detail(c, store.view(c.id())));
         });
         router.get("/api/v1/capture/messages/{id}/raw", ex -> {
             var c = found(store, ex.parameter("id"));
@@ -50,17 +49,14 @@ public final class CaptureRoutes {
         });
         router.get("/api/v1/capture/messages/{id}/html", ex -> {
             var c = found(store, ex.parameter("id"));
-            MessageView view = MessageView.read(Files.newInputStream(store.file(c.id())));
+            MessageView view = store.view(c.id());
             if (view.html().isEmpty()) throw HttpError.notFound("the message has no HTML part");
             // As the console's: for an <iframe sandbox>, no scripts, no same origin, no remote resources.
-            ex.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
-            ex.header("X-Frame-Options", "SAMEORIGIN");
-            ex.html(200, view.html());
+            MessageView.sendIsolatedHtml(ex, view.html());
         });
         router.get("/api/v1/capture/messages/{id}/attachments/{n}", ex -> {
             var c = found(store, ex.parameter("id"));
-            MessageView.download(ex, MessageView.read(Files.newInputStream(store.file(c.id()))).attachments(),
-                    ex.parameter("n"));
+            MessageView.download(ex, store.view(c.id()).attachments(), ex.parameter("n"));
         });
         router.delete("/api/v1/capture/messages/{id}", ex -> {
             if (!store.delete(ex.parameter("id"))) throw HttpError.notFound("no captured message with this id");
@@ -138,7 +134,7 @@ public final class CaptureRoutes {
     /** The text a plain search word looks in: the text/plain and text/html parts; empty if unreadable. */
     private static String text(CaptureStore store, CaptureStore.Captured c) {
         try {
-            MessageView view = MessageView.read(Files.newInputStream(store.file(c.id())));
+            MessageView view = store.view(c.id());
             return view.text() + "\n" + view.html();
         } catch (IOException e) {
             return ""; // deleted meanwhile, or unreadable: it cannot match on its text

@@ -95,9 +95,9 @@ public final class CaptureStore {
         }
     }
 
-    /** The file holding the message's bytes (for parsing it without a copy). */
-    public Path file(String id) {
-        return raw(id);
+    /** The message parsed ({@link MessageView}), read from its file without a copy. */
+    public MessageView view(String id) throws IOException {
+        return MessageView.read(Files.newInputStream(raw(id)));
     }
 
     /** The message's bytes as received. */

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The queue's gauges (docs/metrics.md), read from the queue runner's {@link QueueCensus}, which the runner keeps
@@ -14,8 +16,9 @@ import java.util.Locale;
 final class QueueGauges {
     private QueueGauges() {}
 
-    /** The ages {@code tern_queue_messages_older_than} is given for, as its {@code age} label says them. */
-    private static final String[] AGES = {"10m", "1h", "1d"};
+    /** The ages {@code tern_queue_messages_older_than} is given for, by its {@code age} label. */
+    private static final List<Map.Entry<String, Duration>> AGES = List.of(Map.entry("10m", Duration.ofMinutes(10)),
+            Map.entry("1h", Duration.ofHours(1)), Map.entry("1d", Duration.ofDays(1)));
 
     static void register(MeterRegistry meters, QueueCensus census, Clock clock) {
         for (QueueCensus.State state : QueueCensus.State.values()) {
@@ -23,11 +26,11 @@ final class QueueGauges {
                     .description("Messages in the queue, by state").tag("state", state.name().toLowerCase(Locale.ROOT))
                     .register(meters);
         }
-        for (String age : AGES) {
-            Duration duration = Duration.parse("PT" + age.replace("1d", "24h").toUpperCase(Locale.ROOT));
+        for (Map.Entry<String, Duration> age : AGES) {
+            Duration duration = age.getValue();
             Gauge.builder("tern_queue_messages_older_than", () -> census.olderThan(duration, clock.instant()))
-                    .description("Messages accepted longer ago than the age label (to the minute)").tag("age", age)
-                    .register(meters);
+                    .description("Messages accepted longer ago than the age label (to the minute)")
+                    .tag("age", age.getKey()).register(meters);
         }
         Gauge.builder("tern_queue_oldest_message_age_seconds", () -> census.oldest(clock.instant()).toMillis() / 1000.0)
                 .description("Age of the oldest queued message (to the minute; 0 when the queue is empty)")

@@ -3,6 +3,7 @@ package dev.tern.app.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tern.app.Main;
+import dev.tern.app.QueueFill;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.delivery.RemoteSettings;
 import dev.tern.mail.Domain;
@@ -10,19 +11,12 @@ import java.util.Set;
 import dev.tern.delivery.QueueRunner;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DirectorySettings;
-import dev.tern.mail.Envelope;
-import dev.tern.mail.MailOptions;
-import dev.tern.mail.Mailbox;
-import dev.tern.mail.Recipient;
-import dev.tern.mail.ReversePath;
-import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpoolSettings;
 import dev.tern.store.MaildirSettings;
 import dev.tern.store.MaildirStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,16 +42,8 @@ class QueueListingSpeedTest {
 
     @Test
     void tenThousandMessagesAreListedInBoundedTime() throws Exception {
-        byte[] content = "Subject: queued\r\n\r\nwaiting\r\n".getBytes(StandardCharsets.US_ASCII);
         try (Spool spool = Spool.open(data.resolve("spool"), new SpoolSettings(false))) {
-            for (int i = 0; i < MESSAGES; i++) {
-                Envelope envelope = new Envelope(ReversePath.of(Mailbox.of("sender" + i, "client.test")),
-                        List.of(Recipient.of(Mailbox.of("user" + i, "remote" + i % 100 + ".example"))), MailOptions.NONE);
-                try (MessageWriter writer = spool.begin()) {
-                    writer.write(content, 0, content.length);
-                    writer.commit(envelope);
-                }
-            }
+            QueueFill.fill(spool, MESSAGES, 0);
             // Not started: nothing is delivered, nothing looked up.
             var runner = QueueRunner.open(DeliverySettings.defaults(), RemoteSettings.defaults(), spool,
                     new Directory(DirectorySettings.defaults()), new MaildirStore(MaildirSettings.of(data.resolve("mail"))),

@@ -2,6 +2,7 @@ package dev.tern.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tern.app.QueueFill;
 import dev.tern.delivery.DeliverySettings;
 import dev.tern.delivery.QueueCensus;
 import dev.tern.delivery.QueueRunner;
@@ -10,12 +11,6 @@ import dev.tern.directory.Directory;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.dns.DnsSettings;
 import dev.tern.mail.Domain;
-import dev.tern.mail.Envelope;
-import dev.tern.mail.MailOptions;
-import dev.tern.mail.Mailbox;
-import dev.tern.mail.Recipient;
-import dev.tern.mail.ReversePath;
-import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpoolSettings;
 import dev.tern.spool.SpooledMessage;
@@ -24,7 +19,6 @@ import dev.tern.store.MaildirStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,16 +43,8 @@ class ScrapeCostTest {
 
     @Test
     void aScrapeOfAHundredThousandQueuedMessagesTakesUnderTenMilliseconds() throws Exception {
-        byte[] content = "Subject: queued\r\n\r\nwaiting\r\n".getBytes(StandardCharsets.US_ASCII);
         try (Spool spool = Spool.open(data.resolve("spool"), new SpoolSettings(false))) {
-            for (int i = 0; i < MESSAGES; i++) {
-                Envelope envelope = new Envelope(ReversePath.of(Mailbox.of("sender" + i, "client.test")),
-                        List.of(Recipient.of(Mailbox.of("user" + i, "remote" + i % 100 + ".example"))), MailOptions.NONE);
-                try (MessageWriter writer = spool.begin()) {
-                    writer.write(content, 0, content.length);
-                    writer.commit(envelope, new byte[0], SpooledMessage.HELD);
-                }
-            }
+            QueueFill.fill(spool, MESSAGES, SpooledMessage.HELD);
             // Lookups, were there any, would go to a closed port on loopback.
             var dns = new DnsSettings(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofSeconds(1), 0);
             var runner = QueueRunner.open(DeliverySettings.defaults(), RemoteSettings.defaults().withDns(dns), spool,

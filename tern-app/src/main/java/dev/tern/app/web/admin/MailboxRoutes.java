@@ -143,16 +143,14 @@ final class MailboxRoutes {
     }
 
     /**
-     * The HTML part, sanitised ({@link SafeHtml}), for an {@code <iframe sandbox>}; its CSP also sandboxes it (no
-     * scripts, no same origin) and allows no remote resource, only inline styles and data: images.
+     * The HTML part, sanitised ({@link SafeHtml}), for an {@code <iframe sandbox>}, under the sandboxing CSP of
+     * {@link MessageView#sendIsolatedHtml}.
      */
     private void html(WebExchange exchange) throws IOException {
         auth.requireAdmin(exchange);
         MessageView view = MessageView.read(content(folder(exchange), uid(exchange)));
         if (view.html().isEmpty()) throw HttpError.notFound("the message has no HTML part");
-        exchange.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
-        exchange.header("X-Frame-Options", "SAMEORIGIN");
-        exchange.html(200, SafeHtml.clean(view.html()));
+        MessageView.sendIsolatedHtml(exchange, SafeHtml.clean(view.html()));
     }
 
     private void attachment(WebExchange exchange) throws IOException {

@@ -56,6 +56,16 @@ public record MessageView(String from, String to, String cc, String subject, Str
         exchange.send(200, "application/octet-stream", a.content());
     }
 
+    /**
+     * Sends {@code html} (a message's HTML part) alone, for an {@code <iframe sandbox>}: its CSP also sandboxes it
+     * (no scripts, no same origin) and allows no remote resource, only inline styles and data: images.
+     */
+    public static void sendIsolatedHtml(WebExchange exchange, String html) throws IOException {
+        exchange.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'");
+        exchange.header("X-Frame-Options", "SAMEORIGIN");
+        exchange.html(200, html);
+    }
+
     private static DefaultMessageBuilder builder() {
         DefaultMessageBuilder builder = new DefaultMessageBuilder();
         builder.setMimeEntityConfig(MimeConfig.PERMISSIVE);

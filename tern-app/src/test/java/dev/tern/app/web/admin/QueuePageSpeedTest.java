@@ -3,6 +3,7 @@ package dev.tern.app.web.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tern.app.QueueFill;
 import dev.tern.app.TernConfig;
 import dev.tern.app.control.SpoolQueueControl;
 import dev.tern.app.web.Json;
@@ -18,12 +19,6 @@ import dev.tern.delivery.RemoteSettings;
 import dev.tern.directory.Directory;
 import dev.tern.directory.DirectorySettings;
 import dev.tern.mail.Domain;
-import dev.tern.mail.Envelope;
-import dev.tern.mail.MailOptions;
-import dev.tern.mail.Mailbox;
-import dev.tern.mail.Recipient;
-import dev.tern.mail.ReversePath;
-import dev.tern.spool.MessageWriter;
 import dev.tern.spool.Spool;
 import dev.tern.spool.SpoolSettings;
 import dev.tern.store.MaildirSettings;
@@ -33,7 +28,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -57,17 +51,9 @@ class QueuePageSpeedTest {
 
     @Test
     void aPageOfALargeQueueAnswersInTime() throws Exception {
-        byte[] content = "Subject: queued\r\n\r\nwaiting\r\n".getBytes(StandardCharsets.US_ASCII);
         long fillStart = System.nanoTime();
         try (Spool spool = Spool.open(data.resolve("spool"), new SpoolSettings(false))) {
-            for (int i = 0; i < MESSAGES; i++) {
-                Envelope envelope = new Envelope(ReversePath.of(Mailbox.of("sender" + i, "client.test")),
-                        List.of(Recipient.of(Mailbox.of("user" + i, "remote" + i % 100 + ".example"))), MailOptions.NONE);
-                try (MessageWriter writer = spool.begin()) {
-                    writer.write(content, 0, content.length);
-                    writer.commit(envelope);
-                }
-            }
+            QueueFill.fill(spool, MESSAGES, 0);
             System.out.printf("queued %d messages in %d ms%n", MESSAGES, (System.nanoTime() - fillStart) / 1_000_000);
             MaildirStore store = new MaildirStore(MaildirSettings.of(data.resolve("mail")));
             var runner = QueueRunner.open(DeliverySettings.defaults(), RemoteSettings.defaults(), spool,
